@@ -1,0 +1,182 @@
+// Internal: the node classes every combinator builds on. Plugin authors use the handles in
+// signal.hpp instead; see graph.hpp for the model.
+//
+// Invariants kept here:
+// - A node's height is greater than the height of every node it depends on, so computing
+//   nodes in height order reads every dependency after its last change of the tick.
+// - A signal node keeps its pre-tick value (prev_) from its first change in a tick until the
+//   tick ends, so a rolled-back tick restores it exactly.
+// - An event node has at most one occurrence, and only during the tick it occurs in.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "mirari/detail/dependent_list.hpp"
+#include "mirari/type_name.hpp"
+
+namespace mirari {
+
+class Graph;
+using OwnerId = std::uint32_t;
+
+namespace detail {
+
+class InputBox;
+class PortLink;
+
+enum NodeFlag : std::uint32_t {
+  kQueued = 1u << 0,    // sits in the height queue for this tick
+  kChanged = 1u << 1,   // changed (or occurred) in this tick; listed in the tick journal
+  kEvent = 1u << 2,     // an event node: it has occurrences, not a value
+  kEffect = 1u << 3,    // an observer: runs an effect after commit, has no dependents
+  kFired = 1u << 4,     // an observer whose effect is due in this tick
+  kEndTick = 1u << 5,   // end_tick() has work to do
+  kPort = 1u << 6,      // a port: owned by the graph, rebound when its publisher changes
+  kBindLhs = 1u << 7,   // the half of a bind that runs the user's function
+  kSource = 1u << 8,    // an input: takes values from the input queue
+  kLeaving = 1u << 9,   // removed in this tick: destroyed at commit, its effects skipped
+};
+
+// Called with each dependency of a node and whether its changes wake the node.
+using DependencyVisitor = std::function<void(class NodeBase*, bool wakes)>;
+
+class NodeBase {
+ public:
+  NodeBase(Graph& graph, std::uint32_t flags) noexcept : flags(flags), graph_(&graph) {}
+  virtual ~NodeBase() = default;
+  NodeBase(const NodeBase&) = delete;
+  NodeBase& operator=(const NodeBase&) = delete;
+
+  // Recomputes this tick's value from the dependencies. True when the value changed (an
+  // event: when it occurs). May throw: the graph then rolls the whole tick back.
+  virtual bool recompute() = 0;
+  // Restores the pre-tick value. Called only on nodes that changed in the failed tick.
+  virtual void rollback() noexcept {}
+  // The tick committed: drop what only this tick needed (the saved value, an occurrence).
+  virtual void end_tick() noexcept {}
+  // Sources only: takes a value written from outside the graph. True when it changed.
+  virtual bool apply_input(const InputBox&) { return false; }
+  // Observers only: runs the effect with the committed value.
+  virtual void run_effect() {}
+  // Events only: whether it occurs in the current tick.
+  virtual bool occurring_now() const noexcept { return false; }
+  // Ports only: the link to the publisher (avoids dynamic_cast across shared objects).
+  virtual PortLink* as_port() noexcept { return nullptr; }
+  // Nodes whose lifetime this node governs (a bind's current scope); destroyed with it.
+  virtual void collect_owned(std::vector<NodeBase*>& /*out*/) const {}
+
+  virtual void visit_dependencies(const DependencyVisitor& visit) const = 0;
+  virtual const std::string& type_name() const = 0;
+  virtual std::string_view kind() const noexcept = 0;
+
+  Graph& graph() const noexcept { return *graph_; }
+  bool is_event() const noexcept { return (flags & kEvent) != 0; }
+
+  std::uint32_t height = 0;
+  std::uint32_t flags;
+  OwnerId owner = 0;
+  std::uint32_t slot = 0;  // index in the graph's node table
+  std::uint32_t id = 0;    // creation number: names the node in errors and introspection
+  std::uint32_t recomputes = 0;
+  std::uint64_t changed_tick = 0;
+  DependentList dependents;
+
+ private:
+  Graph* graph_;
+};
+
+// The saved pre-tick value: plain storage for trivially copyable types (no cost to drop),
+// an optional for the rest so end_tick() can free what the old value held.
+template <class T>
+struct SavedValue {
+  static constexpr bool kPlain = std::is_trivially_copyable_v<T>;
+  using Storage = std::conditional_t<kPlain, T, std::optional<T>>;
+  Storage slot{};
+  void save(T&& v) { slot = std::move(v); }
+  T take() {
+    if constexpr (kPlain) {
+      return slot;
+    } else {
+      T v = std::move(*slot);
+      slot.reset();
+      return v;
+    }
+  }
+  void drop() noexcept {
+    if constexpr (!kPlain) slot.reset();
+  }
+};
+
+template <class T>
+class SignalNode : public NodeBase {
+ public:
+  using value_type = T;
+  const T& value() const noexcept { return value_; }
+  const std::string& type_name() const override { return mirari::display_type_name<T>(); }
+
+ protected:
+  SignalNode(Graph& graph, T initial, std::uint32_t extra_flags = 0)
+      : NodeBase(graph, extra_flags | (SavedValue<T>::kPlain ? 0u : kEndTick)),
+        value_(std::move(initial)) {}
+
+  // Takes v as this tick's value unless it equals the current one (cutoff).
+  bool assign(T&& v) {
+    if constexpr (std::equality_comparable<T>) {
+      if (v == value_) return false;
+    }
+    if ((flags & kChanged) == 0) {
+      prev_.save(std::move(value_));
+    }
+    value_ = std::move(v);
+    return true;
+  }
+  void rollback() noexcept override { value_ = prev_.take(); }
+  void end_tick() noexcept override { prev_.drop(); }
+
+  T value_;
+  SavedValue<T> prev_;
+};
+
+template <class T>
+class EventNode : public NodeBase {
+ public:
+  using value_type = T;
+  bool occurring() const noexcept { return occurrence_.has_value(); }
+  const T& occurrence() const { return *occurrence_; }
+  bool occurring_now() const noexcept override { return occurrence_.has_value(); }
+  const std::string& type_name() const override { return mirari::display_type_name<T>(); }
+
+ protected:
+  explicit EventNode(Graph& graph, std::uint32_t extra_flags = 0)
+      : NodeBase(graph, extra_flags | kEvent | kEndTick) {}
+
+  bool occur(T&& v) {
+    occurrence_.emplace(std::move(v));
+    return true;
+  }
+  void rollback() noexcept override { occurrence_.reset(); }
+  void end_tick() noexcept override { occurrence_.reset(); }
+
+  std::optional<T> occurrence_;
+};
+
+// An observer: a sink whose effect runs after the tick commits, in creation order.
+class EffectNode : public NodeBase {
+ public:
+  std::uint64_t sequence = 0;  // creation order; effects of one tick run sorted by it
+
+ protected:
+  explicit EffectNode(Graph& graph) : NodeBase(graph, kEffect) {}
+  bool recompute() override { return false; }
+};
+
+}  // namespace detail
+}  // namespace mirari

@@ -1,0 +1,200 @@
+// The reactive graph: the model in a page.
+//
+// A Graph holds nodes of two sorts. A signal (Signal<T>) has a value at every moment; an
+// event (Event<T>) has occurrences only at instants. Inputs enter through sources
+// (source.hpp), from any thread. Derived nodes are built with the combinators
+// (combinators.hpp). Effects — the only place the outside world is touched — are observers.
+// Plugins connect through named ports.
+//
+// The graph advances in ticks, each one atomic step:
+//   1. Drain: take the queued inputs (signal writes coalesce, each event source gives one
+//      occurrence per tick, in order).
+//   2. Propagate: recompute the affected nodes in height order, each at most once; a node
+//      whose new value equals its old one does not wake its dependents (cutoff).
+//   3. Commit or roll back: if a computation throws, every node keeps its pre-tick value, no
+//      effect runs, and the error names the node and its owner. Inputs that were taken
+//      together are then retried one per tick, so only the input that fails is rejected.
+//   4. Effects: observers run after commit, in the order they were created, and see only
+//      committed values. An effect cannot change the graph's structure; what it writes to a
+//      source lands in a later tick.
+// Within a tick everything is instantaneous: a hold, a sample, a map and a bind all see this
+// tick's values.
+//
+// Structural changes (nodes created, owners removed, ports bound) are steps too: all the
+// changes made inside one change() call commit together or not at all.
+//
+// Threading: a Graph and its handles are used from one thread (the graph thread); only
+// source writes, idle() and the wakeup callback cross threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mirari/detail/port_node.hpp"
+#include "mirari/errors.hpp"
+#include "mirari/introspection.hpp"
+#include "mirari/signal.hpp"
+#include "mirari/source.hpp"
+
+namespace mirari {
+
+// The owner of nodes made outside any change(): the graph itself (ports belong to it too).
+inline constexpr OwnerId kGraphOwner = 0;
+
+class Graph {
+ public:
+  Graph();
+  ~Graph();
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+
+  // --- Inputs ---
+  // New input nodes, owned by the current owner. Graph thread.
+  template <class T>
+  Source<T> source(T initial);
+  template <class T>
+  EventSource<T> event_source();
+
+  // --- Running ---
+  // Runs one tick if inputs are pending (or a structural change left work). Graph thread.
+  // Never throws for a failing node: the failure is rolled back and reported in the result.
+  TickResult tick();
+  // Runs ticks until no input is pending, at most max_ticks of them.
+  TickResult run_until_idle(std::size_t max_ticks = std::numeric_limits<std::size_t>::max());
+  // True when no input is queued. Any thread.
+  bool idle() const;
+  // Called from the writing thread when an input lands in an empty queue: the host posts a
+  // tick to the graph thread from here. Set it before sources are written.
+  void set_wakeup(std::function<void()> wakeup);
+  // Number of the last committed tick (structural steps count).
+  std::uint64_t current_tick() const noexcept;
+
+  // --- Structure ---
+  // Registers an owner (a plugin instance) by name. Graph thread.
+  OwnerId add_owner(std::string name);
+  const std::string& owner_name(OwnerId owner) const;
+  // The owner new nodes get: the one of the innermost change() or bind, else kGraphOwner.
+  OwnerId current_owner() const noexcept;
+  // Runs build as one atomic step in which new nodes belong to owner, then the effects it
+  // caused (new observers see their first value). When build, or a node recomputed because
+  // of it, throws, every change the step made is undone and the exception is rethrown (a
+  // node's failure as NodeError). An inner change() joins the outer step and returns an
+  // empty result. Not from effects. Returns what the step did, effect failures included.
+  TickResult change(OwnerId owner, const std::function<void()>& build);
+  // Removes all of owner's nodes. Ports it published keep their last value until a new
+  // publisher binds them. Throws GraphError, changing nothing, when a node of another owner
+  // depends on one of them. Inside change(): part of that step; otherwise its own step.
+  void remove_owner(OwnerId owner);
+
+  // --- Ports ---
+  // Binds the named port to node. The port is created on first use; publishing a port that
+  // already has a live publisher, or with another type or kind, throws PortError.
+  template <class T>
+  void publish(const std::string& port, Signal<T> node);
+  template <class T>
+  void publish(const std::string& port, Event<T> node);
+  // The named port as a signal (T{} until first published) or an event. Throws PortError
+  // when the port carries another type or kind.
+  template <class T>
+  Signal<T> subscribe(const std::string& port);
+  template <class T>
+  Event<T> subscribe_events(const std::string& port);
+
+  // --- Introspection (graph thread) ---
+  std::vector<NodeInfo> nodes() const;
+  std::vector<PortInfo> ports() const;
+  GraphStats stats() const;
+  // The graph in Graphviz DOT: nodes clustered by owner, quiet edges (sample) dashed.
+  std::string dot() const;
+  // Gives node a name for introspection.
+  void name_node(const detail::NodeBase* node, std::string name);
+
+  // --- For node implementations (combinators.hpp); not for plugins ---
+  // Takes ownership of a freshly computed node: sets its owner and height, links it to its
+  // dependencies. Returns the node. Throws GraphError from effects.
+  detail::NodeBase* adopt(std::unique_ptr<detail::NodeBase> node);
+  template <class N>
+  N* adopt_as(std::unique_ptr<N> node) {
+    N* raw = node.get();
+    adopt(std::move(node));
+    return raw;
+  }
+  // Bind support: runs fn with nodes created in it recorded as the scope of lhs.
+  void in_scope(detail::NodeBase* lhs, const std::function<void()>& fn,
+                std::vector<detail::NodeBase*>& created);
+  // Bind support: makes `dependent` depend on `next` instead of `previous` (either may be
+  // null), raising heights as needed; throws CycleError when that would close a cycle.
+  void relink(detail::NodeBase* dependent, detail::NodeBase* previous, detail::NodeBase* next,
+              const std::function<void(detail::NodeBase*)>& set_dependency);
+  // Bind support: destroys nodes at commit; kept if the tick rolls back.
+  void retire(std::vector<detail::NodeBase*> nodes);
+  // Marks node for recomputation in the current tick.
+  void schedule(detail::NodeBase* node);
+
+ private:
+  struct Impl;
+  detail::NodeBase* port_for(const std::string& port, bool event, const std::string& type,
+                             const std::function<std::unique_ptr<detail::NodeBase>()>& make);
+  void bind_port(const std::string& port, detail::NodeBase* publisher);
+  std::shared_ptr<detail::InputEndpoint> new_endpoint();
+
+  std::unique_ptr<Impl> impl_;
+};
+
+template <class T>
+Signal<T> Signal<T>::named(const std::string& name) const {
+  node_->graph().name_node(node_, name);
+  return *this;
+}
+
+template <class T>
+Event<T> Event<T>::named(const std::string& name) const {
+  node_->graph().name_node(node_, name);
+  return *this;
+}
+
+template <class T>
+Source<T> Graph::source(T initial) {
+  return Source<T>(adopt_as(
+      std::make_unique<detail::SourceNode<T>>(*this, std::move(initial), new_endpoint())));
+}
+
+template <class T>
+EventSource<T> Graph::event_source() {
+  return EventSource<T>(
+      adopt_as(std::make_unique<detail::EventSourceNode<T>>(*this, new_endpoint())));
+}
+
+template <class T>
+void Graph::publish(const std::string& port, Signal<T> node) {
+  subscribe<T>(port);
+  bind_port(port, node.node());
+}
+
+template <class T>
+void Graph::publish(const std::string& port, Event<T> node) {
+  subscribe_events<T>(port);
+  bind_port(port, node.node());
+}
+
+template <class T>
+Signal<T> Graph::subscribe(const std::string& port) {
+  static_assert(std::is_default_constructible_v<T>,
+                "a signal port holds T{} until published: T must be default-constructible");
+  auto* node = port_for(port, false, type_name<T>(),
+                        [this] { return std::make_unique<detail::SignalPort<T>>(*this, T{}); });
+  return Signal<T>(static_cast<detail::SignalPort<T>*>(node));
+}
+
+template <class T>
+Event<T> Graph::subscribe_events(const std::string& port) {
+  auto* node = port_for(port, true, type_name<T>(),
+                        [this] { return std::make_unique<detail::EventPort<T>>(*this); });
+  return Event<T>(static_cast<detail::EventPort<T>*>(node));
+}
+
+}  // namespace mirari

@@ -1,0 +1,97 @@
+// Stable type names: how ports check types across .so boundaries.
+//
+// RTTI is not comparable between separately built shared objects, so every type that
+// crosses a port carries a name that is the same in every build. Built-in types and the
+// standard containers below have names; declare one for your own type with
+// MIRARI_TYPE_NAME at global scope:
+//
+//   struct Bounds { int low, high; };
+//   MIRARI_TYPE_NAME(Bounds, "example.bounds")
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <typeinfo>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mirari {
+
+// Specialised for every type with a stable name; the primary template has none.
+template <class T>
+struct TypeName {};
+
+template <class T>
+concept HasTypeName = requires {
+  { TypeName<T>::get() } -> std::convertible_to<std::string>;
+};
+
+// The stable name of T. Computed once per process.
+template <class T>
+const std::string& type_name() {
+  static_assert(HasTypeName<T>,
+                "this type has no stable name: declare one with MIRARI_TYPE_NAME(T, \"name\")");
+  static const std::string name = TypeName<T>::get();
+  return name;
+}
+
+namespace detail {
+std::string demangle(const char* mangled);
+}
+
+// A name for display: the stable name when there is one, else the compiler's (which is only
+// meaningful inside one build, and is never used to check a port).
+template <class T>
+const std::string& display_type_name() {
+  if constexpr (HasTypeName<T>) {
+    return type_name<T>();
+  } else {
+    static const std::string name = detail::demangle(typeid(T).name());
+    return name;
+  }
+}
+
+#define MIRARI_DETAIL_BUILTIN_NAME(T, NAME) \
+  template <>                               \
+  struct TypeName<T> {                      \
+    static std::string get() { return NAME; } \
+  };
+MIRARI_DETAIL_BUILTIN_NAME(bool, "bool")
+MIRARI_DETAIL_BUILTIN_NAME(int, "int32")
+MIRARI_DETAIL_BUILTIN_NAME(unsigned, "uint32")
+MIRARI_DETAIL_BUILTIN_NAME(long, "int64")
+MIRARI_DETAIL_BUILTIN_NAME(long long, "int64")
+MIRARI_DETAIL_BUILTIN_NAME(unsigned long, "uint64")
+MIRARI_DETAIL_BUILTIN_NAME(unsigned long long, "uint64")
+MIRARI_DETAIL_BUILTIN_NAME(float, "float32")
+MIRARI_DETAIL_BUILTIN_NAME(double, "float64")
+MIRARI_DETAIL_BUILTIN_NAME(std::string, "string")
+#undef MIRARI_DETAIL_BUILTIN_NAME
+
+template <HasTypeName T>
+struct TypeName<std::vector<T>> {
+  static std::string get() { return "list<" + type_name<T>() + ">"; }
+};
+template <HasTypeName T>
+struct TypeName<std::optional<T>> {
+  static std::string get() { return "option<" + type_name<T>() + ">"; }
+};
+template <HasTypeName A, HasTypeName B>
+struct TypeName<std::pair<A, B>> {
+  static std::string get() { return "pair<" + type_name<A>() + "," + type_name<B>() + ">"; }
+};
+template <HasTypeName K, HasTypeName V>
+struct TypeName<std::map<K, V>> {
+  static std::string get() { return "map<" + type_name<K>() + "," + type_name<V>() + ">"; }
+};
+
+}  // namespace mirari
+
+#define MIRARI_TYPE_NAME(T, NAME)             \
+  template <>                                 \
+  struct mirari::TypeName<T> {                \
+    static std::string get() { return NAME; } \
+  };

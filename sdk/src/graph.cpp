@@ -1,0 +1,471 @@
+// Ticks and structural steps: drain, propagate in height order, commit or roll back, effects.
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "graph_impl.hpp"
+
+namespace mirari {
+
+using detail::NodeBase;
+
+namespace {
+
+// Restores a value when a scope ends, however it ends.
+template <class T>
+class Restore {
+ public:
+  Restore(T& slot, T value) : slot_(slot), saved_(std::exchange(slot, std::move(value))) {}
+  ~Restore() { slot_ = std::move(saved_); }
+  Restore(const Restore&) = delete;
+  Restore& operator=(const Restore&) = delete;
+
+ private:
+  T& slot_;
+  T saved_;
+};
+
+std::string describe(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+}  // namespace
+
+Graph::Graph() : impl_(std::make_unique<Impl>(*this)) {}
+
+Graph::~Graph() {
+  // Dependents first is not needed: no computation runs while the table is torn down.
+  impl_->nodes.clear();
+}
+
+// --- steps ---
+
+template <class Body>
+bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&& body) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::uint64_t recomputes_before = stats.recomputes;
+  ++step_depth;
+  try {
+    body();
+    propagate();
+  } catch (...) {
+    --step_depth;
+    const NodeBase* culprit = running;
+    running = nullptr;
+    error = std::current_exception();
+    NodeError failure = culprit != nullptr ? node_error(culprit, describe(error))
+                                           : NodeError("(step)", owners[owner], describe(error));
+    rollback();
+    if (culprit == nullptr) error = std::current_exception();
+    result.errors.push_back(std::move(failure));
+    result.recomputed += stats.recomputes - recomputes_before;
+    ++result.rolled_back;
+    ++stats.rolled_back;
+    return false;
+  }
+  --step_depth;
+  result.recomputed += stats.recomputes - recomputes_before;
+  commit(result);
+  stats.last_tick_ns = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
+                                                           start)
+          .count());
+  return true;
+}
+
+std::size_t Graph::Impl::apply_inputs(std::size_t limit) {
+  std::size_t taken = 0;
+  while (inbox_next < inbox.size() && taken < limit) {
+    detail::InputEntry& entry = inbox[inbox_next];
+    NodeBase* target = entry.target;
+    if (target != nullptr) {
+      // An event source occurs at most once per tick: its next occurrence, and everything
+      // queued after it, waits for the next tick so that order is kept.
+      if (target->is_event() && (target->flags & detail::kChanged) != 0) break;
+      running = target;
+      if (target->apply_input(entry.value)) mark_changed(target);
+      running = nullptr;
+      ++taken;
+    }
+    ++inbox_next;
+  }
+  return taken;
+}
+
+void Graph::Impl::mark_changed(NodeBase* node) {
+  if ((node->flags & detail::kChanged) == 0) {
+    node->flags |= detail::kChanged;
+    journal.changed.push_back(node);
+  }
+  node->dependents.for_each([this](NodeBase* dependent, bool wakes) {
+    if (!wakes) return;
+    const std::uint32_t f = dependent->flags;
+    if ((f & detail::kEffect) != 0) {
+      if ((f & detail::kFired) == 0) {
+        dependent->flags = f | detail::kFired;
+        fired.push_back(static_cast<detail::EffectNode*>(dependent));
+      }
+    } else if ((f & detail::kQueued) == 0) {
+      dependent->flags = f | detail::kQueued;
+      heights.push(dependent);
+    }
+  });
+}
+
+void Graph::Impl::propagate() {
+  std::uint32_t height = 0;
+  std::size_t recomputed = 0;
+  while (NodeBase* node = heights.pop(height)) {
+    if (node->height != height) continue;  // raised while queued: its new entry counts
+    node->flags &= ~detail::kQueued;
+    ++node->recomputes;
+    ++recomputed;
+    running = node;
+    if (node->recompute()) mark_changed(node);
+  }
+  running = nullptr;
+  stats.recomputes += recomputed;
+}
+
+void Graph::Impl::commit(TickResult& result) {
+  ++tick_no;
+  ++stats.ticks;
+  ++result.committed;
+  result.tick = tick_no;
+  for (NodeBase* node : journal.changed) node->changed_tick = tick_no;
+  run_effects(result);
+  for (NodeBase* node : journal.changed) {
+    if ((node->flags & detail::kEndTick) != 0) node->end_tick();
+    node->flags &= ~detail::kChanged;
+  }
+  if (journal.structural()) {
+    std::vector<NodeBase*> retired = std::move(journal.retired);
+    journal.clear();
+    if (!retired.empty()) destroy(expand(retired));
+  } else {
+    journal.changed.clear();
+  }
+}
+
+void Graph::Impl::run_effects(TickResult& result) {
+  if (fired.empty()) return;
+  const auto by_creation = [](const detail::EffectNode* a, const detail::EffectNode* b) {
+    return a->sequence < b->sequence;
+  };
+  if (!std::is_sorted(fired.begin(), fired.end(), by_creation)) {
+    std::sort(fired.begin(), fired.end(), by_creation);
+  }
+  Restore<bool> guard(in_effects, true);
+  for (detail::EffectNode* effect : fired) {
+    effect->flags &= ~detail::kFired;
+    if ((effect->flags & detail::kLeaving) != 0) continue;
+    ++result.effects;
+    try {
+      effect->run_effect();
+    } catch (...) {
+      ++stats.effect_errors;
+      result.errors.push_back(
+          node_error(effect, "effect failed after commit: " + describe(std::current_exception())));
+    }
+  }
+  stats.effects += result.effects;
+  fired.clear();
+}
+
+void Graph::Impl::rollback() {
+  heights.clear();
+  for (auto it = journal.changed.rbegin(); it != journal.changed.rend(); ++it) {
+    (*it)->rollback();
+    (*it)->flags &= ~detail::kChanged;
+  }
+  for (auto it = journal.undo.rbegin(); it != journal.undo.rend(); ++it) (*it)();
+  for (detail::EffectNode* effect : fired) effect->flags &= ~detail::kFired;
+  fired.clear();
+  std::vector<NodeBase*> created = std::move(journal.created);
+  journal.clear();
+  destroy(std::move(created));
+}
+
+std::vector<NodeBase*> Graph::Impl::expand(const std::vector<NodeBase*>& roots) const {
+  std::vector<NodeBase*> all;
+  std::unordered_set<const NodeBase*> seen;
+  std::vector<NodeBase*> todo(roots.begin(), roots.end());
+  while (!todo.empty()) {
+    NodeBase* node = todo.back();
+    todo.pop_back();
+    if (!seen.insert(node).second) continue;
+    all.push_back(node);
+    node->collect_owned(todo);
+  }
+  return all;
+}
+
+void Graph::Impl::destroy(std::vector<NodeBase*> doomed) {
+  if (doomed.empty()) return;
+  // Unlink everything first: a doomed node may depend on another doomed node.
+  for (NodeBase* node : doomed) {
+    node->visit_dependencies([node](NodeBase* dependency, bool) {
+      dependency->dependents.remove(node);
+    });
+    if ((node->flags & detail::kSource) != 0) {
+      for (std::size_t i = inbox_next; i < inbox.size(); ++i) {
+        if (inbox[i].target == node) inbox[i].target = nullptr;
+      }
+    }
+    names.erase(node);
+  }
+  for (NodeBase* node : doomed) {
+    const std::uint32_t slot = node->slot;
+    std::unique_ptr<NodeBase> owned = std::move(nodes[slot]);
+    if (slot + 1 != nodes.size()) {
+      nodes[slot] = std::move(nodes.back());
+      nodes[slot]->slot = slot;
+    }
+    nodes.pop_back();
+  }
+}
+
+void Graph::Impl::leave(std::vector<NodeBase*> roots, const std::string& what) {
+  std::vector<NodeBase*> doomed = expand(roots);
+  std::unordered_set<const NodeBase*> set(doomed.begin(), doomed.end());
+  for (NodeBase* node : doomed) {
+    node->dependents.for_each([&](NodeBase* dependent, bool) {
+      if (set.count(dependent) != 0 || (dependent->flags & detail::kPort) != 0) return;
+      throw GraphError("cannot remove " + what + ": node '" + name_of(dependent) + "' of '" +
+                       owners[dependent->owner] + "' depends on its node '" + name_of(node) +
+                       "'");
+    });
+  }
+  for (NodeBase* node : doomed) {
+    // Subscribers keep the port's last value until a new publisher binds it.
+    node->dependents.for_each([&](NodeBase* dependent, bool) {
+      if ((dependent->flags & detail::kPort) == 0) return;
+      detail::PortLink* link = dependent->as_port();
+      if (link->publisher() != node) return;
+      self.relink(dependent, node, nullptr, [link](NodeBase* n) { link->set_publisher(n); });
+    });
+  }
+  for (NodeBase* node : doomed) node->flags |= detail::kLeaving;
+  journal.undo.push_back([doomed] {
+    for (NodeBase* node : doomed) node->flags &= ~detail::kLeaving;
+  });
+  journal.retired.insert(journal.retired.end(), doomed.begin(), doomed.end());
+}
+
+void Graph::Impl::raise(NodeBase* node, std::uint32_t height) {
+  std::vector<std::pair<NodeBase*, std::uint32_t>> todo{{node, height}};
+  while (!todo.empty()) {
+    auto [n, h] = todo.back();
+    todo.pop_back();
+    if (n->height >= h) continue;
+    n->height = h;
+    if ((n->flags & detail::kQueued) != 0) heights.push(n);
+    n->dependents.for_each([&](NodeBase* d, bool) { todo.emplace_back(d, h + 1); });
+  }
+}
+
+bool Graph::Impl::reaches(NodeBase* from, const NodeBase* to) const {
+  std::unordered_set<const NodeBase*> seen;
+  std::vector<NodeBase*> todo{from};
+  while (!todo.empty()) {
+    NodeBase* n = todo.back();
+    todo.pop_back();
+    if (n == to) return true;
+    if (!seen.insert(n).second) continue;
+    n->dependents.for_each([&](NodeBase* d, bool) { todo.push_back(d); });
+  }
+  return false;
+}
+
+// --- Graph: running ---
+
+TickResult Graph::tick() {
+  Impl& g = *impl_;
+  TickResult result;
+  if (g.step_depth > 0 || g.in_effects) {
+    throw GraphError("tick() called from inside a tick or an effect");
+  }
+  if (g.inbox_next == g.inbox.size()) {
+    g.inbox.clear();
+    g.inbox_next = 0;
+    g.queue->take_all(g.inbox);
+  }
+  if (g.inbox_next == g.inbox.size()) return result;
+
+  const std::size_t first = g.inbox_next;
+  std::size_t taken = 0;
+  std::exception_ptr error;
+  const auto all = [&] { taken = g.apply_inputs(g.inbox.size()); };
+  if (!g.run_step(result, error, all) && taken > 1) {
+    // Retry the batch one input per tick: only the inputs that fail are rejected.
+    result.errors.clear();
+    result.rolled_back = 0;
+    g.inbox_next = first;
+    for (std::size_t i = 0; i < taken;) {
+      std::size_t one = 0;
+      g.run_step(result, error, [&] { one = g.apply_inputs(1); });
+      i += one == 0 ? 1 : one;
+    }
+  }
+  result.inputs = taken;
+  g.stats.inputs += taken;
+  return result;
+}
+
+TickResult Graph::run_until_idle(std::size_t max_ticks) {
+  TickResult total;
+  for (std::size_t i = 0; i < max_ticks; ++i) {
+    TickResult r = tick();
+    if (!r.ran()) break;
+    total.tick = r.tick;
+    total.inputs += r.inputs;
+    total.committed += r.committed;
+    total.rolled_back += r.rolled_back;
+    total.recomputed += r.recomputed;
+    total.effects += r.effects;
+    for (auto& e : r.errors) total.errors.push_back(std::move(e));
+  }
+  return total;
+}
+
+bool Graph::idle() const { return impl_->inbox_next == impl_->inbox.size() && impl_->queue->empty(); }
+
+void Graph::set_wakeup(std::function<void()> wakeup) { impl_->queue->set_wakeup(std::move(wakeup)); }
+
+std::uint64_t Graph::current_tick() const noexcept { return impl_->tick_no; }
+
+std::shared_ptr<detail::InputEndpoint> Graph::new_endpoint() {
+  return std::make_shared<detail::InputEndpoint>(detail::InputEndpoint{impl_->queue, nullptr});
+}
+
+// --- Graph: structure ---
+
+OwnerId Graph::add_owner(std::string name) {
+  impl_->owners.push_back(std::move(name));
+  return static_cast<OwnerId>(impl_->owners.size() - 1);
+}
+
+const std::string& Graph::owner_name(OwnerId owner) const { return impl_->owners.at(owner); }
+
+OwnerId Graph::current_owner() const noexcept { return impl_->owner; }
+
+TickResult Graph::change(OwnerId owner, const std::function<void()>& build) {
+  Impl& g = *impl_;
+  if (g.in_effects) throw GraphError("an effect cannot change the graph's structure");
+  if (owner >= g.owners.size()) throw GraphError("unknown owner " + std::to_string(owner));
+  Restore<OwnerId> as(g.owner, owner);
+  if (g.step_depth > 0) {
+    build();
+    return {};
+  }
+  TickResult result;
+  std::exception_ptr error;
+  if (!g.run_step(result, error, build)) {
+    // A node that failed while the new structure propagated is reported as a NodeError; a
+    // failure of build itself is rethrown as it was.
+    if (error) std::rethrow_exception(error);
+    throw result.errors.front();
+  }
+  return result;
+}
+
+NodeBase* Graph::adopt(std::unique_ptr<NodeBase> owned) {
+  Impl& g = *impl_;
+  if (g.in_effects) throw GraphError("an effect cannot change the graph's structure");
+  if (g.step_depth == 0) {
+    NodeBase* out = nullptr;
+    change(g.owner, [&] { out = adopt(std::move(owned)); });
+    return out;
+  }
+  NodeBase* node = owned.get();
+  node->owner = g.owner;
+  node->id = ++g.next_id;
+  std::uint32_t height = 0;
+  node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
+    height = std::max(height, dependency->height + 1);
+    dependency->dependents.add(node, wakes);
+  });
+  node->height = height;
+  node->slot = static_cast<std::uint32_t>(g.nodes.size());
+  g.nodes.push_back(std::move(owned));
+  g.journal.created.push_back(node);
+  if (!g.scopes.empty()) g.scopes.back().created->push_back(node);
+  if ((node->flags & detail::kEffect) != 0) {
+    auto* effect = static_cast<detail::EffectNode*>(node);
+    effect->sequence = ++g.next_effect;
+    effect->flags |= detail::kFired;
+    g.fired.push_back(effect);
+  } else if (node->occurring_now()) {
+    node->flags |= detail::kChanged;
+    g.journal.changed.push_back(node);
+  }
+  return node;
+}
+
+void Graph::remove_owner(OwnerId owner) {
+  Impl& g = *impl_;
+  if (owner == kGraphOwner) throw GraphError("the graph's own nodes cannot be removed");
+  if (g.step_depth == 0) {
+    change(owner, [&] { remove_owner(owner); });
+    return;
+  }
+  std::vector<NodeBase*> doomed;
+  for (const auto& node : g.nodes) {
+    if (node->owner == owner && (node->flags & detail::kLeaving) == 0) doomed.push_back(node.get());
+  }
+  g.leave(std::move(doomed), "'" + g.owners.at(owner) + "'");
+}
+
+void Graph::in_scope(NodeBase* lhs, const std::function<void()>& fn,
+                     std::vector<NodeBase*>& created) {
+  Impl& g = *impl_;
+  g.scopes.push_back(Impl::Scope{lhs, &created});
+  Restore<OwnerId> as(g.owner, lhs->owner);
+  try {
+    fn();
+  } catch (...) {
+    g.scopes.pop_back();
+    throw;
+  }
+  g.scopes.pop_back();
+}
+
+void Graph::relink(NodeBase* dependent, NodeBase* previous, NodeBase* next,
+                   const std::function<void(NodeBase*)>& set_dependency) {
+  Impl& g = *impl_;
+  if (next != nullptr && next->height >= dependent->height && g.reaches(dependent, next)) {
+    throw CycleError("dependency cycle: '" + g.name_of(next) + "' depends on '" +
+                     g.name_of(dependent) + "', which would depend on it");
+  }
+  if (previous != nullptr) previous->dependents.remove(dependent);
+  set_dependency(next);
+  if (next != nullptr) {
+    next->dependents.add(dependent, true);
+    if (next->height >= dependent->height) g.raise(dependent, next->height + 1);
+  }
+  g.journal.undo.push_back([dependent, previous, next, set_dependency] {
+    if (next != nullptr) next->dependents.remove(dependent);
+    set_dependency(previous);
+    if (previous != nullptr) previous->dependents.add(dependent, true);
+  });
+}
+
+void Graph::retire(std::vector<NodeBase*> nodes) {
+  if (nodes.empty()) return;
+  impl_->leave(std::move(nodes), "the nodes of an earlier bind selection");
+}
+
+void Graph::schedule(NodeBase* node) {
+  if ((node->flags & detail::kQueued) == 0) {
+    node->flags |= detail::kQueued;
+    impl_->heights.push(node);
+  }
+}
+
+}  // namespace mirari
