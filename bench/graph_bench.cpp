@@ -1,0 +1,121 @@
+// Mirari's graph against the limit (plain C++ loops doing the same arithmetic), shape by
+// shape; bench/run prints the figures next to the peers' (bench/peers/). A graph shape's
+// iteration is one tick: one input written, drained, propagated, committed, effects run.
+#include <benchmark/benchmark.h>
+#include <malloc.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "graph_shapes.hpp"
+
+namespace mirari::bench {
+namespace {
+
+template <class Shape>
+void run_ticks(benchmark::State& state, Shape& shape) {
+  std::int64_t t = 0;
+  for (auto _ : state) shape.tick(++t);
+  benchmark::DoNotOptimize(shape.checksum);
+  state.SetItemsProcessed(state.iterations());
+}
+
+template <class Make>
+void graph_ticks(benchmark::State& state, Make make, std::int64_t effects_per_tick) {
+  auto shape = make();
+  const std::int64_t before = shape->effects;
+  run_ticks(state, *shape);
+  if (shape->effects - before != effects_per_tick * static_cast<std::int64_t>(state.iterations())) {
+    state.SkipWithError("an effect was skipped");
+  }
+}
+
+void BM_GraphChain(benchmark::State& s) { graph_ticks(s, make_chain, 1); }
+void BM_GraphFanout(benchmark::State& s) { graph_ticks(s, make_fanout, kWidth); }
+void BM_GraphFanin(benchmark::State& s) { graph_ticks(s, make_fanin, 1); }
+void BM_GraphChains(benchmark::State& s) {
+  graph_ticks(s, [&] { return make_chains(static_cast<int>(s.range(0))); }, 1);
+}
+
+void BM_PlainChain(benchmark::State& s) { run_ticks(s, *make_plain_chain()); }
+void BM_PlainFanout(benchmark::State& s) { run_ticks(s, *make_plain_fanout()); }
+void BM_PlainFanin(benchmark::State& s) { run_ticks(s, *make_plain_fanin()); }
+void BM_PlainChains(benchmark::State& s) {
+  run_ticks(s, *make_plain_chains(static_cast<int>(s.range(0))));
+}
+
+BENCHMARK(BM_GraphChain);
+BENCHMARK(BM_PlainChain);
+BENCHMARK(BM_GraphFanout);
+BENCHMARK(BM_PlainFanout);
+BENCHMARK(BM_GraphFanin);
+BENCHMARK(BM_PlainFanin);
+BENCHMARK(BM_GraphChains)->Arg(100)->Arg(100'000);
+BENCHMARK(BM_PlainChains)->Arg(100)->Arg(100'000);
+
+// Heap bytes per node of the 1,000,000-node chains graph, effects included: everything
+// the graph allocates (nodes, edges, node table, input endpoints, effect closures).
+void BM_GraphBytesPerNode(benchmark::State& state) {
+  constexpr int kChains = 100'000;
+  for (auto _ : state) {
+    malloc_trim(0);
+    const std::size_t before = mallinfo2().uordblks;
+    auto shape = make_chains(kChains);
+    const std::size_t after = mallinfo2().uordblks;
+    state.counters["bytes_per_node"] =
+        static_cast<double>(after - before) / (kChains * kChainLength);
+    state.counters["graph_nodes"] = static_cast<double>(shape->graph.stats().nodes);
+  }
+}
+BENCHMARK(BM_GraphBytesPerNode)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Inputs per second ingested from 4 writer threads, each emitting on its own event source
+// (every occurrence is kept and processed: one per source per tick), while the graph thread
+// runs ticks. Counted when the last occurrence has been folded in.
+void BM_GraphIngest4Threads(benchmark::State& state) {
+  constexpr int kWriters = 4;
+  const std::int64_t per_writer = state.range(0);
+  for (auto _ : state) {
+    Graph graph;
+    std::vector<EventSource<std::int64_t>> sources;
+    std::vector<Signal<std::int64_t>> counts;
+    for (int w = 0; w < kWriters; ++w) {
+      sources.push_back(graph.event_source<std::int64_t>());
+      counts.push_back(fold(sources.back().event(), std::int64_t{0},
+                            [](std::int64_t n, std::int64_t) { return n + 1; }));
+    }
+    auto total = lift_all(counts, [](const Values<std::int64_t>& xs) {
+      std::int64_t sum = 0;
+      for (std::int64_t x : xs) sum += x;
+      return sum;
+    });
+    std::atomic<bool> go{false};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < kWriters; ++w) {
+      writers.emplace_back([&, w] {
+        while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
+        for (std::int64_t i = 0; i < per_writer; ++i) sources[static_cast<std::size_t>(w)].emit(i);
+      });
+    }
+    const auto start = std::chrono::steady_clock::now();
+    go.store(true, std::memory_order_release);
+    while (total.value() < kWriters * per_writer) {
+      if (!graph.tick().ran()) std::this_thread::yield();
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (auto& w : writers) w.join();
+    state.SetIterationTime(seconds);
+    state.counters["inputs_per_s"] = static_cast<double>(kWriters * per_writer) / seconds;
+  }
+}
+BENCHMARK(BM_GraphIngest4Threads)->Arg(500'000)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace mirari::bench
+
+BENCHMARK_MAIN();

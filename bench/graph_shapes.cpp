@@ -1,0 +1,183 @@
+#include "graph_shapes.hpp"
+
+#include <benchmark/benchmark.h>
+
+namespace mirari::bench {
+namespace {
+
+std::int64_t pick_chain(std::int64_t t, int count) { return (t * 48271) % count; }
+
+class Chain final : public GraphShape {
+ public:
+  Chain() {
+    source_ = graph.source<std::int64_t>(0);
+    Signal<std::int64_t> last = source_;
+    for (int i = 0; i < kWidth; ++i) last = map(last, [](std::int64_t x) { return x + 1; });
+    observe(last, [this](std::int64_t v) {
+      checksum += v;
+      ++effects;
+    });
+  }
+  void tick(std::int64_t t) override {
+    source_.set(t);
+    graph.tick();
+  }
+
+ private:
+  Source<std::int64_t> source_;
+};
+
+class Fanout final : public GraphShape {
+ public:
+  Fanout() {
+    source_ = graph.source<std::int64_t>(0);
+    for (int i = 0; i < kWidth; ++i) {
+      auto node = map(source_.signal(), [i](std::int64_t x) { return x + i; });
+      observe(node, [this](std::int64_t v) {
+        checksum += v;
+        ++effects;
+      });
+    }
+  }
+  void tick(std::int64_t t) override {
+    source_.set(t);
+    graph.tick();
+  }
+
+ private:
+  Source<std::int64_t> source_;
+};
+
+class Fanin final : public GraphShape {
+ public:
+  Fanin() {
+    std::vector<Signal<std::int64_t>> inputs;
+    for (int i = 0; i < kWidth; ++i) {
+      sources_.push_back(graph.source<std::int64_t>(0));
+      inputs.push_back(sources_.back());
+    }
+    auto sum = lift_all(inputs, [](const Values<std::int64_t>& xs) {
+      std::int64_t total = 0;
+      for (std::int64_t x : xs) total += x;
+      return total;
+    });
+    observe(sum, [this](std::int64_t v) {
+      checksum += v;
+      ++effects;
+    });
+  }
+  void tick(std::int64_t t) override {
+    sources_[static_cast<std::size_t>(t % kWidth)].set(t);
+    graph.tick();
+  }
+
+ private:
+  std::vector<Source<std::int64_t>> sources_;
+};
+
+class Chains final : public GraphShape {
+ public:
+  explicit Chains(int count) {
+    // One step for the whole build, as a plugin's start would be.
+    graph.change(kGraphOwner, [&] {
+      sources_.reserve(static_cast<std::size_t>(count));
+      for (int c = 0; c < count; ++c) {
+        sources_.push_back(graph.source<std::int64_t>(0));
+        Signal<std::int64_t> last = sources_.back();
+        for (int i = 1; i < kChainLength; ++i) {
+          last = map(last, [](std::int64_t x) { return x + 1; });
+        }
+        observe(last, [this](std::int64_t v) {
+          checksum += v;
+          ++effects;
+        });
+      }
+    });
+  }
+  void tick(std::int64_t t) override {
+    sources_[static_cast<std::size_t>(pick_chain(t, static_cast<int>(sources_.size())))].set(t);
+    graph.tick();
+  }
+
+ private:
+  std::vector<Source<std::int64_t>> sources_;
+};
+
+class PlainChain final : public PlainShape {
+ public:
+  void tick(std::int64_t t) override {
+    std::int64_t x = t;
+    for (int i = 0; i < kWidth; ++i) {
+      x = x + 1;
+      values_[static_cast<std::size_t>(i)] = x;
+    }
+    benchmark::DoNotOptimize(values_.data());
+    checksum += x;
+  }
+
+ private:
+  std::vector<std::int64_t> values_ = std::vector<std::int64_t>(kWidth);
+};
+
+class PlainFanout final : public PlainShape {
+ public:
+  void tick(std::int64_t t) override {
+    for (int i = 0; i < kWidth; ++i) {
+      const std::int64_t v = t + i;
+      if (v != values_[static_cast<std::size_t>(i)]) {
+        values_[static_cast<std::size_t>(i)] = v;
+        checksum += v;
+      }
+    }
+    benchmark::DoNotOptimize(values_.data());
+  }
+
+ private:
+  std::vector<std::int64_t> values_ = std::vector<std::int64_t>(kWidth, -1);
+};
+
+class PlainFanin final : public PlainShape {
+ public:
+  void tick(std::int64_t t) override {
+    inputs_[static_cast<std::size_t>(t % kWidth)] = t;
+    benchmark::DoNotOptimize(inputs_.data());
+    std::int64_t total = 0;
+    for (std::int64_t x : inputs_) total += x;
+    checksum += total;
+  }
+
+ private:
+  std::vector<std::int64_t> inputs_ = std::vector<std::int64_t>(kWidth);
+};
+
+class PlainChains final : public PlainShape {
+ public:
+  explicit PlainChains(int count)
+      : count_(count), values_(static_cast<std::size_t>(count) * kChainLength) {}
+  void tick(std::int64_t t) override {
+    std::int64_t* chain = &values_[static_cast<std::size_t>(pick_chain(t, count_)) * kChainLength];
+    chain[0] = t;
+    for (int i = 1; i < kChainLength; ++i) chain[i] = chain[i - 1] + 1;
+    benchmark::DoNotOptimize(chain);
+    checksum += chain[kChainLength - 1];
+  }
+
+ private:
+  int count_;
+  std::vector<std::int64_t> values_;
+};
+
+}  // namespace
+
+std::unique_ptr<GraphShape> make_chain() { return std::make_unique<Chain>(); }
+std::unique_ptr<GraphShape> make_fanout() { return std::make_unique<Fanout>(); }
+std::unique_ptr<GraphShape> make_fanin() { return std::make_unique<Fanin>(); }
+std::unique_ptr<GraphShape> make_chains(int count) { return std::make_unique<Chains>(count); }
+std::unique_ptr<PlainShape> make_plain_chain() { return std::make_unique<PlainChain>(); }
+std::unique_ptr<PlainShape> make_plain_fanout() { return std::make_unique<PlainFanout>(); }
+std::unique_ptr<PlainShape> make_plain_fanin() { return std::make_unique<PlainFanin>(); }
+std::unique_ptr<PlainShape> make_plain_chains(int count) {
+  return std::make_unique<PlainChains>(count);
+}
+
+}  // namespace mirari::bench

@@ -1,0 +1,51 @@
+// The graph shapes every benchmark (Mirari's and the peers' in bench/peers/) measures:
+// - chain:  a source and 1,000 maps x+1 in a row, an effect on the last;
+// - fanout: a source and 1,000 maps x+i off it, an effect on each;
+// - fanin:  1,000 sources summed by one node, an effect on the sum; a tick writes one source;
+// - chains: C independent chains of 10 nodes (a source and 9 maps), an effect on each last
+//           node; a tick writes the source of chain (t * 48271) mod C.
+// Each shape comes twice: on a Mirari graph, with the full tick semantics, and as plain C++
+// loops doing the same arithmetic (the limit).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "mirari/mirari.hpp"
+
+namespace mirari::bench {
+
+inline constexpr int kWidth = 1000;
+inline constexpr int kChainLength = 10;
+
+// A graph with one kind of shape built in it; tick(t) writes the shape's input for tick t and
+// runs the tick. checksum accumulates what the effects saw, so no work can be skipped.
+class GraphShape {
+ public:
+  virtual ~GraphShape() = default;
+  virtual void tick(std::int64_t t) = 0;
+  std::int64_t checksum = 0;
+  std::int64_t effects = 0;
+  Graph graph;
+};
+
+std::unique_ptr<GraphShape> make_chain();
+std::unique_ptr<GraphShape> make_fanout();
+std::unique_ptr<GraphShape> make_fanin();
+std::unique_ptr<GraphShape> make_chains(int count);
+
+// The same shapes as plain arrays and loops.
+class PlainShape {
+ public:
+  virtual ~PlainShape() = default;
+  virtual void tick(std::int64_t t) = 0;
+  std::int64_t checksum = 0;
+};
+
+std::unique_ptr<PlainShape> make_plain_chain();
+std::unique_ptr<PlainShape> make_plain_fanout();
+std::unique_ptr<PlainShape> make_plain_fanin();
+std::unique_ptr<PlainShape> make_plain_chains(int count);
+
+}  // namespace mirari::bench
