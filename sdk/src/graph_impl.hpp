@@ -2,7 +2,7 @@
 // (graph.cpp: ticks and steps; ports.cpp; introspection.cpp).
 //
 // Invariants:
-// - Outside a step, the height queue is empty, no node is flagged kQueued, kChanged, kFired
+// - Outside a step, the height queue is empty, no node is flagged kQueued
 //   or kLeaving, and the journal is empty.
 // - Every dependency edge is recorded twice: by the dependent (visit_dependencies) and in the
 //   dependency's DependentList, and both sides name live nodes.
@@ -74,7 +74,7 @@ struct Graph::Impl {
   const detail::NodeBase* running = nullptr;  // the node computing now, for error reports
   std::uint32_t next_id = 0;
   std::uint64_t next_effect = 0;
-  std::uint64_t tick_no = 0;
+  std::uint64_t tick_no = 0;  // the last committed tick; a step computes tick_no + 1
   GraphStats stats;
 };
 

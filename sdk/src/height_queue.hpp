@@ -31,6 +31,8 @@ class HeightQueue {
       if (!bucket.empty()) {
         NodeBase* node = bucket.back();
         bucket.pop_back();
+        // Wide heights do not fit in L1: fetch the next node while this one computes.
+        if (!bucket.empty()) __builtin_prefetch(bucket.back());
         --size_;
         height = lowest_;
         return node;

@@ -6,6 +6,7 @@
 // applied in reverse order, and nodes created in the step are destroyed last.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -14,7 +15,12 @@
 namespace mirari::detail {
 
 struct TickJournal {
-  std::vector<NodeBase*> changed;             // flagged kChanged, in order of first change
+  struct Change {
+    NodeBase* node;
+    std::uint64_t previous_tick;  // the node's changed_tick before this step
+  };
+  std::vector<Change> changed;                // in order of first change
+  std::vector<NodeBase*> to_end;              // changed nodes flagged kEndTick
   std::vector<NodeBase*> created;             // destroyed on rollback
   std::vector<NodeBase*> retired;             // destroyed on commit, kept on rollback
   std::vector<std::function<void()>> undo;    // structural changes, undone in reverse
@@ -24,6 +30,7 @@ struct TickJournal {
   }
   void clear() noexcept {
     changed.clear();
+    to_end.clear();
     created.clear();
     retired.clear();
     undo.clear();

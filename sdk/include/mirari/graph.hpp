@@ -134,6 +134,8 @@ class Graph {
   void retire(std::vector<detail::NodeBase*> nodes);
   // Marks node for recomputation in the current tick.
   void schedule(detail::NodeBase* node);
+  // Whether node changed (or occurred) in the tick being computed.
+  bool changed_now(const detail::NodeBase* node) const noexcept;
 
  private:
   struct Impl;

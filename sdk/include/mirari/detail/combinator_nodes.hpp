@@ -72,7 +72,7 @@ class LiftNode final : public SignalNode<R> {
   std::string_view kind() const noexcept override { return "map"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   std::tuple<SignalNode<Ps>*...> parents_;
 };
 
@@ -90,7 +90,7 @@ class LiftAllNode final : public SignalNode<R> {
   std::string_view kind() const noexcept override { return "map"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   std::vector<SignalNode<T>*> parents_;
 };
 
@@ -108,7 +108,7 @@ class EventMapNode final : public EventNode<R> {
   std::string_view kind() const noexcept override { return "map"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   EventNode<A>* parent_;
 };
 
@@ -127,7 +127,7 @@ class FilterNode final : public EventNode<T> {
   std::string_view kind() const noexcept override { return "filter"; }
 
  private:
-  F keep_;
+  [[no_unique_address]] F keep_;
   EventNode<T>* parent_;
 };
 
@@ -167,7 +167,7 @@ class FoldNode final : public SignalNode<R> {
   std::string_view kind() const noexcept override { return "fold"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   EventNode<A>* parent_;
 };
 
@@ -175,7 +175,7 @@ template <class T>
 class ChangesNode final : public EventNode<T> {
  public:
   ChangesNode(Graph& graph, SignalNode<T>* parent) : EventNode<T>(graph), parent_(parent) {
-    if ((parent_->flags & kChanged) != 0) recompute();
+    if (graph.changed_now(parent_)) recompute();
   }
   // Woken only when the parent changed in this tick.
   bool recompute() override { return this->occur(T(parent_->value())); }
@@ -205,7 +205,7 @@ class SampleNode final : public EventNode<R> {
   std::string_view kind() const noexcept override { return "sample"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   EventNode<A>* trigger_;
   SignalNode<B>* sampled_;
 };
@@ -303,7 +303,7 @@ class BindLhs final : public NodeBase {
     return next;
   }
 
-  F f_;
+  [[no_unique_address]] F f_;
   SignalNode<A>* selector_;
   BindResult<Inner>* result_ = nullptr;
   std::vector<NodeBase*> scope_;
@@ -321,7 +321,7 @@ class SignalObserver final : public EffectNode {
   std::string_view kind() const noexcept override { return "observer"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   SignalNode<T>* parent_;
 };
 
@@ -338,7 +338,7 @@ class EventObserver final : public EffectNode {
   std::string_view kind() const noexcept override { return "observer"; }
 
  private:
-  F f_;
+  [[no_unique_address]] F f_;
   EventNode<T>* parent_;
 };
 

@@ -4,6 +4,8 @@
 // Invariants kept here:
 // - A node's height is greater than the height of every node it depends on, so computing
 //   nodes in height order reads every dependency after its last change of the tick.
+// - A node changed (or occurred) in the tick being computed exactly when its changed_tick is
+//   that tick's number; the journal keeps the previous number for a rollback.
 // - A signal node keeps its pre-tick value (prev_) from its first change in a tick until the
 //   tick ends, so a rolled-back tick restores it exactly.
 // - An event node has at most one occurrence, and only during the tick it occurs in.
@@ -34,10 +36,8 @@ class PortLink;
 
 enum NodeFlag : std::uint32_t {
   kQueued = 1u << 0,    // sits in the height queue for this tick
-  kChanged = 1u << 1,   // changed (or occurred) in this tick; listed in the tick journal
   kEvent = 1u << 2,     // an event node: it has occurrences, not a value
   kEffect = 1u << 3,    // an observer: runs an effect after commit, has no dependents
-  kFired = 1u << 4,     // an observer whose effect is due in this tick
   kEndTick = 1u << 5,   // end_tick() has work to do
   kPort = 1u << 6,      // a port: owned by the graph, rebound when its publisher changes
   kBindLhs = 1u << 7,   // the half of a bind that runs the user's function
@@ -63,7 +63,8 @@ class NodeBase {
   // The tick committed: drop what only this tick needed (the saved value, an occurrence).
   virtual void end_tick() noexcept {}
   // Sources only: takes a value written from outside the graph. True when it changed.
-  virtual bool apply_input(const InputBox&) { return false; }
+  // again: the source already changed in this tick (its pre-tick value is saved).
+  virtual bool apply_input(const InputBox& /*value*/, bool /*again*/) { return false; }
   // Observers only: runs the effect with the committed value.
   virtual void run_effect() {}
   // Events only: whether it occurs in the current tick.
@@ -127,14 +128,13 @@ class SignalNode : public NodeBase {
       : NodeBase(graph, extra_flags | (SavedValue<T>::kPlain ? 0u : kEndTick)),
         value_(std::move(initial)) {}
 
-  // Takes v as this tick's value unless it equals the current one (cutoff).
-  bool assign(T&& v) {
+  // Takes v as this tick's value unless it equals the current one (cutoff). again: the node
+  // already changed in this tick, so the saved pre-tick value stays.
+  bool assign(T&& v, bool again = false) {
     if constexpr (std::equality_comparable<T>) {
       if (v == value_) return false;
     }
-    if ((flags & kChanged) == 0) {
-      prev_.save(std::move(value_));
-    }
+    if (!again) prev_.save(std::move(value_));
     value_ = std::move(v);
     return true;
   }
