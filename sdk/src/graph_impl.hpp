@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "height_queue.hpp"
+#include "node_arena.hpp"
 #include "mirari/graph.hpp"
 #include "tick_journal.hpp"
 
@@ -40,6 +42,8 @@ struct Graph::Impl {
   std::size_t apply_inputs(std::size_t limit);
   void propagate();
   void mark_changed(detail::NodeBase* node);
+  static constexpr int kPrefetchLines = 16;
+  static void prefetch_successors(const detail::NodeBase* source);
   void commit(TickResult& result);
   void rollback();
   void run_effects(TickResult& result);
@@ -54,9 +58,14 @@ struct Graph::Impl {
   NodeError node_error(const detail::NodeBase* node, const std::string& message) const;
   std::string name_of(const detail::NodeBase* node) const;
 
+  // Destroys a node that is unlinked from the graph and returns its memory.
+  void free_node(detail::NodeBase* node) noexcept;
+
   Graph& self;
+  detail::NodeArena arena;  // declared first: released after every node in it
   std::shared_ptr<detail::InputQueue> queue = std::make_shared<detail::InputQueue>();
-  std::vector<std::unique_ptr<detail::NodeBase>> nodes;
+  // Owned; a node's slot is its index here. A deque: no reallocation slack at a million nodes.
+  std::deque<detail::NodeBase*> nodes;
   std::unordered_map<const detail::NodeBase*, std::string> names;
   std::vector<std::string> owners{"graph"};
   std::map<std::string, detail::NodeBase*, std::less<>> ports;

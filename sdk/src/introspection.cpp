@@ -25,7 +25,7 @@ void Graph::name_node(const NodeBase* node, std::string name) {
 std::vector<NodeInfo> Graph::nodes() const {
   std::vector<const NodeBase*> sorted;
   sorted.reserve(impl_->nodes.size());
-  for (const auto& node : impl_->nodes) sorted.push_back(node.get());
+  sorted.assign(impl_->nodes.begin(), impl_->nodes.end());
   std::sort(sorted.begin(), sorted.end(),
             [](const NodeBase* a, const NodeBase* b) { return a->id < b->id; });
   std::vector<NodeInfo> out;
@@ -71,7 +71,7 @@ std::string quoted(const std::string& s) {
 std::string Graph::dot() const {
   const Impl& g = *impl_;
   std::map<OwnerId, std::vector<const NodeBase*>> by_owner;
-  for (const auto& node : g.nodes) by_owner[node->owner].push_back(node.get());
+  for (const NodeBase* node : g.nodes) by_owner[node->owner].push_back(node);
   std::ostringstream out;
   out << "digraph mirari {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n";
   for (auto& [owner, members] : by_owner) {

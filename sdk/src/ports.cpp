@@ -12,7 +12,7 @@ std::string port_kind(bool event, const std::string& type) {
 }  // namespace
 
 NodeBase* Graph::port_for(const std::string& port, bool event, const std::string& type,
-                          const std::function<std::unique_ptr<NodeBase>()>& make) {
+                          const std::function<NodeBase*()>& make_port) {
   Impl& g = *impl_;
   if (auto it = g.ports.find(port); it != g.ports.end()) {
     NodeBase* node = it->second;
@@ -25,7 +25,7 @@ NodeBase* Graph::port_for(const std::string& port, bool event, const std::string
   }
   NodeBase* node = nullptr;
   change(kGraphOwner, [&] {
-    node = adopt(make());
+    node = make_port();
     g.ports.emplace(port, node);
     g.journal.undo.push_back([&g, port] { g.ports.erase(port); });
   });

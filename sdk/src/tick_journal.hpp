@@ -31,10 +31,16 @@ struct TickJournal {
   void clear() noexcept {
     changed.clear();
     to_end.clear();
-    created.clear();
     retired.clear();
     undo.clear();
+    // A large build (a plugin with a million nodes) would otherwise keep its list forever.
+    if (created.capacity() > kKeptCapacity) {
+      std::vector<NodeBase*>().swap(created);
+    } else {
+      created.clear();
+    }
   }
+  static constexpr std::size_t kKeptCapacity = 4096;
 };
 
 }  // namespace mirari::detail

@@ -37,8 +37,7 @@ template <class F, class... Ps>
 auto make_lift(F f, Signal<Ps>... parents) {
   using R = LiftResult<F, Ps...>;
   Graph& graph = std::get<0>(std::tie(parents...)).node()->graph();
-  return Signal<R>(graph.adopt_as(
-      std::make_unique<LiftNode<R, F, Ps...>>(graph, std::move(f), parents.node()...)));
+  return Signal<R>(graph.make<LiftNode<R, F, Ps...>>(std::move(f), parents.node()...));
 }
 }  // namespace detail
 
@@ -64,8 +63,7 @@ auto lift_all(const std::vector<Signal<T>>& signals, F f) {
   nodes.reserve(signals.size());
   for (const auto& s : signals) nodes.push_back(s.node());
   Graph& graph = nodes.front()->graph();
-  return Signal<R>(graph.adopt_as(
-      std::make_unique<detail::LiftAllNode<R, F, T>>(graph, std::move(f), std::move(nodes))));
+  return Signal<R>(graph.make<detail::LiftAllNode<R, F, T>>(std::move(f), std::move(nodes)));
 }
 
 // map(signal, f) is lift with one signal; map(event, f) transforms each occurrence.
@@ -77,16 +75,14 @@ template <class T, class F>
 auto map(Event<T> e, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const T&>>;
   Graph& graph = e.node()->graph();
-  return Event<R>(graph.adopt_as(
-      std::make_unique<detail::EventMapNode<R, F, T>>(graph, std::move(f), e.node())));
+  return Event<R>(graph.make<detail::EventMapNode<R, F, T>>(std::move(f), e.node()));
 }
 
 // The occurrences of e for which keep(value) is true.
 template <class T, class F>
 Event<T> filter(Event<T> e, F keep) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.adopt_as(
-      std::make_unique<detail::FilterNode<T, F>>(graph, std::move(keep), e.node())));
+  return Event<T>(graph.make<detail::FilterNode<T, F>>(std::move(keep), e.node()));
 }
 
 // Occurs whenever one of the events occurs. When several occur in one tick, the leftmost
@@ -97,15 +93,14 @@ Event<T> merge(Event<T> first, More... more) {
   Graph& graph = first.node()->graph();
   std::vector<detail::EventNode<T>*> nodes{first.node(), more.node()...};
   return Event<T>(
-      graph.adopt_as(std::make_unique<detail::MergeNode<T>>(graph, std::move(nodes))));
+      graph.make<detail::MergeNode<T>>(std::move(nodes)));
 }
 
 // A signal that starts at initial and, at each occurrence of e, becomes f(previous, value).
 template <class T, class R, class F>
 Signal<R> fold(Event<T> e, R initial, F f) {
   Graph& graph = e.node()->graph();
-  return Signal<R>(graph.adopt_as(std::make_unique<detail::FoldNode<R, F, T>>(
-      graph, std::move(initial), std::move(f), e.node())));
+  return Signal<R>(graph.make<detail::FoldNode<R, F, T>>(std::move(initial), std::move(f), e.node()));
 }
 
 // A signal holding the latest occurrence of e (initial until the first one). It takes the
@@ -119,7 +114,7 @@ Signal<T> hold(Event<T> e, T initial) {
 template <class T>
 Event<T> changes(Signal<T> s) {
   Graph& graph = s.node()->graph();
-  return Event<T>(graph.adopt_as(std::make_unique<detail::ChangesNode<T>>(graph, s.node())));
+  return Event<T>(graph.make<detail::ChangesNode<T>>(s.node()));
 }
 
 // At each occurrence of e, f(occurrence, value of s in this tick). Changes of s alone do
@@ -128,8 +123,7 @@ template <class A, class B, class F>
 auto sample(Event<A> e, Signal<B> s, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const A&, const B&>>;
   Graph& graph = e.node()->graph();
-  return Event<R>(graph.adopt_as(std::make_unique<detail::SampleNode<R, F, A, B>>(
-      graph, std::move(f), e.node(), s.node())));
+  return Event<R>(graph.make<detail::SampleNode<R, F, A, B>>(std::move(f), e.node(), s.node()));
 }
 template <class A, class B>
 Event<B> sample(Event<A> e, Signal<B> s) {
@@ -148,11 +142,9 @@ auto bind(Signal<A> selector, F f) {
   Graph& graph = selector.node()->graph();
   Inner result;
   graph.change(graph.current_owner(), [&] {
-    auto* lhs = graph.adopt_as(
-        std::make_unique<detail::BindLhs<A, Inner, F>>(graph, std::move(f), selector.node()));
+    auto* lhs = graph.make<detail::BindLhs<A, Inner, F>>(std::move(f), selector.node());
     Inner first = lhs->select_first();
-    auto* out = graph.adopt_as(
-        std::make_unique<detail::BindResult<Inner>>(graph, lhs, first.node()));
+    auto* out = graph.make<detail::BindResult<Inner>>(lhs, first.node());
     lhs->set_result(out);
     result = Inner(out);
   });
@@ -174,13 +166,13 @@ Event<T> switch_(Signal<Event<T>> se) {
 template <class T, class F>
 void observe(Signal<T> s, F effect) {
   Graph& graph = s.node()->graph();
-  graph.adopt(std::make_unique<detail::SignalObserver<T, F>>(graph, std::move(effect), s.node()));
+  graph.make<detail::SignalObserver<T, F>>(std::move(effect), s.node());
 }
 // Runs effect(value) after every tick in which e occurred.
 template <class T, class F>
 void observe(Event<T> e, F effect) {
   Graph& graph = e.node()->graph();
-  graph.adopt(std::make_unique<detail::EventObserver<T, F>>(graph, std::move(effect), e.node()));
+  graph.make<detail::EventObserver<T, F>>(std::move(effect), e.node());
 }
 
 }  // namespace mirari

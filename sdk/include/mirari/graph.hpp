@@ -114,15 +114,26 @@ class Graph {
   void name_node(const detail::NodeBase* node, std::string name);
 
   // --- For node implementations (combinators.hpp); not for plugins ---
-  // Takes ownership of a freshly computed node: sets its owner and height, links it to its
-  // dependencies. Returns the node. Throws GraphError from effects.
-  detail::NodeBase* adopt(std::unique_ptr<detail::NodeBase> node);
-  template <class N>
-  N* adopt_as(std::unique_ptr<N> node) {
-    N* raw = node.get();
-    adopt(std::move(node));
-    return raw;
+  // Builds a node of type N (constructed as N(*this, args...), which computes its first
+  // value) in the graph's node memory and adopts it. Throws GraphError from effects; if the
+  // constructor throws, nothing is added.
+  template <class N, class... Args>
+  N* make(Args&&... args) {
+    void* memory = allocate_node(sizeof(N));
+    N* node = nullptr;
+    try {
+      node = ::new (memory) N(*this, std::forward<Args>(args)...);
+    } catch (...) {
+      release_node_memory(memory, sizeof(N));
+      throw;
+    }
+    node->footprint = sizeof(N) <= 0xffff ? static_cast<std::uint16_t>(sizeof(N)) : 0;
+    adopt(node);
+    return node;
   }
+  // Takes ownership of a constructed node: sets its owner and height, links it to its
+  // dependencies, and records it in the current step (its own step outside of one).
+  void adopt(detail::NodeBase* node);
   // Bind support: runs fn with nodes created in it recorded as the scope of lhs.
   void in_scope(detail::NodeBase* lhs, const std::function<void()>& fn,
                 std::vector<detail::NodeBase*>& created);
@@ -140,7 +151,9 @@ class Graph {
  private:
   struct Impl;
   detail::NodeBase* port_for(const std::string& port, bool event, const std::string& type,
-                             const std::function<std::unique_ptr<detail::NodeBase>()>& make);
+                             const std::function<detail::NodeBase*()>& make_port);
+  void* allocate_node(std::size_t size);
+  void release_node_memory(void* memory, std::size_t size) noexcept;
   void bind_port(const std::string& port, detail::NodeBase* publisher);
   std::shared_ptr<detail::InputEndpoint> new_endpoint();
 
@@ -161,14 +174,12 @@ Event<T> Event<T>::named(const std::string& name) const {
 
 template <class T>
 Source<T> Graph::source(T initial) {
-  return Source<T>(adopt_as(
-      std::make_unique<detail::SourceNode<T>>(*this, std::move(initial), new_endpoint())));
+  return Source<T>(make<detail::SourceNode<T>>(std::move(initial), new_endpoint()));
 }
 
 template <class T>
 EventSource<T> Graph::event_source() {
-  return EventSource<T>(
-      adopt_as(std::make_unique<detail::EventSourceNode<T>>(*this, new_endpoint())));
+  return EventSource<T>(make<detail::EventSourceNode<T>>(new_endpoint()));
 }
 
 template <class T>
@@ -188,14 +199,14 @@ Signal<T> Graph::subscribe(const std::string& port) {
   static_assert(std::is_default_constructible_v<T>,
                 "a signal port holds T{} until published: T must be default-constructible");
   auto* node = port_for(port, false, type_name<T>(),
-                        [this] { return std::make_unique<detail::SignalPort<T>>(*this, T{}); });
+                        [this] { return make<detail::SignalPort<T>>(T{}); });
   return Signal<T>(static_cast<detail::SignalPort<T>*>(node));
 }
 
 template <class T>
 Event<T> Graph::subscribe_events(const std::string& port) {
   auto* node = port_for(port, true, type_name<T>(),
-                        [this] { return std::make_unique<detail::EventPort<T>>(*this); });
+                        [this] { return make<detail::EventPort<T>>(); });
   return Event<T>(static_cast<detail::EventPort<T>*>(node));
 }
 

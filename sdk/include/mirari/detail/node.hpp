@@ -50,7 +50,8 @@ using DependencyVisitor = std::function<void(class NodeBase*, bool wakes)>;
 
 class NodeBase {
  public:
-  NodeBase(Graph& graph, std::uint32_t flags) noexcept : flags(flags), graph_(&graph) {}
+  NodeBase(Graph& graph, std::uint32_t flags) noexcept
+      : flags(static_cast<std::uint16_t>(flags)), graph_(&graph) {}
   virtual ~NodeBase() = default;
   NodeBase(const NodeBase&) = delete;
   NodeBase& operator=(const NodeBase&) = delete;
@@ -82,7 +83,8 @@ class NodeBase {
   bool is_event() const noexcept { return (flags & kEvent) != 0; }
 
   std::uint32_t height = 0;
-  std::uint32_t flags;
+  std::uint16_t flags;
+  std::uint16_t footprint = 0;  // sizeof the final node class, for its release; 0: over 64 KiB
   OwnerId owner = 0;
   std::uint32_t slot = 0;  // index in the graph's node table
   std::uint32_t id = 0;    // creation number: names the node in errors and introspection
