@@ -72,10 +72,10 @@ int main() {
     auto preferred = map(links, fastest).named("preferred-nic");
     // Scenario 2: the routes this host announces follow the interface the app is on.
     auto routes = map(preferred, [](const std::string& nic) {
-      return std::vector<std::string>{"198.51.100.0/24 via " + nic,
-                                      "203.0.113.0/24 via " + nic};
+      return std::vector<std::string>{"198.51.100.0/24 via " + nic, "203.0.113.0/24 via " + nic};
     });
-    observe(preferred, [](const std::string& nic) { std::printf("   app now on %s\n", nic.c_str()); });
+    observe(preferred,
+            [](const std::string& nic) { std::printf("   app now on %s\n", nic.c_str()); });
     observe(routes, [](const std::vector<std::string>& rs) {
       for (const char* peer : {"router-b", "router-c"}) {
         for (const auto& r : rs) std::printf("   push to %s: %s\n", peer, r.c_str());

@@ -73,11 +73,11 @@ bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&&
     --step_depth;
     const NodeBase* culprit = running;
     running = nullptr;
-    error = std::current_exception();
-    NodeError failure = culprit != nullptr ? node_error(culprit, describe(error))
-                                           : NodeError("(step)", owners[owner], describe(error));
+    const std::exception_ptr thrown = std::current_exception();
+    NodeError failure = culprit != nullptr ? node_error(culprit, describe(thrown))
+                                           : NodeError("(step)", owners[owner], describe(thrown));
     rollback();
-    if (culprit == nullptr) error = std::current_exception();
+    if (culprit == nullptr) error = thrown;
     result.errors.push_back(std::move(failure));
     result.recomputed += stats.recomputes - recomputes_before;
     ++result.rolled_back;
@@ -88,8 +88,7 @@ bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&&
   result.recomputed += stats.recomputes - recomputes_before;
   commit(result);
   stats.last_tick_ns = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() -
-                                                           start)
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
           .count());
   return true;
 }
@@ -154,6 +153,7 @@ void Graph::Impl::propagate() {
     while ((node = heights.pop(height)) != nullptr) {
       if (node->height != height) continue;  // raised while queued: its new entry counts
       node->flags &= ~detail::kQueued;
+      if ((node->flags & detail::kLeaving) != 0) continue;  // a bind dropped it in this tick
       ++node->recomputes;
       ++recomputed;
       if (node->recompute()) mark_changed(node);
@@ -255,9 +255,8 @@ void Graph::Impl::destroy(std::vector<NodeBase*> doomed) {
   if (doomed.empty()) return;
   // Unlink everything first: a doomed node may depend on another doomed node.
   for (NodeBase* node : doomed) {
-    node->visit_dependencies([node](NodeBase* dependency, bool) {
-      dependency->dependents.remove(node);
-    });
+    node->visit_dependencies(
+        [node](NodeBase* dependency, bool) { dependency->dependents.remove(node); });
     if ((node->flags & detail::kSource) != 0) {
       for (std::size_t i = inbox_next; i < inbox.size(); ++i) {
         if (inbox[i].target == node) inbox[i].target = nullptr;
@@ -281,18 +280,22 @@ void Graph::Impl::leave(std::vector<NodeBase*> roots, const std::string& what) {
     node->dependents.for_each([&](NodeBase* dependent, bool) {
       if (set.count(dependent) != 0 || (dependent->flags & detail::kPort) != 0) return;
       throw GraphError("cannot remove " + what + ": node '" + name_of(dependent) + "' of '" +
-                       owners[dependent->owner] + "' depends on its node '" + name_of(node) +
-                       "'");
+                       owners[dependent->owner] + "' depends on its node '" + name_of(node) + "'");
     });
   }
   for (NodeBase* node : doomed) {
-    // Subscribers keep the port's last value until a new publisher binds it.
+    // Subscribers keep the port's last value until a new publisher binds it. The ports are
+    // listed first: unbinding one edits the list being walked.
+    std::vector<NodeBase*> ports;
     node->dependents.for_each([&](NodeBase* dependent, bool) {
-      if ((dependent->flags & detail::kPort) == 0) return;
-      detail::PortLink* link = dependent->as_port();
-      if (link->publisher() != node) return;
-      self.relink(dependent, node, nullptr, [link](NodeBase* n) { link->set_publisher(n); });
+      if ((dependent->flags & detail::kPort) != 0 && dependent->as_port()->publisher() == node) {
+        ports.push_back(dependent);
+      }
     });
+    for (NodeBase* port : ports) {
+      detail::PortLink* link = port->as_port();
+      self.relink(port, node, nullptr, [link](NodeBase* n) { link->set_publisher(n); });
+    }
   }
   for (NodeBase* node : doomed) node->flags |= detail::kLeaving;
   journal.undo.push_back([doomed] {
@@ -310,6 +313,12 @@ void Graph::Impl::raise(NodeBase* node, std::uint32_t height) {
     n->height = h;
     if ((n->flags & detail::kQueued) != 0) heights.push(n);
     n->dependents.for_each([&](NodeBase* d, bool) { todo.emplace_back(d, h + 1); });
+    if ((n->flags & detail::kBindLhs) != 0) {
+      // A bind's scope stays above it, as if it depended on it.
+      std::vector<NodeBase*> scope;
+      n->collect_owned(scope);
+      for (NodeBase* s : scope) todo.emplace_back(s, h + 1);
+    }
   }
 }
 
@@ -377,11 +386,17 @@ TickResult Graph::run_until_idle(std::size_t max_ticks) {
   return total;
 }
 
-bool Graph::idle() const { return impl_->inbox_next == impl_->inbox.size() && impl_->queue->empty(); }
+bool Graph::idle() const {
+  return impl_->inbox_next == impl_->inbox.size() && impl_->queue->empty();
+}
 
-void Graph::set_wakeup(std::function<void()> wakeup) { impl_->queue->set_wakeup(std::move(wakeup)); }
+void Graph::set_wakeup(std::function<void()> wakeup) {
+  impl_->queue->set_wakeup(std::move(wakeup));
+}
 
-std::uint64_t Graph::current_tick() const noexcept { return impl_->tick_no; }
+std::uint64_t Graph::current_tick() const noexcept {
+  return impl_->tick_no;
+}
 
 std::shared_ptr<detail::InputEndpoint> Graph::new_endpoint() {
   return std::make_shared<detail::InputEndpoint>(detail::InputEndpoint{impl_->queue, nullptr});
@@ -394,9 +409,13 @@ OwnerId Graph::add_owner(std::string name) {
   return static_cast<OwnerId>(impl_->owners.size() - 1);
 }
 
-const std::string& Graph::owner_name(OwnerId owner) const { return impl_->owners.at(owner); }
+const std::string& Graph::owner_name(OwnerId owner) const {
+  return impl_->owners.at(owner);
+}
 
-OwnerId Graph::current_owner() const noexcept { return impl_->owner; }
+OwnerId Graph::current_owner() const noexcept {
+  return impl_->owner;
+}
 
 TickResult Graph::change(OwnerId owner, const std::function<void()>& build) {
   Impl& g = *impl_;
@@ -441,11 +460,16 @@ void Graph::adopt(NodeBase* node) {
     height = std::max(height, dependency->height + 1);
     dependency->dependents.add(node, wakes, effect);
   });
+  // A node a bind's function creates sits above the bind's lhs, so in a tick where the
+  // selector changes the lhs drops the old scope before any of it computes. A port belongs
+  // to the graph, not to the bind that first subscribed to it.
+  const bool scoped = !g.scopes.empty() && (node->flags & detail::kPort) == 0;
+  if (scoped) height = std::max(height, g.scopes.back().lhs->height + 1);
   node->height = height;
   node->slot = static_cast<std::uint32_t>(g.nodes.size());
   g.nodes.push_back(node);
   g.journal.created.push_back(node);
-  if (!g.scopes.empty()) g.scopes.back().created->push_back(node);
+  if (scoped) g.scopes.back().created->push_back(node);
   if ((node->flags & detail::kEffect) != 0) {
     auto* effect = static_cast<detail::EffectNode*>(node);
     effect->sequence = ++g.next_effect;

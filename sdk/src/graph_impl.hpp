@@ -19,8 +19,8 @@
 #include <vector>
 
 #include "height_queue.hpp"
-#include "node_arena.hpp"
 #include "mirari/graph.hpp"
+#include "node_arena.hpp"
 #include "tick_journal.hpp"
 
 namespace mirari {
@@ -68,7 +68,15 @@ struct Graph::Impl {
   std::deque<detail::NodeBase*> nodes;
   std::unordered_map<const detail::NodeBase*, std::string> names;
   std::vector<std::string> owners{"graph"};
-  std::map<std::string, detail::NodeBase*, std::less<>> ports;
+  struct Port {
+    detail::NodeBase* node;
+    detail::PortCodec codec;
+    std::shared_ptr<const void> anchor;  // the library whose code built the node
+  };
+  // The port, or PortError naming it.
+  Port& port(const std::string& name);
+  std::map<std::string, Port, std::less<>> ports;
+  std::unordered_map<OwnerId, std::shared_ptr<const void>> anchors;
 
   detail::HeightQueue heights;
   detail::TickJournal journal;

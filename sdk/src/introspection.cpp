@@ -49,7 +49,8 @@ GraphStats Graph::stats() const {
   GraphStats s = impl_->stats;
   s.nodes = impl_->nodes.size();
   s.max_height = 0;
-  for (const auto& node : impl_->nodes) s.max_height = std::max<std::size_t>(s.max_height, node->height);
+  for (const auto& node : impl_->nodes)
+    s.max_height = std::max<std::size_t>(s.max_height, node->height);
   return s;
 }
 
@@ -77,8 +78,8 @@ std::string Graph::dot() const {
   for (auto& [owner, members] : by_owner) {
     std::sort(members.begin(), members.end(),
               [](const NodeBase* a, const NodeBase* b) { return a->id < b->id; });
-    out << "  subgraph " << quoted("cluster_" + g.owners[owner]) << " {\n    label="
-        << quoted(g.owners[owner]) << ";\n";
+    out << "  subgraph " << quoted("cluster_" + g.owners[owner])
+        << " {\n    label=" << quoted(g.owners[owner]) << ";\n";
     for (const NodeBase* node : members) {
       const std::string label = g.name_of(node) + "\n" + std::string(node->kind()) + " : " +
                                 (node->is_event() ? "event<" : "") + node->type_name() +
@@ -90,8 +91,8 @@ std::string Graph::dot() const {
   }
   for (const auto& node : g.nodes) {
     node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
-      out << "  n" << dependency->id << " -> n" << node->id
-          << (wakes ? "" : " [style=dashed]") << ";\n";
+      out << "  n" << dependency->id << " -> n" << node->id << (wakes ? "" : " [style=dashed]")
+          << ";\n";
     });
   }
   out << "}\n";

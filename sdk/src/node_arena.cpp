@@ -49,6 +49,8 @@ void NodeArena::add_chunk(std::size_t at_least) {
   next_chunk_ = std::min(size * 2, kHugePage);
 }
 
-void NodeArena::ChunkDeleter::operator()(std::byte* chunk) const noexcept { std::free(chunk); }
+void NodeArena::ChunkDeleter::operator()(std::byte* chunk) const noexcept {
+  std::free(chunk);
+}
 
 }  // namespace mirari::detail

@@ -12,10 +12,11 @@ std::string port_kind(bool event, const std::string& type) {
 }  // namespace
 
 NodeBase* Graph::port_for(const std::string& port, bool event, const std::string& type,
-                          const std::function<NodeBase*()>& make_port) {
+                          const std::function<NodeBase*()>& make_port,
+                          const std::function<detail::PortCodec()>& make_codec) {
   Impl& g = *impl_;
   if (auto it = g.ports.find(port); it != g.ports.end()) {
-    NodeBase* node = it->second;
+    NodeBase* node = it->second.node;
     if (node->is_event() != event || node->type_name() != type) {
       throw PortError("port '" + port + "' carries " +
                       port_kind(node->is_event(), node->type_name()) + ", not " +
@@ -23,25 +24,78 @@ NodeBase* Graph::port_for(const std::string& port, bool event, const std::string
     }
     return node;
   }
+  std::shared_ptr<const void> anchor;
+  if (auto it = g.anchors.find(g.owner); it != g.anchors.end()) anchor = it->second;
   NodeBase* node = nullptr;
   change(kGraphOwner, [&] {
     node = make_port();
-    g.ports.emplace(port, node);
+    g.ports.emplace(port, Impl::Port{node, make_codec(), std::move(anchor)});
     g.journal.undo.push_back([&g, port] { g.ports.erase(port); });
   });
   name_node(node, port);
   return node;
 }
 
+Graph::Impl::Port& Graph::Impl::port(const std::string& name) {
+  auto it = ports.find(name);
+  if (it == ports.end()) throw PortError("no port '" + name + "'");
+  return it->second;
+}
+
+namespace {
+PortError no_json_form(const std::string& port, const NodeBase* node) {
+  return PortError("port '" + port + "' carries " + node->type_name() + ", which has no JSON form");
+}
+}  // namespace
+
+std::string Graph::port_json(const std::string& port) const {
+  Impl::Port& p = impl_->port(port);
+  if (p.node->is_event()) {
+    throw PortError("port '" + port + "' is an event port: it has occurrences, not a value");
+  }
+  if (!p.codec.to_json) throw no_json_form(port, p.node);
+  return p.codec.to_json(p.node);
+}
+
+void Graph::write_port_json(const std::string& port, const std::string& json) {
+  Impl::Port& p = impl_->port(port);
+  if (!p.codec.from_json) throw no_json_form(port, p.node);
+  NodeBase* publisher = p.node->as_port()->publisher();
+  if (publisher == nullptr || (publisher->flags & detail::kSource) == 0) {
+    throw PortError("port '" + port + "' is not published by a source, so it cannot be written");
+  }
+  detail::InputBox value = [&] {
+    try {
+      return p.codec.from_json(json);
+    } catch (const std::exception& e) {
+      throw PortError("'" + json + "' is not a value of port '" + port + "' (" +
+                      p.node->type_name() + "): " + e.what());
+    }
+  }();
+  // Through the source's endpoint, like any other write: it lands in a later tick.
+  impl_->queue->push(*publisher->input_endpoint(), std::move(value));
+}
+
+void Graph::watch_port(const std::string& port, OwnerId owner,
+                       std::function<void(const std::string&)> effect) {
+  Impl::Port& p = impl_->port(port);
+  if (!p.codec.watch) throw no_json_form(port, p.node);
+  change(owner, [&] { p.codec.watch(p.node, std::move(effect)); });
+}
+
+void Graph::set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor) {
+  impl_->anchors[owner] = std::move(anchor);
+}
+
 void Graph::bind_port(const std::string& port, NodeBase* publisher) {
   Impl& g = *impl_;
-  NodeBase* node = g.ports.at(port);
+  NodeBase* node = g.ports.at(port).node;
   detail::PortLink* link = node->as_port();
   NodeBase* previous = link->publisher();
   if (previous == publisher) return;
   if (previous != nullptr && (previous->flags & detail::kLeaving) == 0) {
-    throw PortError("port '" + port + "' is already published by '" +
-                    g.owners[previous->owner] + "'");
+    throw PortError("port '" + port + "' is already published by '" + g.owners[previous->owner] +
+                    "'");
   }
   change(g.owner, [&] {
     relink(node, previous, publisher, [link](NodeBase* n) { link->set_publisher(n); });
@@ -51,7 +105,8 @@ void Graph::bind_port(const std::string& port, NodeBase* publisher) {
 
 std::vector<PortInfo> Graph::ports() const {
   std::vector<PortInfo> out;
-  for (const auto& [name, node] : impl_->ports) {
+  for (const auto& [name, record] : impl_->ports) {
+    NodeBase* node = record.node;
     PortInfo info;
     info.name = name;
     info.type = node->type_name();

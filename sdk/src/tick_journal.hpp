@@ -19,15 +19,13 @@ struct TickJournal {
     NodeBase* node;
     std::uint64_t previous_tick;  // the node's changed_tick before this step
   };
-  std::vector<Change> changed;                // in order of first change
-  std::vector<NodeBase*> to_end;              // changed nodes flagged kEndTick
-  std::vector<NodeBase*> created;             // destroyed on rollback
-  std::vector<NodeBase*> retired;             // destroyed on commit, kept on rollback
-  std::vector<std::function<void()>> undo;    // structural changes, undone in reverse
+  std::vector<Change> changed;              // in order of first change
+  std::vector<NodeBase*> to_end;            // changed nodes flagged kEndTick
+  std::vector<NodeBase*> created;           // destroyed on rollback
+  std::vector<NodeBase*> retired;           // destroyed on commit, kept on rollback
+  std::vector<std::function<void()>> undo;  // structural changes, undone in reverse
 
-  bool structural() const noexcept {
-    return !created.empty() || !retired.empty() || !undo.empty();
-  }
+  bool structural() const noexcept { return !created.empty() || !retired.empty() || !undo.empty(); }
   void clear() noexcept {
     changed.clear();
     to_end.clear();

@@ -44,13 +44,13 @@ auto make_lift(F f, Signal<Ps>... parents) {
 // A signal computed from one or more signals: lift(a, b, [](const A&, const B&) { ... }).
 // The function runs on creation and whenever one of the signals changed in a tick.
 template <class... Args>
-  requires(sizeof...(Args) >= 2)
-auto lift(Args... args) {
+requires(sizeof...(Args) >= 2) auto lift(Args... args) {
   constexpr std::size_t kSignals = sizeof...(Args) - 1;
   auto all = std::make_tuple(std::move(args)...);
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     return detail::make_lift(std::move(std::get<kSignals>(all)), std::get<I>(all)...);
-  }(std::make_index_sequence<kSignals>{});
+  }
+  (std::make_index_sequence<kSignals>{});
 }
 
 // A signal computed from a list of signals of one type, fixed at creation; f receives
@@ -88,19 +88,18 @@ Event<T> filter(Event<T> e, F keep) {
 // Occurs whenever one of the events occurs. When several occur in one tick, the leftmost
 // wins (as React's E.select); use merge_with to combine simultaneous occurrences instead.
 template <class T, class... More>
-  requires(std::same_as<More, Event<T>> && ...)
-Event<T> merge(Event<T> first, More... more) {
+requires(std::same_as<More, Event<T>>&&...) Event<T> merge(Event<T> first, More... more) {
   Graph& graph = first.node()->graph();
   std::vector<detail::EventNode<T>*> nodes{first.node(), more.node()...};
-  return Event<T>(
-      graph.make<detail::MergeNode<T>>(std::move(nodes)));
+  return Event<T>(graph.make<detail::MergeNode<T>>(std::move(nodes)));
 }
 
 // A signal that starts at initial and, at each occurrence of e, becomes f(previous, value).
 template <class T, class R, class F>
 Signal<R> fold(Event<T> e, R initial, F f) {
   Graph& graph = e.node()->graph();
-  return Signal<R>(graph.make<detail::FoldNode<R, F, T>>(std::move(initial), std::move(f), e.node()));
+  return Signal<R>(
+      graph.make<detail::FoldNode<R, F, T>>(std::move(initial), std::move(f), e.node()));
 }
 
 // A signal holding the latest occurrence of e (initial until the first one). It takes the

@@ -34,9 +34,11 @@
 #include <string>
 #include <vector>
 
+#include "mirari/detail/observer_node.hpp"
 #include "mirari/detail/port_node.hpp"
 #include "mirari/errors.hpp"
 #include "mirari/introspection.hpp"
+#include "mirari/json_form.hpp"
 #include "mirari/signal.hpp"
 #include "mirari/source.hpp"
 
@@ -104,6 +106,25 @@ class Graph {
   template <class T>
   Event<T> subscribe_events(const std::string& port);
 
+  // --- Ports by name, for tools such as mirarictl: values as JSON text (graph thread) ---
+  // Each throws PortError naming the port when it is unknown, or when its type has no JSON
+  // form (nlohmann::json conversions, found for standard types and through to_json/from_json).
+  // The current value of a signal port as JSON.
+  std::string port_json(const std::string& port) const;
+  // Writes json into the source that publishes the port: a set for a signal port, an emit
+  // for an event port; it takes effect in a later tick. Also throws PortError when the
+  // publisher is not a source or json is not a value of the port's type.
+  void write_port_json(const std::string& port, const std::string& json);
+  // Runs effect(json) after every committed tick in which the port changed (a signal, also
+  // once with its current value) or occurred (an event). The observer belongs to owner:
+  // remove_owner(owner) ends it.
+  void watch_port(const std::string& port, OwnerId owner,
+                  std::function<void(const std::string& json)> effect);
+  // Ports are built by the code of whichever plugin first subscribes or publishes them, and
+  // outlive it. Nodes built while owner's code runs and that outlive owner keep anchor (the
+  // plugin's library) alive.
+  void set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor);
+
   // --- Introspection (graph thread) ---
   std::vector<NodeInfo> nodes() const;
   std::vector<PortInfo> ports() const;
@@ -151,7 +172,10 @@ class Graph {
  private:
   struct Impl;
   detail::NodeBase* port_for(const std::string& port, bool event, const std::string& type,
-                             const std::function<detail::NodeBase*()>& make_port);
+                             const std::function<detail::NodeBase*()>& make_port,
+                             const std::function<detail::PortCodec()>& make_codec);
+  template <class T, bool kEvent>
+  static detail::PortCodec codec_for();
   void* allocate_node(std::size_t size);
   void release_node_memory(void* memory, std::size_t size) noexcept;
   void bind_port(const std::string& port, detail::NodeBase* publisher);
@@ -198,16 +222,45 @@ template <class T>
 Signal<T> Graph::subscribe(const std::string& port) {
   static_assert(std::is_default_constructible_v<T>,
                 "a signal port holds T{} until published: T must be default-constructible");
-  auto* node = port_for(port, false, type_name<T>(),
-                        [this] { return make<detail::SignalPort<T>>(T{}); });
+  auto* node = port_for(
+      port, false, type_name<T>(), [this] { return make<detail::SignalPort<T>>(T{}); },
+      [] { return codec_for<T, false>(); });
   return Signal<T>(static_cast<detail::SignalPort<T>*>(node));
 }
 
 template <class T>
 Event<T> Graph::subscribe_events(const std::string& port) {
-  auto* node = port_for(port, true, type_name<T>(),
-                        [this] { return make<detail::EventPort<T>>(); });
+  auto* node = port_for(
+      port, true, type_name<T>(), [this] { return make<detail::EventPort<T>>(); },
+      [] { return codec_for<T, true>(); });
   return Event<T>(static_cast<detail::EventPort<T>*>(node));
+}
+
+template <class T, bool kEvent>
+detail::PortCodec Graph::codec_for() {
+  detail::PortCodec codec;
+  if constexpr (HasJsonForm<T>) {
+    if constexpr (!kEvent) {
+      codec.to_json = [](const detail::NodeBase* port) {
+        return nlohmann::json(static_cast<const detail::SignalNode<T>*>(port)->value()).dump();
+      };
+    }
+    codec.from_json = [](const std::string& json) {
+      return detail::InputBox::of<T>(nlohmann::json::parse(json).get<T>());
+    };
+    codec.watch = [](detail::NodeBase* port, std::function<void(const std::string&)> effect) {
+      auto as_json = [effect = std::move(effect)](const T& v) { effect(nlohmann::json(v).dump()); };
+      Graph& graph = port->graph();
+      if constexpr (kEvent) {
+        auto* node = static_cast<detail::EventNode<T>*>(port);
+        graph.make<detail::EventObserver<T, decltype(as_json)>>(std::move(as_json), node);
+      } else {
+        auto* node = static_cast<detail::SignalNode<T>*>(port);
+        graph.make<detail::SignalObserver<T, decltype(as_json)>>(std::move(as_json), node);
+      }
+    };
+  }
+  return codec;
 }
 
 }  // namespace mirari

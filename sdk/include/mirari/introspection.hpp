@@ -31,13 +31,13 @@ struct PortInfo {
 
 // What one call of Graph::tick() (or one structural step) did.
 struct TickResult {
-  std::uint64_t tick = 0;            // number of the last tick run; 0 when none ran
-  std::size_t inputs = 0;            // inputs taken from the queue
-  std::size_t committed = 0;         // ticks committed
-  std::size_t rolled_back = 0;       // ticks undone because a node threw
-  std::size_t recomputed = 0;        // node computations
-  std::size_t effects = 0;           // effects run
-  std::vector<NodeError> errors;     // one per rolled-back tick and per failed effect
+  std::uint64_t tick = 0;         // number of the last tick run; 0 when none ran
+  std::size_t inputs = 0;         // inputs taken from the queue
+  std::size_t committed = 0;      // ticks committed
+  std::size_t rolled_back = 0;    // ticks undone because a node threw
+  std::size_t recomputed = 0;     // node computations
+  std::size_t effects = 0;        // effects run
+  std::vector<NodeError> errors;  // one per rolled-back tick and per failed effect
   bool ran() const noexcept { return committed + rolled_back > 0; }
 };
 

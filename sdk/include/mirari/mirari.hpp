@@ -3,10 +3,10 @@
 
 #include "mirari/combinators.hpp"
 #include "mirari/errors.hpp"
+#include "mirari/executor.hpp"
 #include "mirari/graph.hpp"
 #include "mirari/introspection.hpp"
 #include "mirari/signal.hpp"
 #include "mirari/source.hpp"
-#include "mirari/type_name.hpp"
-#include "mirari/executor.hpp"
 #include "mirari/task.hpp"
+#include "mirari/type_name.hpp"

@@ -36,6 +36,7 @@ class SourceNode final : public SignalNode<T> {
   void visit_dependencies(const DependencyVisitor&) const override {}
   std::string_view kind() const noexcept override { return "source"; }
   const std::shared_ptr<InputEndpoint>& endpoint() const noexcept { return endpoint_; }
+  InputEndpoint* input_endpoint() noexcept override { return endpoint_.get(); }
 
  private:
   std::shared_ptr<InputEndpoint> endpoint_;
@@ -54,6 +55,7 @@ class EventSourceNode final : public EventNode<T> {
   void visit_dependencies(const DependencyVisitor&) const override {}
   std::string_view kind() const noexcept override { return "event-source"; }
   const std::shared_ptr<InputEndpoint>& endpoint() const noexcept { return endpoint_; }
+  InputEndpoint* input_endpoint() noexcept override { return endpoint_.get(); }
 
  private:
   std::shared_ptr<InputEndpoint> endpoint_;
@@ -68,7 +70,9 @@ class Source {
   explicit Source(detail::SourceNode<T>* node) : node_(node), endpoint_(node->endpoint()) {}
 
   // Queues v as the source's new value. Any thread. False when the source was removed.
-  bool set(T v) const { return endpoint_->queue->push(*endpoint_, detail::InputBox::of<T>(std::move(v))); }
+  bool set(T v) const {
+    return endpoint_->queue->push(*endpoint_, detail::InputBox::of<T>(std::move(v)));
+  }
 
   // The signal this source drives (graph thread).
   Signal<T> signal() const noexcept { return Signal<T>(node_); }
@@ -88,7 +92,9 @@ class EventSource {
       : node_(node), endpoint_(node->endpoint()) {}
 
   // Queues an occurrence. Any thread. False when the source was removed.
-  bool emit(T v) const { return endpoint_->queue->push(*endpoint_, detail::InputBox::of<T>(std::move(v))); }
+  bool emit(T v) const {
+    return endpoint_->queue->push(*endpoint_, detail::InputBox::of<T>(std::move(v)));
+  }
 
   Event<T> event() const noexcept { return Event<T>(node_); }
   operator Event<T>() const noexcept { return event(); }

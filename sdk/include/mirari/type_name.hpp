@@ -11,10 +11,10 @@
 
 #include <concepts>
 #include <cstdint>
-#include <typeinfo>
 #include <map>
 #include <optional>
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -54,9 +54,9 @@ const std::string& display_type_name() {
   }
 }
 
-#define MIRARI_DETAIL_BUILTIN_NAME(T, NAME) \
-  template <>                               \
-  struct TypeName<T> {                      \
+#define MIRARI_DETAIL_BUILTIN_NAME(T, NAME)   \
+  template <>                                 \
+  struct TypeName<T> {                        \
     static std::string get() { return NAME; } \
   };
 MIRARI_DETAIL_BUILTIN_NAME(bool, "bool")

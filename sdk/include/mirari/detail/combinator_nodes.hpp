@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mirari/detail/node.hpp"
+#include "mirari/detail/observer_node.hpp"
 #include "mirari/errors.hpp"
 #include "mirari/graph.hpp"
 #include "mirari/signal.hpp"
@@ -60,9 +61,7 @@ template <class R, class F, class... Ps>
 class LiftNode final : public SignalNode<R> {
  public:
   LiftNode(Graph& graph, F f, SignalNode<Ps>*... parents)
-      : SignalNode<R>(graph, R(f(parents->value()...))),
-        f_(std::move(f)),
-        parents_(parents...) {}
+      : SignalNode<R>(graph, R(f(parents->value()...))), f_(std::move(f)), parents_(parents...) {}
   bool recompute() override {
     return this->assign(std::apply([this](auto*... p) { return R(f_(p->value()...)); }, parents_));
   }
@@ -194,8 +193,7 @@ class SampleNode final : public EventNode<R> {
     recompute();
   }
   bool recompute() override {
-    return trigger_->occurring() &&
-           this->occur(R(f_(trigger_->occurrence(), sampled_->value())));
+    return trigger_->occurring() && this->occur(R(f_(trigger_->occurrence(), sampled_->value())));
   }
   // The sampled signal is read, not watched: its changes alone do not wake this node.
   void visit_dependencies(const DependencyVisitor& visit) const override {
@@ -240,9 +238,7 @@ class BindResult<Event<T>> final : public EventNode<T> {
       : EventNode<T>(graph), lhs_(lhs), inner_(inner) {
     recompute();
   }
-  bool recompute() override {
-    return inner_->occurring() && this->occur(T(inner_->occurrence()));
-  }
+  bool recompute() override { return inner_->occurring() && this->occur(T(inner_->occurrence())); }
   void visit_dependencies(const DependencyVisitor& visit) const override {
     visit(lhs_, true);
     visit(inner_, true);
@@ -289,16 +285,15 @@ class BindLhs final : public NodeBase {
   void collect_owned(std::vector<NodeBase*>& out) const override {
     out.insert(out.end(), scope_.begin(), scope_.end());
   }
-  void visit_dependencies(const DependencyVisitor& visit) const override {
-    visit(selector_, true);
-  }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(selector_, true); }
   const std::string& type_name() const override { return mirari::display_type_name<A>(); }
   std::string_view kind() const noexcept override { return "bind-selector"; }
 
  private:
   Inner select(std::vector<NodeBase*>& created) {
     Inner next;
-    graph().in_scope(this, [&] { next = f_(selector_->value()); }, created);
+    graph().in_scope(
+        this, [&] { next = f_(selector_->value()); }, created);
     if (!next) throw GraphError("bind's function returned an empty handle");
     return next;
   }
@@ -308,38 +303,6 @@ class BindLhs final : public NodeBase {
   BindResult<Inner>* result_ = nullptr;
   std::vector<NodeBase*> scope_;
   std::vector<NodeBase*> saved_scope_;
-};
-
-template <class T, class F>
-class SignalObserver final : public EffectNode {
- public:
-  SignalObserver(Graph& graph, F f, SignalNode<T>* parent)
-      : EffectNode(graph), f_(std::move(f)), parent_(parent) {}
-  void run_effect() override { f_(parent_->value()); }
-  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
-  const std::string& type_name() const override { return mirari::display_type_name<T>(); }
-  std::string_view kind() const noexcept override { return "observer"; }
-
- private:
-  [[no_unique_address]] F f_;
-  SignalNode<T>* parent_;
-};
-
-template <class T, class F>
-class EventObserver final : public EffectNode {
- public:
-  EventObserver(Graph& graph, F f, EventNode<T>* parent)
-      : EffectNode(graph), f_(std::move(f)), parent_(parent) {}
-  void run_effect() override {
-    if (parent_->occurring()) f_(parent_->occurrence());
-  }
-  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
-  const std::string& type_name() const override { return mirari::display_type_name<T>(); }
-  std::string_view kind() const noexcept override { return "observer"; }
-
- private:
-  [[no_unique_address]] F f_;
-  EventNode<T>* parent_;
 };
 
 }  // namespace detail

@@ -30,8 +30,8 @@ class DependentList {
   }
 
   void add(NodeBase* node, bool wakes, bool effect = false) {
-    const std::uintptr_t entry = reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) |
-                                 (effect ? kEffect : 0);
+    const std::uintptr_t entry =
+        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | (effect ? kEffect : 0);
     if (size_ == 0 && cap_ == 1) {
       one_ = entry;
     } else {

@@ -63,9 +63,9 @@ class InputBox {
  private:
   static constexpr std::size_t kInline = 24;
   template <class T>
-  static constexpr bool fits_inline = sizeof(T) <= kInline &&
-                                      alignof(T) <= alignof(std::max_align_t) &&
-                                      std::is_nothrow_move_constructible_v<T>;
+  static constexpr bool fits_inline =
+      sizeof(T) <= kInline &&
+      alignof(T) <= alignof(std::max_align_t) && std::is_nothrow_move_constructible_v<T>;
   struct Ops {
     void (*move)(unsigned char* dst, unsigned char* src) noexcept;
     void (*destroy)(unsigned char* p) noexcept;

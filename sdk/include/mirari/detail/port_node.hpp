@@ -5,11 +5,23 @@
 // journals it, so a rolled-back tick restores the previous publisher.
 #pragma once
 
+#include <functional>
+#include <string>
 #include <utility>
 
+#include "mirari/detail/input_queue.hpp"
 #include "mirari/detail/node.hpp"
 
 namespace mirari::detail {
+
+// What tools can do with a port by name, compiled with the port's type. Empty functions:
+// the type has no JSON form.
+struct PortCodec {
+  std::function<std::string(const NodeBase* port)> to_json;  // signal ports
+  std::function<InputBox(const std::string& json)> from_json;
+  // Observes the port (owned by the current owner) and calls effect with each value as JSON.
+  std::function<void(NodeBase* port, std::function<void(const std::string&)> effect)> watch;
+};
 
 class PortLink {
  public:
@@ -22,9 +34,7 @@ template <class T>
 class SignalPort final : public SignalNode<T>, public PortLink {
  public:
   SignalPort(Graph& graph, T initial) : SignalNode<T>(graph, std::move(initial), kPort) {}
-  bool recompute() override {
-    return from_ != nullptr && this->assign(T(from_->value()));
-  }
+  bool recompute() override { return from_ != nullptr && this->assign(T(from_->value())); }
   void visit_dependencies(const DependencyVisitor& visit) const override {
     if (from_ != nullptr) visit(from_, true);
   }

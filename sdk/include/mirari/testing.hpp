@@ -1,0 +1,139 @@
+// Testing plugins without a daemon.
+//
+// A PluginHarness runs plugins in an in-process graph the way mirarid does — checked
+// configuration, start in one step, ports, stop and removal — and lets a test drive inputs
+// tick by tick:
+//
+//   mirari::testing::PluginHarness h;
+//   auto load = h.input<double>("load.total");
+//   h.start(std::make_unique<CpuScaler>(), {{"high", 0.8}});
+//   load.set(0.9);
+//   h.settle();
+//   CHECK(h.value<int>("instances.desired") == 2);
+//
+// Everything runs on the calling thread: work a plugin posts to its executor runs when the
+// test calls settle() (or run_posted()), never behind its back.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mirari/combinators.hpp"
+#include "mirari/config.hpp"
+#include "mirari/executor.hpp"
+#include "mirari/graph.hpp"
+#include "mirari/plugin.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace mirari {
+
+// Checks values against a plugin's declared keys, as the host does before configure():
+// unknown keys, missing required keys and wrong types are refused with a ConfigError naming
+// the plugin and the key. Returns the configuration with defaults filled in. An integer
+// given for a number key is accepted as that number.
+Config check_config(const std::vector<ConfigKey>& keys,
+                    std::map<std::string, ConfigValue, std::less<>> values,
+                    const std::string& plugin);
+
+namespace testing {
+
+// An executor that runs nothing until asked.
+class ManualExecutor final : public Executor {
+ public:
+  void post(std::function<void()> work) override { pending_.push_back(std::move(work)); }
+  // Runs the work posted so far, and what it posts in turn. Returns how many ran.
+  std::size_t run_posted();
+  std::size_t pending() const noexcept { return pending_.size(); }
+
+ private:
+  std::deque<std::function<void()>> pending_;
+};
+
+class PluginHarness {
+ public:
+  PluginHarness();
+  ~PluginHarness();
+  PluginHarness(const PluginHarness&) = delete;
+  PluginHarness& operator=(const PluginHarness&) = delete;
+
+  // Configures and starts plugin as instance `name` (default: "plugin"). Throws what the
+  // plugin throws (nothing of it stays in the graph) or a ConfigError.
+  void start(std::unique_ptr<Plugin> plugin,
+             std::map<std::string, ConfigValue, std::less<>> config = {},
+             const std::string& name = "plugin");
+  // The same for the plugin exported by a library (checked as mirarid checks it).
+  void start_library(const std::filesystem::path& file,
+                     std::map<std::string, ConfigValue, std::less<>> config = {},
+                     const std::string& name = "plugin");
+  // Stops the instance and removes its nodes, as an unload does.
+  void stop(const std::string& name = "plugin");
+  // Replaces the instance by a new one given its snapshot, in one step, as a reload does.
+  void reload(std::unique_ptr<Plugin> plugin, const std::string& name = "plugin");
+
+  // A source published on port, for the test to write.
+  template <class T>
+  Source<T> input(const std::string& port, T initial = T{}) {
+    Source<T> source;
+    graph_.change(inputs_, [&] {
+      source = graph_.source<T>(std::move(initial));
+      graph_.publish(port, source.signal());
+    });
+    return source;
+  }
+  template <class T>
+  EventSource<T> event_input(const std::string& port) {
+    EventSource<T> source;
+    graph_.change(inputs_, [&] {
+      source = graph_.event_source<T>();
+      graph_.publish(port, source.event());
+    });
+    return source;
+  }
+  // The committed value of a signal port.
+  template <class T>
+  const T& value(const std::string& port) {
+    return graph_.subscribe<T>(port).value();
+  }
+  // Records the occurrences of an event port from now on; read them with the returned list.
+  template <class T>
+  std::shared_ptr<std::vector<T>> record(const std::string& port) {
+    auto seen = std::make_shared<std::vector<T>>();
+    graph_.change(inputs_, [&] {
+      observe(graph_.subscribe_events<T>(port), [seen](const T& v) { seen->push_back(v); });
+    });
+    return seen;
+  }
+
+  // Runs one tick.
+  TickResult tick() { return graph_.tick(); }
+  // Runs ticks and posted work until neither is left. Returns what the ticks did.
+  TickResult settle();
+  std::size_t run_posted() { return executor_.run_posted(); }
+
+  Graph& graph() noexcept { return graph_; }
+  ManualExecutor& executor() noexcept { return executor_; }
+
+ private:
+  struct Instance;
+  Instance& instance(const std::string& name);
+  void launch(std::unique_ptr<Instance> instance,
+              std::map<std::string, ConfigValue, std::less<>> config,
+              const std::optional<std::string>& snapshot, OwnerId replacing);
+
+  Graph graph_;
+  ManualExecutor executor_;
+  OwnerId inputs_;
+  std::map<std::string, std::unique_ptr<Instance>> instances_;
+};
+
+}  // namespace testing
+}  // namespace mirari
