@@ -34,16 +34,29 @@ void graph_ticks(benchmark::State& state, Make make, std::int64_t effects_per_ti
   }
 }
 
-void BM_GraphChain(benchmark::State& s) { graph_ticks(s, make_chain, 1); }
-void BM_GraphFanout(benchmark::State& s) { graph_ticks(s, make_fanout, kWidth); }
-void BM_GraphFanin(benchmark::State& s) { graph_ticks(s, make_fanin, 1); }
+void BM_GraphChain(benchmark::State& s) {
+  graph_ticks(s, make_chain, 1);
+}
+void BM_GraphFanout(benchmark::State& s) {
+  graph_ticks(s, make_fanout, kWidth);
+}
+void BM_GraphFanin(benchmark::State& s) {
+  graph_ticks(s, make_fanin, 1);
+}
 void BM_GraphChains(benchmark::State& s) {
-  graph_ticks(s, [&] { return make_chains(static_cast<int>(s.range(0))); }, 1);
+  graph_ticks(
+      s, [&] { return make_chains(static_cast<int>(s.range(0))); }, 1);
 }
 
-void BM_PlainChain(benchmark::State& s) { run_ticks(s, *make_plain_chain()); }
-void BM_PlainFanout(benchmark::State& s) { run_ticks(s, *make_plain_fanout()); }
-void BM_PlainFanin(benchmark::State& s) { run_ticks(s, *make_plain_fanin()); }
+void BM_PlainChain(benchmark::State& s) {
+  run_ticks(s, *make_plain_chain());
+}
+void BM_PlainFanout(benchmark::State& s) {
+  run_ticks(s, *make_plain_fanout());
+}
+void BM_PlainFanin(benchmark::State& s) {
+  run_ticks(s, *make_plain_fanin());
+}
 void BM_PlainChains(benchmark::State& s) {
   run_ticks(s, *make_plain_chains(static_cast<int>(s.range(0))));
 }

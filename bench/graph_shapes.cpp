@@ -5,7 +5,9 @@
 namespace mirari::bench {
 namespace {
 
-std::int64_t pick_chain(std::int64_t t, int count) { return (t * 48271) % count; }
+std::int64_t pick_chain(std::int64_t t, int count) {
+  return (t * 48271) % count;
+}
 
 class Chain final : public GraphShape {
  public:
@@ -169,13 +171,27 @@ class PlainChains final : public PlainShape {
 
 }  // namespace
 
-std::unique_ptr<GraphShape> make_chain() { return std::make_unique<Chain>(); }
-std::unique_ptr<GraphShape> make_fanout() { return std::make_unique<Fanout>(); }
-std::unique_ptr<GraphShape> make_fanin() { return std::make_unique<Fanin>(); }
-std::unique_ptr<GraphShape> make_chains(int count) { return std::make_unique<Chains>(count); }
-std::unique_ptr<PlainShape> make_plain_chain() { return std::make_unique<PlainChain>(); }
-std::unique_ptr<PlainShape> make_plain_fanout() { return std::make_unique<PlainFanout>(); }
-std::unique_ptr<PlainShape> make_plain_fanin() { return std::make_unique<PlainFanin>(); }
+std::unique_ptr<GraphShape> make_chain() {
+  return std::make_unique<Chain>();
+}
+std::unique_ptr<GraphShape> make_fanout() {
+  return std::make_unique<Fanout>();
+}
+std::unique_ptr<GraphShape> make_fanin() {
+  return std::make_unique<Fanin>();
+}
+std::unique_ptr<GraphShape> make_chains(int count) {
+  return std::make_unique<Chains>(count);
+}
+std::unique_ptr<PlainShape> make_plain_chain() {
+  return std::make_unique<PlainChain>();
+}
+std::unique_ptr<PlainShape> make_plain_fanout() {
+  return std::make_unique<PlainFanout>();
+}
+std::unique_ptr<PlainShape> make_plain_fanin() {
+  return std::make_unique<PlainFanin>();
+}
 std::unique_ptr<PlainShape> make_plain_chains(int count) {
   return std::make_unique<PlainChains>(count);
 }

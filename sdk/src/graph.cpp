@@ -93,26 +93,44 @@ bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&&
   return true;
 }
 
+// Sources are never queued for recomputation, so kQueued marks "has a write in this batch"
+// while inputs are applied, and is clear again when this returns.
 std::size_t Graph::Impl::apply_inputs(std::size_t limit) {
+  // The batch: the longest run of queued writes in which no event source occurs twice (its
+  // next occurrence, and everything queued after it, waits for the next tick so that order
+  // is kept), at most limit writes.
+  const std::size_t first = inbox_next;
+  std::size_t end = first;
   std::size_t taken = 0;
-  while (inbox_next < inbox.size() && taken < limit) {
-    detail::InputEntry& entry = inbox[inbox_next];
-    NodeBase* target = entry.target;
-    if (target != nullptr) {
-      // An event source occurs at most once per tick: its next occurrence, and everything
-      // queued after it, waits for the next tick so that order is kept.
-      const bool again = target->changed_tick == tick_no + 1;
-      if (again && target->is_event()) break;
+  for (; end < inbox.size() && taken < limit; ++end) {
+    NodeBase* target = inbox[end].target;
+    if (target == nullptr) continue;
+    if (target->is_event() && (target->flags & detail::kQueued) != 0) break;
+    target->flags |= detail::kQueued;
+    ++taken;
+  }
+  inbox_next = end;
+  // Applied last to first, each source once: the last write to a signal source is the one
+  // compared with its pre-tick value, so writes that come back to it change nothing.
+  std::size_t i = end;
+  try {
+    while (i-- > first) {
+      NodeBase* target = inbox[i].target;
+      if (target == nullptr || (target->flags & detail::kQueued) == 0) continue;
+      target->flags &= ~detail::kQueued;
       running = target;
-      if (target->apply_input(entry.value, again)) {
+      if (target->apply_input(inbox[i].value)) {
         mark_changed(target);
         prefetch_successors(target);
       }
-      running = nullptr;
-      ++taken;
     }
-    ++inbox_next;
+  } catch (...) {
+    for (std::size_t j = first; j < i; ++j) {
+      if (inbox[j].target != nullptr) inbox[j].target->flags &= ~detail::kQueued;
+    }
+    throw;
   }
+  running = nullptr;
   return taken;
 }
 
@@ -126,9 +144,7 @@ void Graph::Impl::prefetch_successors(const NodeBase* source) {
 
 void Graph::Impl::mark_changed(NodeBase* node) {
   const std::uint64_t now = tick_no + 1;
-  // A second change in one tick (a source written twice) has nothing left to wake: its
-  // dependents were queued by the first and have not been computed yet.
-  if (node->changed_tick == now) return;
+  if (node->changed_tick == now) return;  // its dependents are awake already
   journal.changed.push_back({node, node->changed_tick});
   node->changed_tick = now;
   if ((node->flags & detail::kEndTick) != 0) journal.to_end.push_back(node);
@@ -348,6 +364,8 @@ TickResult Graph::tick() {
     g.inbox_next = 0;
     g.queue->take_all(g.inbox);
   }
+  // Writes to sources removed since they were queued are dropped, not run as empty ticks.
+  while (g.inbox_next < g.inbox.size() && g.inbox[g.inbox_next].target == nullptr) ++g.inbox_next;
   if (g.inbox_next == g.inbox.size()) return result;
 
   const std::size_t first = g.inbox_next;

@@ -69,9 +69,10 @@ struct Graph::Impl {
   std::unordered_map<const detail::NodeBase*, std::string> names;
   std::vector<std::string> owners{"graph"};
   struct Port {
+    // The library whose code built the node and the codec: declared first, released last.
+    std::shared_ptr<const void> anchor;
     detail::NodeBase* node;
     detail::PortCodec codec;
-    std::shared_ptr<const void> anchor;  // the library whose code built the node
   };
   // The port, or PortError naming it.
   Port& port(const std::string& name);

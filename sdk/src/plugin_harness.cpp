@@ -88,11 +88,12 @@ void PluginHarness::launch(std::unique_ptr<Instance> next,
   instances_[name] = std::move(next);
 }
 
-void PluginHarness::start(std::unique_ptr<Plugin> plugin,
-                          std::map<std::string, ConfigValue, std::less<>> config,
-                          const std::string& name) {
+void PluginHarness::start_object(std::unique_ptr<Plugin> plugin, std::vector<ConfigKey> keys,
+                                 std::map<std::string, ConfigValue, std::less<>> config,
+                                 const std::string& name) {
   if (instances_.count(name) != 0) throw std::invalid_argument("'" + name + "' is running");
   auto next = std::make_unique<Instance>();
+  next->keys = std::move(keys);
   next->plugin = std::move(plugin);
   next->context = std::make_unique<HarnessContext>(graph_, executor_, name);
   launch(std::move(next), std::move(config), std::nullopt, kGraphOwner);

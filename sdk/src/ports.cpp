@@ -29,7 +29,7 @@ NodeBase* Graph::port_for(const std::string& port, bool event, const std::string
   NodeBase* node = nullptr;
   change(kGraphOwner, [&] {
     node = make_port();
-    g.ports.emplace(port, Impl::Port{node, make_codec(), std::move(anchor)});
+    g.ports.emplace(port, Impl::Port{std::move(anchor), node, make_codec()});
     g.journal.undo.push_back([&g, port] { g.ports.erase(port); });
   });
   name_node(node, port);

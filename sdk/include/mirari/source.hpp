@@ -30,9 +30,7 @@ class SourceNode final : public SignalNode<T> {
   }
   ~SourceNode() override { endpoint_->queue->forget(*endpoint_, this); }
   bool recompute() override { return false; }
-  bool apply_input(const InputBox& box, bool again) override {
-    return this->assign(T(box.get<T>()), again);
-  }
+  bool apply_input(const InputBox& box) override { return this->assign(T(box.get<T>())); }
   void visit_dependencies(const DependencyVisitor&) const override {}
   std::string_view kind() const noexcept override { return "source"; }
   const std::shared_ptr<InputEndpoint>& endpoint() const noexcept { return endpoint_; }
@@ -51,7 +49,7 @@ class EventSourceNode final : public EventNode<T> {
   }
   ~EventSourceNode() override { endpoint_->queue->forget(*endpoint_, this); }
   bool recompute() override { return false; }
-  bool apply_input(const InputBox& box, bool) override { return this->occur(T(box.get<T>())); }
+  bool apply_input(const InputBox& box) override { return this->occur(T(box.get<T>())); }
   void visit_dependencies(const DependencyVisitor&) const override {}
   std::string_view kind() const noexcept override { return "event-source"; }
   const std::shared_ptr<InputEndpoint>& endpoint() const noexcept { return endpoint_; }

@@ -65,11 +65,13 @@ class PluginHarness {
   PluginHarness(const PluginHarness&) = delete;
   PluginHarness& operator=(const PluginHarness&) = delete;
 
-  // Configures and starts plugin as instance `name` (default: "plugin"). Throws what the
-  // plugin throws (nothing of it stays in the graph) or a ConfigError.
-  void start(std::unique_ptr<Plugin> plugin,
-             std::map<std::string, ConfigValue, std::less<>> config = {},
-             const std::string& name = "plugin");
+  // Configures (against P's declared keys) and starts plugin as instance `name`. Throws
+  // what the plugin throws (nothing of it stays in the graph) or a ConfigError.
+  template <class P>
+  void start(std::unique_ptr<P> plugin, std::map<std::string, ConfigValue, std::less<>> config = {},
+             const std::string& name = "plugin") {
+    start_object(std::move(plugin), detail::declared_keys<P>(), std::move(config), name);
+  }
   // The same for the plugin exported by a library (checked as mirarid checks it).
   void start_library(const std::filesystem::path& file,
                      std::map<std::string, ConfigValue, std::less<>> config = {},
@@ -125,6 +127,9 @@ class PluginHarness {
  private:
   struct Instance;
   Instance& instance(const std::string& name);
+  void start_object(std::unique_ptr<Plugin> plugin, std::vector<ConfigKey> keys,
+                    std::map<std::string, ConfigValue, std::less<>> config,
+                    const std::string& name);
   void launch(std::unique_ptr<Instance> instance,
               std::map<std::string, ConfigValue, std::less<>> config,
               const std::optional<std::string>& snapshot, OwnerId replacing);

@@ -64,9 +64,9 @@ class NodeBase {
   virtual void rollback() noexcept {}
   // The tick committed: drop what only this tick needed (the saved value, an occurrence).
   virtual void end_tick() noexcept {}
-  // Sources only: takes a value written from outside the graph. True when it changed.
-  // again: the source already changed in this tick (its pre-tick value is saved).
-  virtual bool apply_input(const InputBox& /*value*/, bool /*again*/) { return false; }
+  // Sources only: takes a value written from outside the graph, at most once per tick.
+  // True when it changed.
+  virtual bool apply_input(const InputBox& /*value*/) { return false; }
   // Sources only: where writes to this source are queued.
   virtual InputEndpoint* input_endpoint() noexcept { return nullptr; }
   // Observers only: runs the effect with the committed value.
@@ -133,13 +133,13 @@ class SignalNode : public NodeBase {
       : NodeBase(graph, extra_flags | (SavedValue<T>::kPlain ? 0u : kEndTick)),
         value_(std::move(initial)) {}
 
-  // Takes v as this tick's value unless it equals the current one (cutoff). again: the node
-  // already changed in this tick, so the saved pre-tick value stays.
-  bool assign(T&& v, bool again = false) {
+  // Takes v as this tick's value unless it equals the current one (cutoff). Called at most
+  // once per tick.
+  bool assign(T&& v) {
     if constexpr (std::equality_comparable<T>) {
       if (v == value_) return false;
     }
-    if (!again) prev_.save(std::move(value_));
+    prev_.save(std::move(value_));
     value_ = std::move(v);
     return true;
   }

@@ -1,0 +1,137 @@
+// Effects: observers run after commit, in creation order, read only committed values, and
+// cannot change the graph; what they write comes back as input in a later tick.
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mirari/mirari.hpp"
+
+namespace mirari {
+namespace {
+
+using Catch::Matchers::Contains;
+
+TEST_CASE("effects of one tick run in the order their observers were created") {
+  Graph graph;
+  auto input = graph.source<int>(0);
+  auto once = map(input.signal(), [](int x) { return x + 1; });
+  auto twice = map(once, [](int x) { return x + 1; });
+  auto thrice = map(twice, [](int x) { return x + 1; });
+  std::vector<std::string> log;
+  observe(thrice, [&](int v) { log.push_back("thrice=" + std::to_string(v)); });
+  observe(input.signal(), [&](int v) { log.push_back("input=" + std::to_string(v)); });
+  observe(once, [&](int v) { log.push_back("once=" + std::to_string(v)); });
+  log.clear();
+
+  input.set(10);
+  const TickResult result = graph.tick();
+
+  CHECK(result.effects == 3);
+  CHECK(log == std::vector<std::string>{"thrice=13", "input=10", "once=11"});
+}
+
+TEST_CASE("an effect sees every signal at its committed value") {
+  Graph graph;
+  auto x = graph.source<int>(1);
+  auto y = map(x.signal(), [](int v) { return 2 * v; });
+  // Watches x only, yet reads y: y must already hold the value derived from this x.
+  std::vector<std::pair<int, int>> seen;
+  observe(x.signal(), [&](int v) { seen.emplace_back(v, y.value()); });
+
+  for (int v : {2, 3}) {
+    x.set(v);
+    graph.tick();
+  }
+
+  const std::vector<std::pair<int, int>> consistent{{1, 2}, {2, 4}, {3, 6}};
+  CHECK(seen == consistent);
+}
+
+TEST_CASE("an effect that creates a node fails with a GraphError and adds nothing") {
+  Graph graph;
+  auto input = graph.source<int>(0);
+  observe(input.signal(), [&](int v) {
+    if (v == 1) map(input.signal(), [](int x) { return x; });
+  });
+  const std::size_t nodes_before = graph.nodes().size();
+
+  input.set(1);
+  const TickResult result = graph.tick();
+
+  CHECK(result.committed == 1);
+  REQUIRE(result.errors.size() == 1);
+  CHECK_THAT(result.errors[0].what(), Contains("cannot change the graph's structure"));
+  CHECK(graph.nodes().size() == nodes_before);
+  CHECK(input.value() == 1);
+}
+
+TEST_CASE("an effect that calls change() fails with a GraphError and changes nothing") {
+  Graph graph;
+  const OwnerId plugin = graph.add_owner("plugin");
+  auto input = graph.source<int>(0);
+  bool build_ran = false;
+  observe(input.signal(), [&](int v) {
+    if (v == 1) {
+      graph.change(plugin, [&] {
+        build_ran = true;
+        graph.source<int>(0);
+      });
+    }
+  });
+  const std::size_t nodes_before = graph.nodes().size();
+
+  input.set(1);
+  const TickResult result = graph.tick();
+
+  REQUIRE(result.errors.size() == 1);
+  CHECK_THAT(result.errors[0].what(), Contains("cannot change the graph's structure"));
+  CHECK_FALSE(build_ran);
+  CHECK(graph.nodes().size() == nodes_before);
+}
+
+TEST_CASE("a source written by an effect changes in the next tick, not the current one") {
+  Graph graph;
+  auto request = graph.source<int>(0);
+  auto reply = graph.source<int>(0);
+  observe(request.signal(), [&](int v) {
+    if (v != 0) reply.set(v * 10);
+  });
+
+  request.set(4);
+  const TickResult first = graph.tick();
+
+  CHECK(reply.value() == 0);
+  CHECK_FALSE(graph.idle());
+
+  const TickResult second = graph.tick();
+
+  CHECK(reply.value() == 40);
+  CHECK(second.tick == first.tick + 1);
+}
+
+TEST_CASE("a failing effect is reported while its tick stays committed") {
+  Graph graph;
+  auto input = graph.source<int>(0);
+  std::vector<int> later_effects;
+  observe(input.signal(), [](int v) {
+    if (v == 1) throw std::runtime_error("disk full");
+  });
+  observe(input.signal(), [&](int v) { later_effects.push_back(v); });
+
+  input.set(1);
+  const TickResult result = graph.tick();
+
+  CHECK(result.committed == 1);
+  CHECK(result.rolled_back == 0);
+  REQUIRE(result.errors.size() == 1);
+  CHECK_THAT(result.errors[0].what(), Contains("disk full"));
+  CHECK(input.value() == 1);
+  CHECK(later_effects == std::vector<int>{0, 1});
+  CHECK(graph.stats().effect_errors == 1);
+}
+
+}  // namespace
+}  // namespace mirari
