@@ -393,13 +393,7 @@ TickResult Graph::run_until_idle(std::size_t max_ticks) {
   for (std::size_t i = 0; i < max_ticks; ++i) {
     TickResult r = tick();
     if (!r.ran()) break;
-    total.tick = r.tick;
-    total.inputs += r.inputs;
-    total.committed += r.committed;
-    total.rolled_back += r.rolled_back;
-    total.recomputed += r.recomputed;
-    total.effects += r.effects;
-    for (auto& e : r.errors) total.errors.push_back(std::move(e));
+    total += std::move(r);
   }
   return total;
 }

@@ -18,6 +18,17 @@ NodeError Graph::Impl::node_error(const NodeBase* node, const std::string& messa
   return NodeError(name_of(node), owners[node->owner], message);
 }
 
+TickResult& TickResult::operator+=(TickResult later) {
+  if (later.ran()) tick = later.tick;
+  inputs += later.inputs;
+  committed += later.committed;
+  rolled_back += later.rolled_back;
+  recomputed += later.recomputed;
+  effects += later.effects;
+  for (auto& e : later.errors) errors.push_back(std::move(e));
+  return *this;
+}
+
 void Graph::name_node(const NodeBase* node, std::string name) {
   impl_->names[node] = std::move(name);
 }

@@ -142,14 +142,7 @@ void PluginHarness::reload(std::unique_ptr<Plugin> plugin, const std::string& na
 TickResult PluginHarness::settle() {
   TickResult total;
   for (;;) {
-    TickResult r = graph_.run_until_idle();
-    total.tick = r.ran() ? r.tick : total.tick;
-    total.inputs += r.inputs;
-    total.committed += r.committed;
-    total.rolled_back += r.rolled_back;
-    total.recomputed += r.recomputed;
-    total.effects += r.effects;
-    for (auto& e : r.errors) total.errors.push_back(std::move(e));
+    total += graph_.run_until_idle();
     if (executor_.run_posted() == 0 && graph_.idle()) return total;
   }
 }

@@ -39,6 +39,8 @@ struct TickResult {
   std::size_t effects = 0;        // effects run
   std::vector<NodeError> errors;  // one per rolled-back tick and per failed effect
   bool ran() const noexcept { return committed + rolled_back > 0; }
+  // Adds what a later call did; its tick number is kept when it ran.
+  TickResult& operator+=(TickResult later);
 };
 
 // Totals since the graph was created.
