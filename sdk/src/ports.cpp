@@ -43,6 +43,12 @@ Graph::Impl::Port& Graph::Impl::port(const std::string& name) {
 }
 
 namespace {
+// A source the graph published itself for a port that a tool wrote while nothing published
+// it. It gives way to the first real publisher.
+bool is_stand_in(const NodeBase* node) {
+  return (node->flags & detail::kStandIn) != 0;
+}
+
 PortError no_json_form(const std::string& port, const NodeBase* node) {
   return PortError("port '" + port + "' carries " + node->type_name() + ", which has no JSON form");
 }
@@ -61,8 +67,16 @@ void Graph::write_port_json(const std::string& port, const std::string& json) {
   Impl::Port& p = impl_->port(port);
   if (!p.codec.from_json) throw no_json_form(port, p.node);
   NodeBase* publisher = p.node->as_port()->publisher();
-  if (publisher == nullptr || (publisher->flags & detail::kSource) == 0) {
-    throw PortError("port '" + port + "' is not published by a source, so it cannot be written");
+  if (publisher == nullptr) {
+    change(kGraphOwner, [&] {
+      publisher = p.codec.make_source(*this);
+      publisher->flags |= detail::kStandIn;
+      bind_port(port, publisher);
+    });
+  }
+  if ((publisher->flags & detail::kSource) == 0) {
+    throw PortError("port '" + port + "' is published by a node of '" +
+                    impl_->owners[publisher->owner] + "', not by a source: it cannot be written");
   }
   detail::InputBox value = [&] {
     try {
@@ -93,12 +107,14 @@ void Graph::bind_port(const std::string& port, NodeBase* publisher) {
   detail::PortLink* link = node->as_port();
   NodeBase* previous = link->publisher();
   if (previous == publisher) return;
-  if (previous != nullptr && (previous->flags & detail::kLeaving) == 0) {
+  const bool stand_in = previous != nullptr && is_stand_in(previous);
+  if (previous != nullptr && (previous->flags & detail::kLeaving) == 0 && !stand_in) {
     throw PortError("port '" + port + "' is already published by '" + g.owners[previous->owner] +
                     "'");
   }
   change(g.owner, [&] {
     relink(node, previous, publisher, [link](NodeBase* n) { link->set_publisher(n); });
+    if (stand_in) retire({previous});
     schedule(node);
   });
 }

@@ -112,8 +112,10 @@ class Graph {
   // The current value of a signal port as JSON.
   std::string port_json(const std::string& port) const;
   // Writes json into the source that publishes the port: a set for a signal port, an emit
-  // for an event port; it takes effect in a later tick. Also throws PortError when the
-  // publisher is not a source or json is not a value of the port's type.
+  // for an event port; it takes effect in a later tick. When nothing publishes the port, the
+  // graph publishes a source of its own for it first (an input driven by hand), which gives
+  // way to the first node published there later. Also throws PortError when the publisher is
+  // not a source or json is not a value of the port's type.
   void write_port_json(const std::string& port, const std::string& json);
   // Runs effect(json) after every committed tick in which the port changed (a signal, also
   // once with its current value) or occurred (an event). The observer belongs to owner:
@@ -247,6 +249,13 @@ detail::PortCodec Graph::codec_for() {
     }
     codec.from_json = [](const std::string& json) {
       return detail::InputBox::of<T>(nlohmann::json::parse(json).get<T>());
+    };
+    codec.make_source = [](Graph& graph) -> detail::NodeBase* {
+      if constexpr (kEvent) {
+        return graph.event_source<T>().event().node();
+      } else {
+        return graph.source<T>(T{}).signal().node();
+      }
     };
     codec.watch = [](detail::NodeBase* port, std::function<void(const std::string&)> effect) {
       auto as_json = [effect = std::move(effect)](const T& v) { effect(nlohmann::json(v).dump()); };

@@ -36,14 +36,15 @@ struct InputEndpoint;
 class PortLink;
 
 enum NodeFlag : std::uint32_t {
-  kQueued = 1u << 0,   // sits in the height queue for this tick
-  kEvent = 1u << 2,    // an event node: it has occurrences, not a value
-  kEffect = 1u << 3,   // an observer: runs an effect after commit, has no dependents
-  kEndTick = 1u << 5,  // end_tick() has work to do
-  kPort = 1u << 6,     // a port: owned by the graph, rebound when its publisher changes
-  kBindLhs = 1u << 7,  // the half of a bind that runs the user's function
-  kSource = 1u << 8,   // an input: takes values from the input queue
-  kLeaving = 1u << 9,  // removed in this tick: destroyed at commit, its effects skipped
+  kQueued = 1u << 0,    // sits in the height queue for this tick
+  kEvent = 1u << 2,     // an event node: it has occurrences, not a value
+  kEffect = 1u << 3,    // an observer: runs an effect after commit, has no dependents
+  kEndTick = 1u << 5,   // end_tick() has work to do
+  kPort = 1u << 6,      // a port: owned by the graph, rebound when its publisher changes
+  kBindLhs = 1u << 7,   // the half of a bind that runs the user's function
+  kSource = 1u << 8,    // an input: takes values from the input queue
+  kLeaving = 1u << 9,   // removed in this tick: destroyed at commit, its effects skipped
+  kStandIn = 1u << 10,  // a source the graph published for a port written by hand
 };
 
 // Called with each dependency of a node and whether its changes wake the node.

@@ -12,6 +12,10 @@
 #include "mirari/detail/input_queue.hpp"
 #include "mirari/detail/node.hpp"
 
+namespace mirari {
+class Graph;
+}
+
 namespace mirari::detail {
 
 // What tools can do with a port by name, compiled with the port's type. Empty functions:
@@ -19,6 +23,9 @@ namespace mirari::detail {
 struct PortCodec {
   std::function<std::string(const NodeBase* port)> to_json;  // signal ports
   std::function<InputBox(const std::string& json)> from_json;
+  // Makes a source of the port's type (owned by the current owner), for writes to a port
+  // that nothing publishes.
+  std::function<NodeBase*(Graph& graph)> make_source;
   // Observes the port (owned by the current owner) and calls effect with each value as JSON.
   std::function<void(NodeBase* port, std::function<void(const std::string&)> effect)> watch;
 };
