@@ -1,6 +1,6 @@
 #include <set>
 
-#include "mirari/testing.hpp"
+#include "mirari/config.hpp"
 
 namespace mirari {
 
@@ -15,7 +15,8 @@ Config check_config(const std::vector<ConfigKey>& keys,
     if (it == values.end()) {
       if (!key.default_value) {
         throw ConfigError("plugin '" + plugin + "': missing required key '" + key.name + "' (" +
-                          std::string(to_string(key.type)) + ": " + key.description + ")");
+                              std::string(to_string(key.type)) + ": " + key.description + ")",
+                          key.name);
       }
       checked.emplace(key.name, *key.default_value);
       continue;
@@ -26,14 +27,15 @@ Config check_config(const std::vector<ConfigKey>& keys,
     }
     if (type_of(value) != key.type) {
       throw ConfigError("plugin '" + plugin + "': key '" + key.name + "' must be a " +
-                        std::string(to_string(key.type)) + ", not a " +
-                        std::string(to_string(type_of(value))));
+                            std::string(to_string(key.type)) + ", not a " +
+                            std::string(to_string(type_of(value))),
+                        key.name);
     }
     checked.emplace(key.name, std::move(value));
   }
   for (const auto& [name, value] : values) {
     if (declared.count(name) == 0) {
-      throw ConfigError("plugin '" + plugin + "': unknown key '" + name + "'");
+      throw ConfigError("plugin '" + plugin + "': unknown key '" + name + "'", name);
     }
   }
   return Config(std::move(checked));

@@ -505,6 +505,12 @@ void Graph::remove_owner(OwnerId owner) {
     if (node->owner == owner && (node->flags & detail::kLeaving) == 0) doomed.push_back(node);
   }
   g.leave(std::move(doomed), "'" + g.owners.at(owner) + "'");
+  // Its code is no longer needed by the graph, except through ports, which hold it themselves.
+  if (auto it = g.anchors.find(owner); it != g.anchors.end()) {
+    g.journal.undo.push_back(
+        [&g, owner, anchor = std::move(it->second)] { g.anchors[owner] = anchor; });
+    g.anchors.erase(it);
+  }
 }
 
 void Graph::in_scope(NodeBase* lhs, const std::function<void()>& fn,

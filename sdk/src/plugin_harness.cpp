@@ -2,6 +2,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <optional>
+#include <thread>
 
 #include "mirari/plugin_library.hpp"
 #include "mirari/testing.hpp"
@@ -23,9 +24,10 @@ namespace {
 
 class HarnessContext final : public Context {
  public:
-  HarnessContext(Graph& graph, Executor& executor, std::string name)
+  HarnessContext(Graph& graph, Executor& executor, boost::asio::io_context& io, std::string name)
       : graph_(graph),
         executor_(executor),
+        io_(io),
         name_(std::move(name)),
         log_(std::make_shared<spdlog::logger>(name_,
                                               std::make_shared<spdlog::sinks::stderr_sink_mt>())) {
@@ -33,6 +35,7 @@ class HarnessContext final : public Context {
   }
   Graph& graph() override { return graph_; }
   Executor& executor() override { return executor_; }
+  boost::asio::any_io_executor io() override { return io_.get_executor(); }
   const Config& config() const override { return config_; }
   spdlog::logger& log() override { return *log_; }
   const std::string& instance_name() const override { return name_; }
@@ -41,6 +44,7 @@ class HarnessContext final : public Context {
  private:
   Graph& graph_;
   Executor& executor_;
+  boost::asio::io_context& io_;
   std::string name_;
   Config config_;
   std::shared_ptr<spdlog::logger> log_;
@@ -95,7 +99,7 @@ void PluginHarness::start_object(std::unique_ptr<Plugin> plugin, std::vector<Con
   auto next = std::make_unique<Instance>();
   next->keys = std::move(keys);
   next->plugin = std::move(plugin);
-  next->context = std::make_unique<HarnessContext>(graph_, executor_, name);
+  next->context = std::make_unique<HarnessContext>(graph_, executor_, io_, name);
   launch(std::move(next), std::move(config), std::nullopt, kGraphOwner);
 }
 
@@ -108,7 +112,7 @@ void PluginHarness::start_library(const std::filesystem::path& file,
       PluginLibrary::open(file, std::filesystem::temp_directory_path() / "mirari-harness");
   next->keys = next->library->descriptor().config_keys();
   next->plugin = next->library->descriptor().create();
-  next->context = std::make_unique<HarnessContext>(graph_, executor_, name);
+  next->context = std::make_unique<HarnessContext>(graph_, executor_, io_, name);
   launch(std::move(next), std::move(config), std::nullopt, kGraphOwner);
 }
 
@@ -118,7 +122,7 @@ void PluginHarness::stop(const std::string& name) {
   std::unique_ptr<Instance> old = std::move(it->second);
   instances_.erase(it);
   old->plugin->stop();
-  executor_.run_posted();
+  run_work();
   graph_.remove_owner(old->owner);
 }
 
@@ -127,7 +131,7 @@ void PluginHarness::reload(std::unique_ptr<Plugin> plugin, const std::string& na
   auto next = std::make_unique<Instance>();
   next->keys = old.keys;
   next->plugin = std::move(plugin);
-  next->context = std::make_unique<HarnessContext>(graph_, executor_, name);
+  next->context = std::make_unique<HarnessContext>(graph_, executor_, io_, name);
   std::unique_ptr<Instance> previous = std::move(instances_[name]);
   try {
     launch(std::move(next), previous->raw_config, previous->plugin->snapshot(), previous->owner);
@@ -136,14 +140,39 @@ void PluginHarness::reload(std::unique_ptr<Plugin> plugin, const std::string& na
     throw;
   }
   previous->plugin->stop();
-  executor_.run_posted();
+  run_work();
+}
+
+std::size_t PluginHarness::run_work() {
+  std::size_t ran = 0;
+  for (;;) {
+    const std::size_t now = executor_.run_posted() + io_.poll();
+    if (io_.stopped()) io_.restart();
+    if (now == 0) return ran;
+    ran += now;
+  }
 }
 
 TickResult PluginHarness::settle() {
   TickResult total;
   for (;;) {
     total += graph_.run_until_idle();
-    if (executor_.run_posted() == 0 && graph_.idle()) return total;
+    if (run_work() == 0 && graph_.idle()) return total;
+  }
+}
+
+bool PluginHarness::settle_until(const std::function<bool()>& done,
+                                 std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    settle();
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= until) return false;
+    // Wait for the kernel (or a thread) rather than spin: one handler or a short pause.
+    if (io_.run_one_for(std::chrono::milliseconds(10)) == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (io_.stopped()) io_.restart();
   }
 }
 

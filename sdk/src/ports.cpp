@@ -98,7 +98,11 @@ void Graph::watch_port(const std::string& port, OwnerId owner,
 }
 
 void Graph::set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor) {
-  impl_->anchors[owner] = std::move(anchor);
+  if (anchor) {
+    impl_->anchors[owner] = std::move(anchor);
+  } else {
+    impl_->anchors.erase(owner);
+  }
 }
 
 void Graph::bind_port(const std::string& port, NodeBase* publisher) {

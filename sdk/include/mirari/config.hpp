@@ -66,7 +66,13 @@ struct ConfigKey {
 
 class ConfigError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ConfigError(const std::string& message, std::string key = {})
+      : std::runtime_error(message), key_(std::move(key)) {}
+  // The key refused; empty when the error is about the configuration as a whole.
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string key_;
 };
 
 class Config {
@@ -94,5 +100,13 @@ class Config {
  private:
   std::map<std::string, ConfigValue, std::less<>> values_;
 };
+
+// Checks values against a plugin's declared keys, as the host does before configure():
+// unknown keys, missing required keys and wrong types are refused with a ConfigError naming
+// the plugin and the key. Returns the configuration with defaults filled in. An integer
+// given for a number key is accepted as that number.
+Config check_config(const std::vector<ConfigKey>& keys,
+                    std::map<std::string, ConfigValue, std::less<>> values,
+                    const std::string& plugin);
 
 }  // namespace mirari

@@ -31,6 +31,7 @@
 #include <type_traits>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/dll/alias.hpp>
 
 #include "mirari/config.hpp"
@@ -44,7 +45,7 @@ class logger;
 namespace mirari {
 
 // Raised whenever the layout of anything in this header or the graph's headers changes.
-inline constexpr std::uint32_t kAbiVersion = 1;
+inline constexpr std::uint32_t kAbiVersion = 2;
 
 enum class Kind { watcher, policy, reconfigurer };
 std::string_view to_string(Kind kind) noexcept;
@@ -59,6 +60,12 @@ class Context {
   // Runs the plugin's asynchronous work (for task() and the plugin's own I/O). The host
   // counts what is posted here and waits for it to finish before releasing the library.
   virtual Executor& executor() = 0;
+  // The event loop for the plugin's file descriptors (netlink, uevent, XenStore, inotify):
+  // build Asio I/O objects on it. Handlers run one at a time, in order, on a host thread that
+  // is not the graph's, so they reach the graph through sources. stop() must close these
+  // objects; the host then lets the handlers that were cancelled run before it releases the
+  // library.
+  virtual boost::asio::any_io_executor io() = 0;
   virtual const Config& config() const = 0;
   // The plugin's own logger, named after its instance.
   virtual spdlog::logger& log() = 0;

@@ -11,10 +11,13 @@
 //   h.settle();
 //   CHECK(h.value<int>("instances.desired") == 2);
 //
-// Everything runs on the calling thread: work a plugin posts to its executor runs when the
-// test calls settle() (or run_posted()), never behind its back.
+// Everything runs on the calling thread: work a plugin posts to its executor, and the
+// handlers of its I/O objects, run when the test calls settle() (or run_posted()), never
+// behind its back.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <filesystem>
@@ -35,14 +38,6 @@ class logger;
 }
 
 namespace mirari {
-
-// Checks values against a plugin's declared keys, as the host does before configure():
-// unknown keys, missing required keys and wrong types are refused with a ConfigError naming
-// the plugin and the key. Returns the configuration with defaults filled in. An integer
-// given for a number key is accepted as that number.
-Config check_config(const std::vector<ConfigKey>& keys,
-                    std::map<std::string, ConfigValue, std::less<>> values,
-                    const std::string& plugin);
 
 namespace testing {
 
@@ -117,16 +112,23 @@ class PluginHarness {
 
   // Runs one tick.
   TickResult tick() { return graph_.tick(); }
-  // Runs ticks and posted work until neither is left. Returns what the ticks did.
+  // Runs ticks, posted work and ready I/O handlers until none is left. Returns what the
+  // ticks did.
   TickResult settle();
+  // Like settle(), until done() holds or the deadline passes (for plugins whose input
+  // comes from the kernel). Returns whether done() held.
+  bool settle_until(const std::function<bool()>& done, std::chrono::milliseconds deadline);
   std::size_t run_posted() { return executor_.run_posted(); }
 
   Graph& graph() noexcept { return graph_; }
   ManualExecutor& executor() noexcept { return executor_; }
+  boost::asio::io_context& io() noexcept { return io_; }
 
  private:
   struct Instance;
   Instance& instance(const std::string& name);
+  // Runs posted work and ready I/O handlers until none is left; returns how many ran.
+  std::size_t run_work();
   void start_object(std::unique_ptr<Plugin> plugin, std::vector<ConfigKey> keys,
                     std::map<std::string, ConfigValue, std::less<>> config,
                     const std::string& name);
@@ -136,6 +138,7 @@ class PluginHarness {
 
   Graph graph_;
   ManualExecutor executor_;
+  boost::asio::io_context io_;
   OwnerId inputs_;
   std::map<std::string, std::unique_ptr<Instance>> instances_;
 };

@@ -1,0 +1,79 @@
+// mirarid: the Mirari daemon. See src/daemon.hpp for what it does, src/config_file.hpp for its
+// configuration and src/control_commands.hpp for its control protocol.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "config_file.hpp"
+#include "daemon.hpp"
+#include "human_output.hpp"
+#include "mirari/plugin_library.hpp"
+#include "plugin_description.hpp"
+
+namespace fs = std::filesystem;
+using namespace mirari::host;
+
+namespace {
+
+int describe(const fs::path& file) {
+  const fs::path scratch =
+      fs::temp_directory_path() / ("mirarid-describe." + std::to_string(::getpid()));
+  try {
+    std::cout << describe_text(describe_plugin_file(fs::absolute(file), scratch));
+  } catch (const mirari::PluginLoadError& e) {
+    std::cerr << "mirarid: " << e.what() << '\n';
+    fs::remove_all(scratch);
+    return 1;
+  }
+  fs::remove_all(scratch);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"mirarid: runs Mirari plugins in one shared reactive graph"};
+  std::string config_file, describe_file, log_level;
+  std::string runtime_dir, control_socket;
+  std::vector<std::string> plugin_dirs;
+  bool unsafe = false;
+  app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  app.add_option("--plugin-dir", plugin_dirs,
+                 "directory of plugin files, searched and watched (repeatable; replaces "
+                 "daemon.plugin_dirs)")
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--control-socket", control_socket, "path of the control socket");
+  app.add_option("--runtime-dir", runtime_dir, "directory for private plugin copies");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error, critical or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
+  app.add_flag("--allow-unsafe-permissions", unsafe,
+               "load plugin files that others could have written (development only)");
+  app.add_option("--describe", describe_file,
+                 "print the configuration keys a plugin file declares, and exit")
+      ->check(CLI::ExistingFile);
+  CLI11_PARSE(app, argc, argv);
+
+  if (!describe_file.empty()) return describe(describe_file);
+
+  ConfigOverrides flags;
+  for (const auto& dir : plugin_dirs) flags.plugin_dirs.emplace_back(dir);
+  if (!runtime_dir.empty()) flags.runtime_dir = runtime_dir;
+  if (!control_socket.empty()) flags.control_socket = control_socket;
+  if (!log_level.empty()) flags.log_level = spdlog::level::from_str(log_level);
+  if (unsafe) flags.allow_unsafe_permissions = true;
+
+  DaemonConfig config;
+  try {
+    config = read_config(config_file.empty() ? std::nullopt : std::optional<fs::path>(config_file),
+                         flags);
+  } catch (const ConfigFileError& e) {
+    std::cerr << "mirarid: " << e.what() << '\n';
+    return 2;
+  }
+  // A client that disconnects mid-answer must not kill the daemon.
+  std::signal(SIGPIPE, SIG_IGN);
+  Daemon daemon(std::move(config), std::move(flags));
+  return daemon.run();
+}

@@ -1,0 +1,19 @@
+// Checking a plugin's table against the keys its descriptor declares, before configure().
+//
+// The check itself is the SDK's (mirari::check_config: unknown key, wrong type, missing
+// required key; defaults filled in); this file turns TOML into configuration values and
+// places every refusal in the configuration file: "FILE:LINE:COLUMN: plugin 'NAME': ...".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config_file.hpp"
+#include "mirari/config.hpp"
+
+namespace mirari::host {
+
+// The checked configuration for table's instance. Throws ConfigFileError.
+Config check_plugin_table(const PluginTable& table, const std::vector<ConfigKey>& keys);
+
+}  // namespace mirari::host

@@ -1,0 +1,281 @@
+#include "control_commands.hpp"
+
+#include <unistd.h>
+
+#include <ctime>
+#include <stdexcept>
+
+#include "file_trust.hpp"
+#include "metrics.hpp"
+#include "plugin_description.hpp"
+#include "plugin_manager.hpp"
+#include "tick_runner.hpp"
+
+namespace mirari::host {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// A request the daemon cannot act on; its text goes back to the client.
+class BadRequest : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string argument(const json& request, const char* key, const std::string& cmd) {
+  auto it = request.find(key);
+  if (it == request.end() || !it->is_string()) {
+    throw BadRequest("'" + cmd + "' needs a string \"" + key + "\"");
+  }
+  return it->get<std::string>();
+}
+
+std::string utc(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&seconds, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+json node_json(const NodeInfo& n) {
+  return {{"name", n.name},
+          {"owner", n.owner},
+          {"kind", n.kind},
+          {"type", n.type},
+          {"event", n.event},
+          {"height", n.height},
+          {"recomputes", n.recomputes},
+          {"changed_tick", n.changed_tick}};
+}
+
+json port_json(const PortInfo& p) {
+  return {{"name", p.name},
+          {"type", p.type},
+          {"event", p.event},
+          {"publisher", p.publisher},
+          {"subscribers", p.subscribers}};
+}
+
+const char* const kCommands =
+    "status, plugins, describe, load, unload, reload, nodes, ports, graph, get, watch, set, "
+    "emit, stats, metrics";
+
+}  // namespace
+
+ControlCommands::ControlCommands(Graph& graph, PluginManager& plugins, const TickRunner& ticks,
+                                 const DaemonConfig& config, fs::path scratch_dir)
+    : graph_(graph),
+      plugins_(plugins),
+      ticks_(ticks),
+      config_(config),
+      scratch_dir_(std::move(scratch_dir)) {}
+
+json ControlCommands::ok(const json& id, json result) {
+  return {{"id", id}, {"ok", true}, {"result", std::move(result)}};
+}
+
+json ControlCommands::error(const json& id, const std::string& message) {
+  return {{"id", id}, {"ok", false}, {"error", message}};
+}
+
+void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer>& peer) {
+  json id = nullptr;
+  try {
+    if (!request.is_object()) {
+      throw BadRequest(R"(a request is a JSON object such as {"id": 1, "cmd": "status"})");
+    }
+    if (auto it = request.find("id"); it != request.end()) id = *it;
+    auto cmd_it = request.find("cmd");
+    if (cmd_it == request.end() || !cmd_it->is_string()) {
+      throw BadRequest(R"(a request needs a string "cmd")");
+    }
+    const std::string cmd = cmd_it->get<std::string>();
+    const auto answer = [&](json result) { peer->send(ok(id, std::move(result))); };
+
+    if (cmd == "status") {
+      answer(status());
+    } else if (cmd == "plugins") {
+      answer(plugins());
+    } else if (cmd == "describe") {
+      answer(describe(argument(request, "name", cmd)));
+    } else if (cmd == "load") {
+      const fs::path given = argument(request, "path", cmd);
+      fs::path file = find_plugin_file(given, config_.plugin_dirs);
+      if (file.empty()) {
+        throw BadRequest(given.string() + ": no such plugin file" +
+                         (given.is_absolute() ? "" : " in the plugin directories"));
+      }
+      std::string name;
+      if (auto it = request.find("name"); it != request.end() && !it->is_null()) {
+        name = argument(request, "name", cmd);
+      }
+      const PluginInstance& loaded = plugins_.load(file, name, Origin::control);
+      answer({{"name", loaded.name()},
+              {"plugin", loaded.descriptor().name},
+              {"version", loaded.descriptor().version},
+              {"file", loaded.file().string()}});
+    } else if (cmd == "unload") {
+      const std::string name = argument(request, "name", cmd);
+      std::weak_ptr<ControlPeer> weak = peer;
+      plugins_.unload(name, [weak, id, name](const std::string& why) {
+        auto p = weak.lock();
+        if (!p) return;
+        p->send(why.empty() ? ok(id, {{"name", name}}) : error(id, why));
+      });
+    } else if (cmd == "reload") {
+      const PluginInstance& reloaded = plugins_.reload(argument(request, "name", cmd));
+      answer({{"name", reloaded.name()},
+              {"plugin", reloaded.descriptor().name},
+              {"version", reloaded.descriptor().version},
+              {"reloads", reloaded.reloads()}});
+    } else if (cmd == "nodes") {
+      json out = json::array();
+      for (const auto& n : graph_.nodes()) out.push_back(node_json(n));
+      answer(std::move(out));
+    } else if (cmd == "ports") {
+      json out = json::array();
+      for (const auto& p : graph_.ports()) out.push_back(port_json(p));
+      answer(std::move(out));
+    } else if (cmd == "graph") {
+      if (request.value("dot", false)) {
+        answer({{"dot", graph_.dot()}});
+      } else {
+        json nodes = json::array(), ports = json::array();
+        for (const auto& n : graph_.nodes()) nodes.push_back(node_json(n));
+        for (const auto& p : graph_.ports()) ports.push_back(port_json(p));
+        answer({{"nodes", std::move(nodes)}, {"ports", std::move(ports)}});
+      }
+    } else if (cmd == "get") {
+      answer(json::parse(graph_.port_json(argument(request, "port", cmd))));
+    } else if (cmd == "set" || cmd == "emit") {
+      auto value = request.find("value");
+      if (value == request.end()) throw BadRequest("'" + cmd + "' needs a \"value\"");
+      write(cmd, argument(request, "port", cmd), *value);
+      answer(nullptr);
+    } else if (cmd == "watch") {
+      watch(id, argument(request, "port", cmd), peer);
+    } else if (cmd == "stats") {
+      answer(stats());
+    } else if (cmd == "metrics") {
+      answer(metrics());
+    } else {
+      throw BadRequest("unknown command '" + cmd + "' (commands: " + kCommands + ")");
+    }
+  } catch (const std::exception& e) {
+    peer->send(error(id, e.what()));
+  }
+}
+
+json ControlCommands::status() const {
+  const auto up = std::chrono::steady_clock::now() - started_;
+  return {{"version", MIRARI_VERSION},
+          {"pid", ::getpid()},
+          {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(up).count()},
+          {"config", config_.file.string()},
+          {"control_socket", config_.control_socket.string()},
+          {"plugins", plugins_.list().size()},
+          {"nodes", graph_.stats().nodes},
+          {"ports", graph_.ports().size()},
+          {"tick", graph_.current_tick()}};
+}
+
+json ControlCommands::plugins() const {
+  json out = json::array();
+  for (const auto& [instance, stopping] : plugins_.list()) {
+    const Descriptor& d = instance->descriptor();
+    out.push_back({{"name", instance->name()},
+                   {"plugin", d.name},
+                   {"version", d.version},
+                   {"kind", std::string(to_string(d.kind))},
+                   {"file", instance->file().string()},
+                   {"origin", std::string(to_string(instance->origin()))},
+                   {"state", stopping ? "stopping" : "running"},
+                   {"reloads", instance->reloads()},
+                   {"loaded_at", utc(instance->loaded_at())},
+                   {"work_in_flight", instance->work_in_flight()}});
+  }
+  return out;
+}
+
+json ControlCommands::describe(const std::string& name) const {
+  if (const PluginInstance* instance = plugins_.find(name)) {
+    json out = describe_plugin(instance->descriptor());
+    out["instance"] = instance->name();
+    out["file"] = instance->file().string();
+    json values = json::object();
+    for (const auto& [key, value] : instance->config().values()) values[key] = to_toml(value);
+    out["config"] = std::move(values);
+    return out;
+  }
+  const fs::path file = find_plugin_file(name, config_.plugin_dirs);
+  if (file.empty() || !fs::is_regular_file(file)) {
+    throw BadRequest("no plugin instance '" + name + "' is loaded, and no plugin file '" + name +
+                     "' is in the plugin directories");
+  }
+  if (!config_.allow_unsafe_permissions) check_trusted(file);
+  return describe_plugin_file(file, scratch_dir_);
+}
+
+json ControlCommands::stats() const {
+  const GraphStats g = graph_.stats();
+  const TickDurations::Summary t = ticks_.durations().summary();
+  return {{"ticks", g.ticks},
+          {"rolled_back", g.rolled_back},
+          {"inputs", g.inputs},
+          {"recomputes", g.recomputes},
+          {"effects", g.effects},
+          {"effect_errors", g.effect_errors},
+          {"nodes", g.nodes},
+          {"max_height", g.max_height},
+          {"tick_duration_ns",
+           {{"p50", t.p50_ns},
+            {"p90", t.p90_ns},
+            {"p99", t.p99_ns},
+            {"max", t.max_ns},
+            {"window", t.window},
+            {"count", t.count}}}};
+}
+
+std::string ControlCommands::metrics() const {
+  Metrics m;
+  m.graph = graph_.stats();
+  m.ports = graph_.ports().size();
+  m.ticks = ticks_.durations().summary();
+  for (const auto& [instance, stopping] : plugins_.list()) {
+    m.instances.push_back({instance->name(), instance->descriptor().name, instance->reloads(),
+                           instance->work_in_flight()});
+  }
+  return prometheus_text(m);
+}
+
+void ControlCommands::write(const std::string& cmd, const std::string& port, const json& value) {
+  for (const PortInfo& p : graph_.ports()) {
+    if (p.name != port) continue;
+    if (cmd == "set" && p.event) {
+      throw BadRequest("port '" + port + "' is an event port: emit an occurrence instead");
+    }
+    if (cmd == "emit" && !p.event) {
+      throw BadRequest("port '" + port + "' is a signal port: set its value instead");
+    }
+    graph_.write_port_json(port, value.dump());
+    return;
+  }
+  throw BadRequest("no port '" + port + "'");
+}
+
+void ControlCommands::watch(const json& id, const std::string& port,
+                            const std::shared_ptr<ControlPeer>& peer) {
+  const OwnerId owner =
+      graph_.add_owner("watch " + port + " (client " + std::to_string(peer->number()) + ")");
+  std::weak_ptr<ControlPeer> weak = peer;
+  graph_.watch_port(port, owner, [weak, id](const std::string& value) {
+    if (auto p = weak.lock()) p->send(ok(id, json::parse(value)));
+  });
+  peer->on_disconnect([&graph = graph_, owner] { graph.remove_owner(owner); });
+}
+
+}  // namespace mirari::host

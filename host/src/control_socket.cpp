@@ -1,0 +1,267 @@
+#include "control_socket.hpp"
+
+#include <spdlog/logger.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <deque>
+#include <istream>
+#include <nlohmann/json.hpp>
+
+#include "control_commands.hpp"
+
+namespace mirari::host {
+
+namespace fs = std::filesystem;
+using boost::asio::local::stream_protocol;
+using nlohmann::json;
+
+namespace {
+
+std::string line_of(const json& response) {
+  // Invalid UTF-8 (echoed garbage) is replaced rather than refused.
+  return response.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+// Removes a socket file no daemon listens on any more; refuses to touch anything else.
+void clear_stale(const fs::path& path, const boost::asio::any_io_executor& executor) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return;
+  if (!S_ISSOCK(st.st_mode)) {
+    throw ControlSocketError("control socket " + path.string() +
+                             " exists and is not a socket; remove it or choose another path");
+  }
+  stream_protocol::socket probe(executor);
+  boost::system::error_code ec;
+  probe.connect(stream_protocol::endpoint(path.string()), ec);
+  if (!ec) {
+    throw ControlSocketError("another mirarid is listening on " + path.string());
+  }
+  fs::remove(path);
+}
+
+}  // namespace
+
+class ControlSocket::Session final : public ControlPeer,
+                                     public std::enable_shared_from_this<Session> {
+ public:
+  Session(stream_protocol::socket socket, ControlCommands& commands, spdlog::logger& log,
+          std::uint64_t number)
+      : socket_(std::move(socket)),
+        commands_(commands),
+        log_(log),
+        number_(number),
+        in_(kMaxLine) {}
+
+  void start() {
+    ucred peer{};
+    socklen_t size = sizeof peer;
+    if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 ||
+        (peer.uid != 0 && peer.uid != ::geteuid())) {
+      log_.warn("control client {} refused: uid {} is neither root nor mirarid's uid {}", number_,
+                peer.uid, ::geteuid());
+      send(ControlCommands::error(nullptr, "permission denied: uid " + std::to_string(peer.uid) +
+                                               " may not control this mirarid"));
+      close_after_write_ = true;
+      return;
+    }
+    read();
+  }
+
+  void send(const json& response) override {
+    if (closed_) return;
+    queued_bytes_ += out_.emplace_back(line_of(response)).size();
+    if (queued_bytes_ > kMaxQueued) {
+      log_.warn("control client {} disconnected: it does not read its responses", number_);
+      close();
+      return;
+    }
+    if (out_.size() == 1) write();
+  }
+
+  void on_disconnect(std::function<void()> cleanup) override {
+    cleanups_.push_back(std::move(cleanup));
+    if (closed_) run_cleanups();
+  }
+
+  std::uint64_t number() const noexcept override { return number_; }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    boost::system::error_code ignored;
+    socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
+    // Unsent responses stay queued: a write in flight may still refer to the first one.
+    socket_.close(ignored);
+    run_cleanups();
+  }
+
+ private:
+  void read() {
+    boost::asio::async_read_until(
+        socket_, in_, '\n',
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t size) {
+          self->on_read(ec, size);
+        });
+  }
+
+  void on_read(const boost::system::error_code& ec, std::size_t size) {
+    if (closed_) return;
+    if (ec == boost::asio::error::not_found) {
+      send(ControlCommands::error(
+          nullptr, "request line longer than " + std::to_string(kMaxLine) + " bytes"));
+      close_after_write_ = true;
+      return;
+    }
+    if (ec) {
+      close();
+      return;
+    }
+    std::string line(boost::asio::buffers_begin(in_.data()),
+                     boost::asio::buffers_begin(in_.data()) + static_cast<std::ptrdiff_t>(size));
+    in_.consume(size);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+    if (!line.empty()) handle(line);
+    if (!closed_) read();
+  }
+
+  void handle(const std::string& line) {
+    json request;
+    try {
+      request = json::parse(line);
+    } catch (const json::parse_error& e) {
+      send(
+          ControlCommands::error(nullptr, std::string("malformed request, not JSON: ") + e.what()));
+      return;
+    }
+    commands_.run(request, shared_from_this());
+  }
+
+  void write() {
+    boost::asio::async_write(
+        socket_, boost::asio::buffer(out_.front()),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          if (self->closed_) return;
+          if (ec) {
+            self->close();
+            return;
+          }
+          self->queued_bytes_ -= self->out_.front().size();
+          self->out_.pop_front();
+          if (!self->out_.empty()) {
+            self->write();
+          } else if (self->close_after_write_) {
+            self->linger();
+          }
+        });
+  }
+
+  // Closing with unread input would reset the connection and could destroy the last
+  // response in flight: instead, stop sending and discard input until the client hangs up.
+  void linger() {
+    boost::system::error_code ignored;
+    socket_.shutdown(stream_protocol::socket::shutdown_send, ignored);
+    in_.consume(in_.size());
+    socket_.async_read_some(
+        in_.prepare(4096),
+        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          if (self->closed_) return;
+          self->in_.consume(self->in_.size());
+          if (ec) {
+            self->close();
+          } else {
+            self->linger();
+          }
+        });
+  }
+
+  // In a handler of their own: close() may be reached from inside a graph effect.
+  void run_cleanups() {
+    auto cleanups = std::exchange(cleanups_, {});
+    if (cleanups.empty()) return;
+    boost::asio::post(socket_.get_executor(), [cleanups = std::move(cleanups)] {
+      for (const auto& cleanup : cleanups) cleanup();
+    });
+  }
+
+  stream_protocol::socket socket_;
+  ControlCommands& commands_;
+  spdlog::logger& log_;
+  std::uint64_t number_;
+  boost::asio::streambuf in_;
+  std::deque<std::string> out_;
+  std::size_t queued_bytes_ = 0;
+  bool closed_ = false;
+  bool close_after_write_ = false;
+  std::vector<std::function<void()>> cleanups_;
+};
+
+ControlSocket::ControlSocket(boost::asio::any_io_executor strand, fs::path path,
+                             ControlCommands& commands, spdlog::logger& log)
+    : strand_(std::move(strand)),
+      path_(std::move(path)),
+      commands_(commands),
+      log_(log),
+      acceptor_(strand_),
+      retry_(strand_) {
+  std::error_code fs_error;
+  fs::create_directories(path_.parent_path(), fs_error);
+  clear_stale(path_, strand_);
+  boost::system::error_code ec;
+  acceptor_.open(stream_protocol(), ec);
+  if (!ec) {
+    // Created 0600: no other user may connect, even for the moment before a chmod.
+    const mode_t previous = ::umask(0177);
+    acceptor_.bind(stream_protocol::endpoint(path_.string()), ec);
+    ::umask(previous);
+  }
+  if (!ec) acceptor_.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    throw ControlSocketError("cannot listen on control socket " + path_.string() + ": " +
+                             ec.message());
+  }
+  ::chmod(path_.c_str(), 0600);
+  accept();
+}
+
+ControlSocket::~ControlSocket() {
+  close();
+  std::error_code ignored;
+  fs::remove(path_, ignored);
+}
+
+void ControlSocket::accept() {
+  acceptor_.async_accept([this](const boost::system::error_code& ec, stream_protocol::socket s) {
+    if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      auto session = std::make_shared<Session>(std::move(s), commands_, log_, ++next_number_);
+      std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
+      sessions_.push_back(session);
+      session->start();
+      accept();
+      return;
+    }
+    log_.warn("control socket: accept failed: {}", ec.message());
+    retry_.expires_after(std::chrono::milliseconds(100));
+    retry_.async_wait([this](const boost::system::error_code& wait) {
+      if (!wait && acceptor_.is_open()) accept();
+    });
+  });
+}
+
+void ControlSocket::close() {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  retry_.cancel();
+  for (const auto& weak : sessions_) {
+    if (auto session = weak.lock()) session->close();
+  }
+  sessions_.clear();
+}
+
+}  // namespace mirari::host

@@ -1,0 +1,67 @@
+// The control socket: a unix stream socket speaking JSON lines (control_commands.hpp).
+//
+// The socket file has mode 0600, and each client's credentials (SO_PEERCRED) are checked:
+// only root and the daemon's own user may connect; anyone else gets one error line and is
+// disconnected. A client sends one request per line and may send the next before the answer
+// to the previous one; a line that is not a request gets an error response and the
+// connection stays open. A line longer than kMaxLine, or a client that stops reading while
+// its unsent responses exceed kMaxQueued, is disconnected.
+//
+// Invariant: every client callback (the commands, their cleanups) runs on the strand, and a
+// client's cleanups run exactly once, after it is gone, in a handler of their own.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace spdlog {
+class logger;
+}
+
+namespace mirari::host {
+
+class ControlCommands;
+
+class ControlSocketError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class ControlSocket {
+ public:
+  static constexpr std::size_t kMaxLine = 1 << 20;
+  static constexpr std::size_t kMaxQueued = 64u << 20;
+
+  // Binds path and starts accepting on strand. A socket file left by a daemon that is gone is
+  // replaced; one a live daemon listens on is not. Throws ControlSocketError.
+  ControlSocket(boost::asio::any_io_executor strand, std::filesystem::path path,
+                ControlCommands& commands, spdlog::logger& log);
+  // Closes and removes the socket file.
+  ~ControlSocket();
+  ControlSocket(const ControlSocket&) = delete;
+  ControlSocket& operator=(const ControlSocket&) = delete;
+
+  // Stops accepting and disconnects every client. Strand.
+  void close();
+
+ private:
+  class Session;
+  void accept();
+
+  boost::asio::any_io_executor strand_;
+  std::filesystem::path path_;
+  ControlCommands& commands_;
+  spdlog::logger& log_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer retry_;  // after a failed accept (out of descriptors)
+  std::vector<std::weak_ptr<Session>> sessions_;
+  std::uint64_t next_number_ = 0;
+};
+
+}  // namespace mirari::host

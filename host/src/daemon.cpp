@@ -1,0 +1,250 @@
+#include "daemon.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <cstdlib>
+
+#include "config_diff.hpp"
+#include "control_socket.hpp"
+#include "plugin_dir_watcher.hpp"
+
+namespace mirari::host {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path private_dir(const DaemonConfig& config) {
+  return config.runtime_dir / "plugins";
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
+    : config_(std::move(config)),
+      flags_(std::move(flags)),
+      logging_(config_.log_level),
+      strand_(boost::asio::make_strand(io_)),
+      workers_(config_.worker_threads),
+      ticks_(graph_, strand_,
+             [this](const NodeError& error) {
+               const PluginInstance* owner = plugins_.find(error.owner());
+               (owner != nullptr ? owner->log() : logging_.daemon()).error("{}", error.what());
+             }),
+      plugins_(graph_, strand_, workers_, logging_,
+               PluginManager::Settings{private_dir(config_), config_.allow_unsafe_permissions},
+               [this](const std::string& instance) { return config_.table(instance); }),
+      commands_(graph_, plugins_, ticks_, config_, private_dir(config_)),
+      signals_(strand_, SIGTERM, SIGINT, SIGHUP) {}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+  std::error_code ec;
+  fs::create_directories(private_dir(config_), ec);
+  if (!ec) fs::permissions(private_dir(config_), fs::perms::owner_all, ec);
+  if (ec) {
+    logging_.daemon().critical("cannot create {}: {}", private_dir(config_).string(), ec.message());
+    return 1;
+  }
+  try {
+    socket_ = std::make_unique<ControlSocket>(strand_, config_.control_socket, commands_,
+                                              logging_.daemon());
+    watcher_ = std::make_unique<PluginDirWatcher>(
+        strand_,
+        [this](const fs::path& file, PluginDirWatcher::Change change) {
+          on_plugin_file(file, change == PluginDirWatcher::Change::written);
+        },
+        logging_.daemon());
+  } catch (const std::exception& e) {
+    logging_.daemon().critical("{}", e.what());
+    return 1;
+  }
+  signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+    if (!ec) on_signal(signal);
+  });
+  boost::asio::post(strand_, [this] { startup(); });
+  io_.run();
+  return status_;
+}
+
+void Daemon::startup() {
+  for (const PluginTable& table : config_.plugins) {
+    try {
+      plugins_.load(table.file, table.instance, Origin::config);
+    } catch (const PluginError& e) {
+      logging_.daemon().critical("cannot start: {}", e.what());
+      shutdown(1);
+      return;
+    }
+  }
+  if (config_.watch.load) scan_plugin_dirs();
+  watcher_->watch(config_.plugin_dirs);
+  logging_.daemon().info("mirarid {} ready: {} plugin instance(s), control socket {}",
+                         MIRARI_VERSION, plugins_.list().size(), config_.control_socket.string());
+}
+
+void Daemon::scan_plugin_dirs() {
+  for (const fs::path& dir : config_.plugin_dirs) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_regular_file() && name.ends_with(".so") && name.front() != '.') {
+        files.push_back(entry.path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      if (!plugins_.instances_of(file).empty()) continue;
+      try {
+        plugins_.load(file, "", Origin::directory);
+      } catch (const PluginError& e) {
+        logging_.daemon().error("{}", e.what());
+      }
+    }
+  }
+}
+
+void Daemon::on_plugin_file(const fs::path& file, bool written) {
+  if (stopping_) return;
+  const std::vector<std::string> names = plugins_.instances_of(file);
+  if (!written) {
+    if (!config_.watch.unload) return;
+    for (const std::string& name : names) {
+      logging_.daemon().info("{} was removed: unloading '{}'", file.string(), name);
+      plugins_.unload(name, [](const std::string&) {});
+    }
+    return;
+  }
+  try {
+    if (!names.empty()) {
+      if (!config_.watch.reload) return;
+      for (const std::string& name : names) {
+        logging_.daemon().info("{} was replaced: reloading '{}'", file.string(), name);
+        try {
+          plugins_.reload(name);
+        } catch (const PluginError& e) {
+          logging_.daemon().error("{}", e.what());
+        }
+      }
+    } else if (config_.watch.load) {
+      logging_.daemon().info("{} appeared: loading it", file.string());
+      plugins_.load(file, "", Origin::directory);
+    }
+  } catch (const PluginError& e) {
+    logging_.daemon().error("{}", e.what());
+  }
+}
+
+void Daemon::on_signal(int signal) {
+  if (signal == SIGHUP) {
+    if (!stopping_) reconfigure();
+  } else if (stopping_) {
+    logging_.daemon().critical("second {}: exiting at once",
+                               signal == SIGINT ? "SIGINT" : "SIGTERM");
+    std::_Exit(1);
+  } else {
+    logging_.daemon().info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    shutdown(0);
+  }
+  signals_.async_wait([this](const boost::system::error_code& ec, int next) {
+    if (!ec) on_signal(next);
+  });
+}
+
+void Daemon::reconfigure() {
+  if (config_.file.empty()) {
+    logging_.daemon().info("SIGHUP: mirarid runs without a configuration file; nothing to re-read");
+    return;
+  }
+  DaemonConfig next;
+  try {
+    next = read_config(config_.file, flags_);
+  } catch (const ConfigFileError& e) {
+    logging_.daemon().error("configuration not re-read, the running one is kept: {}", e.what());
+    return;
+  }
+  if (next.runtime_dir != config_.runtime_dir || next.control_socket != config_.control_socket ||
+      next.worker_threads != config_.worker_threads) {
+    logging_.daemon().warn(
+        "runtime_dir, control_socket and worker_threads take their new values at restart");
+    next.runtime_dir = config_.runtime_dir;
+    next.control_socket = config_.control_socket;
+    next.worker_threads = config_.worker_threads;
+  }
+  const PluginChanges changes = diff_plugins(config_, next);
+  const bool dirs_changed = next.plugin_dirs != config_.plugin_dirs;
+  config_ = std::move(next);
+  logging_.set_level(config_.log_level);
+  plugins_.set_allow_unsafe_permissions(config_.allow_unsafe_permissions);
+  if (dirs_changed) watcher_->watch(config_.plugin_dirs);
+  logging_.daemon().info("configuration re-read: unloading {}; reloading {}; loading {}",
+                         joined(changes.removed), joined(changes.changed), joined(changes.added));
+  apply(changes);
+}
+
+void Daemon::apply(const PluginChanges& changes) {
+  // Removed instances go first: a new one may publish the ports they published.
+  std::vector<std::string> removed;
+  for (const std::string& name : changes.removed) {
+    const PluginInstance* instance = plugins_.find(name);
+    if (instance != nullptr && instance->origin() == Origin::config) removed.push_back(name);
+  }
+  auto then = [this, changed = changes.changed, added = changes.added] {
+    const auto reload_or_load = [this](const std::string& name) {
+      try {
+        if (plugins_.find(name) != nullptr) {
+          plugins_.reload(name);
+        } else if (const PluginTable* table = config_.table(name)) {
+          plugins_.load(table->file, name, Origin::config);
+        }
+      } catch (const PluginError& e) {
+        logging_.daemon().error("{}", e.what());
+      }
+    };
+    for (const std::string& name : changed) reload_or_load(name);
+    for (const std::string& name : added) reload_or_load(name);
+  };
+  if (removed.empty()) {
+    then();
+    return;
+  }
+  auto remaining = std::make_shared<std::size_t>(removed.size());
+  auto shared_then = std::make_shared<decltype(then)>(std::move(then));
+  for (const std::string& name : removed) {
+    try {
+      plugins_.unload(name, [this, remaining, shared_then](const std::string& error) {
+        if (!error.empty()) logging_.daemon().error("{}", error);
+        if (--*remaining == 0 && !stopping_) (*shared_then)();
+      });
+    } catch (const PluginError& e) {
+      logging_.daemon().error("{}", e.what());
+      if (--*remaining == 0) (*shared_then)();
+    }
+  }
+}
+
+void Daemon::shutdown(int status) {
+  if (stopping_) return;
+  stopping_ = true;
+  status_ = status;
+  socket_->close();
+  watcher_->close();
+  plugins_.unload_all([this] {
+    boost::system::error_code ignored;
+    signals_.cancel(ignored);
+    logging_.daemon().info("stopped");
+    io_.stop();
+  });
+}
+
+}  // namespace mirari::host

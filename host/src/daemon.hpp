@@ -1,0 +1,73 @@
+// mirarid: the composition of the host. One io_context, run on the main thread; the graph,
+// the plugin manager, the control socket, the directory watcher and the signals all live on
+// one strand of it; the plugins' posted work runs on a pool of worker threads.
+//
+//   start:    the configured plugins load in file order (if one fails, mirarid stops what it
+//             loaded and exits 1); then, with watch.load, every other plugin file in the
+//             plugin directories; then the directories are watched.
+//   SIGHUP:   the configuration file is re-read; a bad one is logged and ignored. Otherwise
+//             the log level, the watch switches, the plugin directories and the permissions
+//             override apply at once; instances whose table is gone are unloaded, those whose
+//             table changed are reloaded, new tables are loaded. The runtime directory, the
+//             control socket and the worker threads keep their values until a restart.
+//   SIGTERM, SIGINT: the control socket closes, instances are unloaded in reverse load order,
+//             and run() returns 0. A second such signal exits at once.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+
+#include "config_diff.hpp"
+#include "config_file.hpp"
+#include "control_commands.hpp"
+#include "logging.hpp"
+#include "mirari/graph.hpp"
+#include "plugin_manager.hpp"
+#include "tick_runner.hpp"
+
+namespace mirari::host {
+
+class ControlSocket;
+class PluginDirWatcher;
+
+class Daemon {
+ public:
+  // flags are applied again whenever the configuration file is re-read.
+  Daemon(DaemonConfig config, ConfigOverrides flags);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Runs until told to stop. Returns the process's exit status.
+  int run();
+
+ private:
+  void startup();
+  void scan_plugin_dirs();
+  void on_plugin_file(const std::filesystem::path& file, bool written);
+  void on_signal(int signal);
+  void reconfigure();
+  void apply(const PluginChanges& changes);
+  void shutdown(int status);
+
+  DaemonConfig config_;
+  ConfigOverrides flags_;
+  Logging logging_;
+  boost::asio::io_context io_;
+  boost::asio::any_io_executor strand_;
+  boost::asio::thread_pool workers_;
+  Graph graph_;
+  TickRunner ticks_;
+  PluginManager plugins_;
+  ControlCommands commands_;
+  std::unique_ptr<ControlSocket> socket_;
+  std::unique_ptr<PluginDirWatcher> watcher_;
+  boost::asio::signal_set signals_;
+  bool stopping_ = false;
+  int status_ = 0;
+};
+
+}  // namespace mirari::host

@@ -1,0 +1,182 @@
+#include "human_output.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+namespace mirari::host {
+
+using nlohmann::json;
+
+namespace {
+
+using Row = std::vector<std::string>;
+
+// Columns padded to their widest cell; the last column is not padded.
+std::string table(const Row& header, const std::vector<Row>& rows) {
+  std::vector<std::size_t> width(header.size(), 0);
+  const auto measure = [&](const Row& row) {
+    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  };
+  measure(header);
+  for (const Row& row : rows) measure(row);
+  std::ostringstream out;
+  const auto print = [&](const Row& row) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      out << row[i];
+      if (i + 1 < row.size()) out << std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    out << '\n';
+  };
+  print(header);
+  for (const Row& row : rows) print(row);
+  return out.str();
+}
+
+std::string text(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_null()) return "";
+  return value.dump();
+}
+
+std::string duration(std::int64_t seconds) {
+  std::ostringstream out;
+  if (seconds >= 86400) out << seconds / 86400 << "d ";
+  if (seconds >= 3600) out << (seconds % 86400) / 3600 << "h ";
+  if (seconds >= 60) out << (seconds % 3600) / 60 << "m ";
+  out << seconds % 60 << "s";
+  return out.str();
+}
+
+std::string micros(const json& ns) {
+  std::ostringstream out;
+  out.precision(1);
+  out << std::fixed << ns.get<double>() / 1000.0 << " us";
+  return out.str();
+}
+
+std::string status_text(const json& r) {
+  std::ostringstream out;
+  out << "mirarid " << text(r["version"]) << " (pid " << r["pid"] << "), up "
+      << duration(r["uptime_s"].get<std::int64_t>()) << '\n';
+  out << table({"plugins", text(r["plugins"])},
+               {{"nodes", text(r["nodes"])},
+                {"ports", text(r["ports"])},
+                {"tick", text(r["tick"])},
+                {"socket", text(r["control_socket"])},
+                {"config", r["config"].get<std::string>().empty() ? "(none)" : text(r["config"])}});
+  return out.str();
+}
+
+std::string plugins_text(const json& r) {
+  std::vector<Row> rows;
+  for (const json& p : r) {
+    rows.push_back({text(p["name"]), text(p["plugin"]), text(p["version"]), text(p["kind"]),
+                    text(p["state"]), text(p["reloads"]), text(p["origin"]), text(p["file"])});
+  }
+  if (rows.empty()) return "no plugin instance is loaded\n";
+  return table({"NAME", "PLUGIN", "VERSION", "KIND", "STATE", "RELOADS", "ORIGIN", "FILE"}, rows);
+}
+
+std::string nodes_text(const json& r) {
+  std::vector<Row> rows;
+  for (const json& n : r) {
+    rows.push_back({text(n["name"]), text(n["owner"]), text(n["kind"]),
+                    (n["event"].get<bool>() ? "event<" : "signal<") + text(n["type"]) + ">",
+                    text(n["height"]), text(n["recomputes"])});
+  }
+  return table({"NODE", "OWNER", "KIND", "TYPE", "HEIGHT", "RECOMPUTES"}, rows);
+}
+
+std::string ports_text(const json& r) {
+  std::vector<Row> rows;
+  for (const json& p : r) {
+    const std::string publisher = text(p["publisher"]);
+    rows.push_back({text(p["name"]), p["event"].get<bool>() ? "event" : "signal", text(p["type"]),
+                    publisher.empty() ? "(none)" : publisher, text(p["subscribers"])});
+  }
+  if (rows.empty()) return "no port\n";
+  return table({"PORT", "KIND", "TYPE", "PUBLISHER", "SUBSCRIBERS"}, rows);
+}
+
+std::string graph_text(const json& r) {
+  if (r.contains("dot")) return text(r["dot"]);
+  return nodes_text(r["nodes"]) + '\n' + ports_text(r["ports"]);
+}
+
+std::string stats_text(const json& r) {
+  const json& t = r["tick_duration_ns"];
+  return table({"ticks", text(r["ticks"])}, {{"rolled back", text(r["rolled_back"])},
+                                             {"inputs", text(r["inputs"])},
+                                             {"recomputes", text(r["recomputes"])},
+                                             {"effects", text(r["effects"])},
+                                             {"effect errors", text(r["effect_errors"])},
+                                             {"nodes", text(r["nodes"])},
+                                             {"max height", text(r["max_height"])},
+                                             {"tick p50", micros(t["p50"])},
+                                             {"tick p90", micros(t["p90"])},
+                                             {"tick p99", micros(t["p99"])},
+                                             {"tick max", micros(t["max"])},
+                                             {"over last", text(t["window"]) + " ticks"}});
+}
+
+}  // namespace
+
+std::string describe_text(const json& d) {
+  std::ostringstream out;
+  out << text(d["plugin"]) << ' ' << text(d["version"]) << " (" << text(d["kind"]) << ")";
+  if (!text(d["summary"]).empty()) out << ": " << text(d["summary"]);
+  out << '\n';
+  if (d.contains("instance")) out << "instance " << text(d["instance"]) << '\n';
+  if (d.contains("file")) out << "file     " << text(d["file"]) << '\n';
+  if (d["keys"].empty()) {
+    out << "\nno configuration keys\n";
+    return out.str();
+  }
+  std::vector<Row> rows;
+  for (const json& k : d["keys"]) {
+    Row row{text(k["name"]), text(k["type"]),
+            k["required"].get<bool>() ? "(required)" : text(k["default"])};
+    if (d.contains("config")) {
+      const json& config = d["config"];
+      row.push_back(config.contains(k["name"].get<std::string>())
+                        ? text(config[k["name"].get<std::string>()])
+                        : "");
+    }
+    row.push_back(text(k["description"]));
+    rows.push_back(std::move(row));
+  }
+  out << '\n';
+  if (d.contains("config")) {
+    out << table({"KEY", "TYPE", "DEFAULT", "VALUE", "DESCRIPTION"}, rows);
+  } else {
+    out << table({"KEY", "TYPE", "DEFAULT", "DESCRIPTION"}, rows);
+  }
+  return out.str();
+}
+
+std::string human_text(const std::string& cmd, const json& result) {
+  if (cmd == "status") return status_text(result);
+  if (cmd == "plugins") return plugins_text(result);
+  if (cmd == "describe") return describe_text(result);
+  if (cmd == "load") {
+    return "loaded " + text(result["name"]) + " (" + text(result["plugin"]) + " " +
+           text(result["version"]) + ") from " + text(result["file"]) + "\n";
+  }
+  if (cmd == "unload") return "unloaded " + text(result["name"]) + "\n";
+  if (cmd == "reload") {
+    return "reloaded " + text(result["name"]) + " (" + text(result["plugin"]) + " " +
+           text(result["version"]) + ")\n";
+  }
+  if (cmd == "nodes") return nodes_text(result);
+  if (cmd == "ports") return ports_text(result);
+  if (cmd == "graph") return graph_text(result);
+  if (cmd == "stats") return stats_text(result);
+  if (cmd == "metrics") return text(result);
+  if (cmd == "set" || cmd == "emit") return "";
+  return result.dump() + "\n";  // get, watch: the value as JSON
+}
+
+}  // namespace mirari::host

@@ -1,0 +1,52 @@
+// The executor a plugin instance gets for its I/O and tasks: the daemon's worker threads,
+// with the instance's work counted so that an unload can wait until none of it runs.
+//
+// Invariants:
+// - in_flight() counts the work posted and not yet finished; work is finished once it has
+//   returned and its function object (the plugin's code) has been destroyed.
+// - Every posted work holds the anchor (the plugin's library) until it is destroyed, so the
+//   library outlives the last of its code the workers run, even after the instance is gone.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "mirari/executor.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace mirari::host {
+
+class PluginExecutor final : public Executor {
+ public:
+  PluginExecutor(boost::asio::thread_pool& workers, std::shared_ptr<const void> anchor,
+                 std::shared_ptr<spdlog::logger> log);
+  // Runs work on a worker thread. Thread-safe. Work that throws is logged and counts as done.
+  void post(std::function<void()> work) override;
+  // Work posted and not finished. Thread-safe.
+  std::size_t in_flight() const;
+  // Where the plugin's I/O objects live: a strand on the workers, so their handlers run in
+  // order, one at a time, and a marker posted after stop() runs after every cancelled one.
+  boost::asio::any_io_executor io() const { return io_; }
+  // Posts done to `where` once in_flight() is zero (at once if it is). Keeps `where`'s
+  // execution context running until then.
+  void when_quiet(const boost::asio::any_io_executor& where, std::function<void()> done);
+
+ private:
+  struct State;
+  struct Job;
+  boost::asio::thread_pool& workers_;
+  boost::asio::strand<boost::asio::thread_pool::executor_type> io_;
+  std::shared_ptr<const void> anchor_;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace mirari::host

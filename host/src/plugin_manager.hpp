@@ -1,0 +1,124 @@
+// Loading, reloading and unloading plugin instances into the shared graph.
+//
+// Lifecycle of an instance, as plugin.hpp describes it:
+//   load:   open a private copy of the library (checked ABI and build) → create → configure
+//           (its table, checked against the declared keys) → start, in one structural step.
+//   unload: stop → wait until no work it posted runs → its nodes leave in one step →
+//           destroyed → library released last.
+//   reload: open the new copy → create → configure → restore the running instance's
+//           snapshot → in one step, the old instance's nodes leave and the new one starts →
+//           then the old one is stopped, waited for, and released. Ports keep their value and
+//           their subscribers across the swap. If anything before the swap's commit fails,
+//           the old instance keeps running untouched.
+//
+// Invariants:
+// - Instance names are unique among the listed instances, running or stopping.
+// - No tick runs between taking the old instance's snapshot and committing the swap: both
+//   happen in one call on the graph's thread, so no input is lost or counted twice.
+// - A stopped instance is destroyed only once its executor is quiet.
+//
+// Every member is called on the graph's thread (the daemon's strand).
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config_file.hpp"
+#include "plugin_instance.hpp"
+
+namespace mirari::host {
+
+class Logging;
+
+// A load, reload or unload that did not happen; what() says what was refused and why.
+class PluginError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class PluginManager {
+ public:
+  struct Settings {
+    std::filesystem::path private_dir;  // where private copies of libraries are opened
+    bool allow_unsafe_permissions = false;
+  };
+  // The configuration table for an instance name, or null. Consulted at every load and
+  // reload, so a re-read configuration applies to what is (re)loaded from then on.
+  using TableLookup = std::function<const PluginTable*(const std::string& instance)>;
+  // Called with an empty string on success, else with the reason.
+  using Done = std::function<void(const std::string& error)>;
+
+  PluginManager(Graph& graph, boost::asio::any_io_executor strand,
+                boost::asio::thread_pool& workers, Logging& logging, Settings settings,
+                TableLookup tables);
+  // Expects every instance unloaded (unload_all).
+  ~PluginManager();
+  PluginManager(const PluginManager&) = delete;
+  PluginManager& operator=(const PluginManager&) = delete;
+
+  // Loads file as instance `name` (empty: the plugin's own name), with the configuration
+  // table of that name if there is one. Throws PluginError.
+  const PluginInstance& load(const std::filesystem::path& file, const std::string& name,
+                             Origin origin);
+  // Replaces the instance by a new one from its configuration table's file (else from the
+  // file it was loaded from), carrying its snapshot. Throws PluginError; the old instance
+  // then keeps running.
+  const PluginInstance& reload(const std::string& name);
+  // Unloads the instance; done is called once it is released. Throws PluginError when
+  // there is no such running instance.
+  void unload(const std::string& name, Done done);
+  // Unloads every instance, the last loaded first, one after the other; refuses loads from
+  // now on; calls done once everything is released.
+  void unload_all(std::function<void()> done);
+
+  void set_allow_unsafe_permissions(bool allow) noexcept {
+    settings_.allow_unsafe_permissions = allow;
+  }
+
+  struct Listed {
+    const PluginInstance* instance;
+    bool stopping;
+  };
+  // Instances in load order.
+  std::vector<Listed> list() const;
+  const PluginInstance* find(const std::string& name) const;
+  // Running instances loaded from file.
+  std::vector<std::string> instances_of(const std::filesystem::path& file) const;
+  // Replaced or failed instances still waiting for their work to finish.
+  std::size_t retiring() const noexcept { return retiring_.size(); }
+
+ private:
+  struct Entry {
+    std::unique_ptr<PluginInstance> instance;
+    bool stopping = false;
+  };
+  Entry* entry(const std::string& name);
+  Entry& running(const std::string& name);
+  std::shared_ptr<PluginLibrary> open(const std::filesystem::path& file);
+  std::unique_ptr<PluginInstance> create(std::shared_ptr<PluginLibrary> library, PluginTable table,
+                                         Origin origin);
+  // Stops instance, then runs then() once its work is finished; warns while it is not.
+  void when_quiet(PluginInstance& instance, std::function<void()> then);
+  // Takes a stopped-or-running instance whose nodes are gone and releases it once quiet.
+  void retire(std::unique_ptr<PluginInstance> instance);
+  void check_drained();
+
+  Graph& graph_;
+  boost::asio::any_io_executor strand_;
+  boost::asio::thread_pool& workers_;
+  Logging& logging_;
+  Settings settings_;
+  TableLookup tables_;
+  std::vector<Entry> entries_;
+  std::vector<std::unique_ptr<PluginInstance>> retiring_;
+  bool shutting_down_ = false;
+  std::vector<std::function<void()>> on_drained_;
+};
+
+}  // namespace mirari::host

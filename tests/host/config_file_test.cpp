@@ -1,0 +1,140 @@
+// mirarid refuses a configuration it cannot use at start, naming the file, the line and the
+// key; a plugin's table is checked against the keys the plugin declares.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "daemon.hpp"
+
+namespace fs = std::filesystem;
+using mirari::test::Daemon;
+using mirari::test::Run;
+using mirari::test::TempDir;
+
+namespace {
+
+// Starts mirarid on config (with {plugins} standing for a directory holding the test
+// plugins counter and ticker) and returns how it ended.
+struct Refusal {
+  TempDir dir;
+  fs::path config = dir.path() / "mirarid.toml";
+  Run run;
+
+  explicit Refusal(std::string toml) {
+    const fs::path plugins = dir.path() / "plugins";
+    fs::create_directories(plugins);
+    for (const char* name : {"counter", "ticker"}) {
+      fs::copy_file(mirari::test::test_plugin(name), plugins / (std::string(name) + ".so"));
+    }
+    for (auto at = toml.find("{plugins}"); at != std::string::npos; at = toml.find("{plugins}")) {
+      toml.replace(at, 9, plugins.string());
+    }
+    mirari::test::write_file(config, toml);
+    run = mirari::test::run(
+        {MIRARID_PATH, "--config", config.string(), "--runtime-dir", (dir.path() / "run").string()},
+        dir.path());
+  }
+  std::string at(int line, int column) const {
+    return config.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": ";
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a file that is not TOML is refused with its line and column") {
+  Refusal r("[daemon]\nlog_level = \"info\"\nplugin_dirs = [\"a\"\n");
+  CHECK(r.run.status == 2);
+  CHECK(r.run.err ==
+        "mirarid: " + r.at(3, 20) + "Error while parsing array: encountered end-of-file\n");
+}
+
+TEST_CASE("an unknown daemon key is refused") {
+  Refusal r("[daemon]\nlog_levl = \"info\"\n");
+  CHECK(r.run.status == 2);
+  CHECK(r.run.err == "mirarid: " + r.at(2, 1) + "unknown key 'log_levl' in [daemon]\n");
+}
+
+TEST_CASE("a daemon key of the wrong type is refused") {
+  Refusal r("[daemon]\nworker_threads = \"two\"\n");
+  CHECK(r.run.status == 2);
+  CHECK(r.run.err ==
+        "mirarid: " + r.at(2, 18) + "daemon.worker_threads must be an integer, not a string\n");
+}
+
+TEST_CASE("an unknown log level is refused") {
+  Refusal r("[daemon]\nlog_level = \"loud\"\n");
+  CHECK(r.run.status == 2);
+  CHECK(r.run.err == "mirarid: " + r.at(2, 13) +
+                         "daemon.log_level must be one of trace, debug, info, warn, error, "
+                         "critical, off, not 'loud'\n");
+}
+
+TEST_CASE("a table mirarid does not know is refused") {
+  Refusal r("[plugin.counter]\ninput = \"x\"\n");
+  CHECK(r.run.status == 2);
+  CHECK(r.run.err == "mirarid: " + r.at(1, 2) +
+                         "unknown table 'plugin' (the file has [daemon] and [plugins.NAME] "
+                         "tables)\n");
+}
+
+TEST_CASE("a plugin table naming no plugin file is refused") {
+  Refusal r("[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n[plugins.scaler]\nhigh = 0.9\n");
+  CHECK(r.run.status == 2);
+  CHECK(r.run.err == "mirarid: " + r.at(4, 1) + "[plugins.scaler]: no plugin file 'scaler.so' in " +
+                         (r.dir.path() / "plugins").string() + "\n");
+}
+
+TEST_CASE("an unknown key in a plugin table is refused with the file, line, plugin and key") {
+  Refusal r("[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n[plugins.counter]\ninptu = \"x\"\n");
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(5, 1) + "plugin 'counter': unknown key 'inptu'") !=
+        std::string::npos);
+}
+
+TEST_CASE("a plugin key of the wrong type is refused with the file, line, plugin and key") {
+  Refusal r("[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n[plugins.counter]\noutput = 3\n");
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(5, 1) +
+                       "plugin 'counter': key 'output' must be a string, not a integer") !=
+        std::string::npos);
+}
+
+TEST_CASE("a missing required plugin key is refused with the table's place") {
+  Refusal r("[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n[plugins.tick]\nfile = \"ticker.so\"\n");
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(4, 1) +
+                       "plugin 'tick': missing required key 'port'") != std::string::npos);
+}
+
+TEST_CASE("a plugin's own refusal of its configuration stops the start") {
+  Refusal r(
+      "[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n[plugins.counter]\ninput = \"a\"\noutput = "
+      "\"a\"\n");
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: 'counter' refused its configuration: input and output "
+                       "must be different ports") != std::string::npos);
+}
+
+TEST_CASE("flags alone configure mirarid, and declared defaults fill a plugin's table") {
+  Daemon daemon({.plugins = {{"counter.so", "counter"}}});
+  const auto config =
+      daemon.request({{"cmd", "describe"}, {"name", "counter"}})["result"]["config"];
+  CHECK(config["input"] == "\"counter.ticks\"");
+  CHECK(config["output"] == "\"counter.count\"");
+}
+
+TEST_CASE("mirarid --describe prints the keys a plugin file declares") {
+  TempDir dir;
+  auto r = mirari::test::run({MIRARID_PATH, "--describe", mirari::test::test_plugin("ticker")},
+                             dir.path());
+  CHECK(r.status == 0);
+  CHECK(r.out.find("ticker 1.0.0 (watcher): emits ticks from work on its executor\n") == 0);
+  CHECK(r.out.find("port         string   (required)  event port (int64) the ticks are "
+                   "emitted on") != std::string::npos);
+  CHECK(r.out.find("interval_ms  integer  5           time between two ticks") !=
+        std::string::npos);
+
+  auto refused = mirari::test::run(
+      {MIRARID_PATH, "--describe", mirari::test::test_plugin("bad-abi")}, dir.path());
+  CHECK(refused.status == 1);
+  CHECK(refused.err.find(abi_refusal()) != std::string::npos);
+}

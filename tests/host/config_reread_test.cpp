@@ -1,0 +1,81 @@
+// SIGHUP: mirarid re-reads its configuration file and applies the difference.
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+
+#include "daemon.hpp"
+
+using mirari::test::Daemon;
+using mirari::test::eventually;
+using mirari::test::kWatchNothing;
+using nlohmann::json;
+
+namespace {
+
+const json* instance(const json& list, const std::string& name) {
+  for (const json& p : list) {
+    if (p["name"] == name) return &p;
+  }
+  return nullptr;
+}
+
+json plugins(const Daemon& daemon) {
+  return daemon.request({{"cmd", "plugins"}})["result"];
+}
+
+}  // namespace
+
+TEST_CASE("SIGHUP loads new tables, unloads removed ones and reloads changed ones") {
+  Daemon daemon({.config = std::string(kWatchNothing) + R"(
+[plugins.pulse]
+[plugins.counter]
+[plugins.ticker]
+port = "ticker.ticks"
+)",
+                 .plugins = {{"pulse.so", "pulse"},
+                             {"counter.so", "counter"},
+                             {"ticker.so", "ticker"},
+                             {"recorder.so", "recorder"}}});
+  for (int i = 0; i < 2; ++i) REQUIRE(daemon.ctl({"emit", "counter.ticks", "1"}).status == 0);
+  REQUIRE(eventually([&] { return daemon.port("counter.count") == json(2); }));
+
+  daemon.write_config(std::string(kWatchNothing) + R"(
+[plugins.pulse]
+[plugins.counter]
+output = "counter.total"
+[plugins.recorder]
+input = "counter.total"
+)");
+  daemon.signal(SIGHUP);
+  REQUIRE(eventually([&] { return instance(plugins(daemon), "recorder") != nullptr; }));
+  const json list = plugins(daemon);
+  CHECK(instance(list, "ticker") == nullptr);
+  CHECK((*instance(list, "pulse"))["reloads"] == 0);
+  CHECK((*instance(list, "counter"))["reloads"] == 1);
+  // The reloaded counter publishes its count, carried over, on the port its new table names.
+  CHECK(daemon.port("counter.total") == json(2));
+  REQUIRE(daemon.ctl({"emit", "counter.ticks", "1"}).status == 0);
+  CHECK(eventually([&] { return daemon.port("recorder.last") == json(3); }));
+  CHECK(daemon.port("recorder.gaps") == json(0));
+  CHECK(daemon.log().find("configuration re-read: unloading ticker; reloading counter; loading "
+                          "recorder") != std::string::npos);
+}
+
+TEST_CASE("a configuration that became bad is logged on SIGHUP, and the running one kept") {
+  Daemon daemon({.config = std::string(kWatchNothing) + "[plugins.counter]\n",
+                 .plugins = {{"counter.so", "counter"}}});
+  daemon.write_config("[plugins.counter]\ninput = 3\n[daemon\n");
+  daemon.signal(SIGHUP);
+  CHECK(daemon.log_shows("configuration not re-read, the running one is kept: " +
+                         daemon.config_file().string() + ":3:"));
+  CHECK(daemon.running());
+  CHECK(plugins(daemon).size() == 1);
+
+  // A table error is only found when the plugin is reloaded: then the old instance stays.
+  daemon.write_config(std::string(kWatchNothing) + "[plugins.counter]\ninput = 3\n");
+  daemon.signal(SIGHUP);
+  CHECK(daemon.log_shows(
+      "reload of 'counter' failed, the running instance is kept: " + daemon.config_file().string() +
+      ":6:1: plugin 'counter': key 'input' must be a string, not a integer"));
+  CHECK((*instance(plugins(daemon), "counter"))["reloads"] == 0);
+}

@@ -1,0 +1,230 @@
+#include "daemon.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include "control_client.hpp"
+
+extern char** environ;
+
+namespace mirari::test {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (condition()) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "mirari-test.XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  }
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  fs::remove_all(path_, ignored);
+}
+
+Child::Child(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const pid_t parent = ::getpid();
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork");
+  if (pid_ == 0) {
+    // Only async-signal-safe calls until exec. The child dies with the test, even a crashed one.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (in < 0 || o < 0 || e < 0) ::_exit(127);
+    ::dup2(in, STDIN_FILENO);
+    ::dup2(o, STDOUT_FILENO);
+    ::dup2(e, STDERR_FILENO);
+    ::execve(args[0], args.data(), environ);
+    ::_exit(127);
+  }
+}
+
+Child::~Child() {
+  if (running()) {
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+}
+
+bool Child::running() {
+  if (status_) return false;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+std::optional<int> Child::wait(std::chrono::milliseconds timeout) {
+  eventually([this] { return !running(); }, timeout);
+  return status_;
+}
+
+void Child::signal(int signal) const {
+  if (!status_) ::kill(pid_, signal);
+}
+
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void write_file(const fs::path& file, const std::string& text) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+}
+
+Run run(const std::vector<std::string>& argv, const fs::path& scratch) {
+  static int counter = 0;
+  const std::string stem = "run." + std::to_string(++counter);
+  const fs::path out = scratch / (stem + ".out"), err = scratch / (stem + ".err");
+  Run result;
+  {
+    Child child(argv, out, err);
+    result.status = child.wait().value_or(-1);
+  }
+  result.out = read_file(out);
+  result.err = read_file(err);
+  return result;
+}
+
+fs::path test_plugin(const std::string& name) {
+  return fs::path(MIRARI_TEST_PLUGIN_DIR) / (name + ".so");
+}
+
+namespace {
+
+std::string expand(std::string text, const fs::path& dir) {
+  const auto replace = [&](const std::string& token, const std::string& with) {
+    for (auto at = text.find(token); at != std::string::npos; at = text.find(token, at)) {
+      text.replace(at, token.size(), with);
+      at += with.size();
+    }
+  };
+  replace("{plugins}", (dir / "plugins").string());
+  replace("{dir}", dir.string());
+  return text;
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions options) {
+  fs::create_directories(plugin_dir());
+  for (const auto& [as, plugin] : options.plugins) install(plugin, as);
+  std::vector<std::string> argv{MIRARID_PATH, "--runtime-dir", (dir() / "run").string(),
+                                "--control-socket", socket().string()};
+  if (!options.config.empty()) {
+    write_config(options.config);
+    argv.insert(argv.end(), {"--config", config_file().string()});
+  }
+  if (options.config.find("plugin_dirs") == std::string::npos) {
+    argv.insert(argv.end(), {"--plugin-dir", plugin_dir().string()});
+  }
+  argv.insert(argv.end(), options.args.begin(), options.args.end());
+  child_ = std::make_unique<Child>(argv, dir() / "mirarid.out", dir() / "mirarid.log");
+  const bool ready = eventually([this] {
+    if (!child_->running()) return true;
+    try {
+      return request({{"cmd", "status"}}).value("ok", false);
+    } catch (const std::exception&) {
+      return false;
+    }
+  });
+  if (!ready || !child_->running()) {
+    throw std::runtime_error("mirarid did not start; its log:\n" + log());
+  }
+}
+
+Daemon::~Daemon() {
+  if (!child_->running()) return;
+  child_->signal(SIGTERM);
+  const auto status = child_->wait();
+  // A daemon that does not stop cleanly (a sanitizer report, a hang) shows in the test's output.
+  if (status != 0) {
+    std::cerr << "mirarid (pid " << pid() << ") stopped with status " << status.value_or(-1)
+              << "; its log:\n"
+              << log();
+  }
+}
+
+std::string Daemon::log() const {
+  return read_file(dir() / "mirarid.log");
+}
+
+bool Daemon::log_shows(const std::string& text, std::chrono::milliseconds timeout) const {
+  return eventually([&] { return log().find(text) != std::string::npos; }, timeout);
+}
+
+fs::path Daemon::install(const std::string& plugin, std::string as) const {
+  if (as.empty()) as = plugin + ".so";
+  const fs::path file = plugin_dir() / as;
+  fs::copy_file(test_plugin(plugin), file, fs::copy_options::overwrite_existing);
+  return file;
+}
+
+void Daemon::write_config(const std::string& toml) const {
+  write_file(config_file(), expand(toml, dir()));
+}
+
+Run Daemon::ctl(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv{MIRARICTL_PATH, "--socket", socket().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv, dir());
+}
+
+std::unique_ptr<Child> Daemon::ctl_background(const std::vector<std::string>& args,
+                                              fs::path& out) const {
+  std::vector<std::string> argv{MIRARICTL_PATH, "--socket", socket().string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  out = dir() / ("background." + std::to_string(++runs_) + ".out");
+  return std::make_unique<Child>(argv, out,
+                                 dir() / ("background." + std::to_string(runs_) + ".err"));
+}
+
+json Daemon::request(const json& request) const {
+  host::ControlClient client(socket());
+  return client.call(request);
+}
+
+std::optional<json> Daemon::port(const std::string& name) const {
+  try {
+    json response = request({{"cmd", "get"}, {"port", name}});
+    if (!response.value("ok", false)) return std::nullopt;
+    return response["result"];
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace mirari::test

@@ -1,0 +1,151 @@
+// A real mirarid for integration tests, in a temporary directory of its own.
+//
+//   mirari::test::Daemon daemon;                       // flags only, plugin dir DIR/plugins
+//   daemon.install("counter");                         // copies a built test plugin there
+//   auto r = daemon.ctl({"load", "counter.so"});       // runs the real mirarictl
+//   CHECK(r.status == 0);
+//
+// The daemon runs with --runtime-dir DIR/run --control-socket DIR/run/mirarid.sock, plus
+// --plugin-dir DIR/plugins unless its configuration names plugin_dirs; its standard error is
+// DIR/mirarid.log. In a configuration, "{dir}" and "{plugins}" stand for those paths. The
+// constructor returns once the daemon answers on its socket (or throws with its log); the
+// destructor stops it (SIGTERM, SIGKILL after a deadline), reaps it, on failure too, and
+// removes DIR.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mirari/plugin.hpp"
+
+namespace mirari::test {
+
+// How long any awaited condition may take before a test gives up.
+inline constexpr std::chrono::seconds kDeadline{30};
+
+// A configuration in which the plugin directory only serves to find plugin files: nothing is
+// loaded, reloaded or unloaded when it changes.
+inline constexpr const char* kWatchNothing =
+    "[daemon.watch]\nload = false\nreload = false\nunload = false\n";
+
+// Polls condition until it holds (true) or timeout passes (false).
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = kDeadline);
+
+// A fresh directory under the system's temporary directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const noexcept { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A child process, killed and reaped when the object goes, whatever happened.
+class Child {
+ public:
+  // Runs argv[0] with its standard output and error written to files.
+  Child(const std::vector<std::string>& argv, const std::filesystem::path& out,
+        const std::filesystem::path& err);
+  ~Child();
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  pid_t pid() const noexcept { return pid_; }
+  // The exit status once the process has ended (128 + signal when killed), else nullopt
+  // after timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout = kDeadline);
+  bool running();
+  void signal(int signal) const;
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> status_;
+};
+
+struct Run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs a program to its end (killed after kDeadline: status -1).
+Run run(const std::vector<std::string>& argv, const std::filesystem::path& scratch);
+
+// The file of a test plugin built with the tests ("counter", "counter-v2", "bad-abi", ...).
+std::filesystem::path test_plugin(const std::string& name);
+std::string read_file(const std::filesystem::path& file);
+void write_file(const std::filesystem::path& file, const std::string& text);
+
+struct DaemonOptions {
+  std::string config{};             // TOML written to DIR/mirarid.toml; empty: no --config
+  std::vector<std::string> args{};  // more command-line flags
+  // Test plugins copied into DIR/plugins before the daemon starts: {file name, plugin}.
+  std::vector<std::pair<std::string, std::string>> plugins{};
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options = {});
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  const std::filesystem::path& dir() const noexcept { return dir_.path(); }
+  std::filesystem::path plugin_dir() const { return dir() / "plugins"; }
+  std::filesystem::path socket() const { return dir() / "run" / "mirarid.sock"; }
+  std::filesystem::path config_file() const { return dir() / "mirarid.toml"; }
+  pid_t pid() const noexcept { return child_->pid(); }
+  bool running() { return child_->running(); }
+  std::string log() const;
+  // Waits until the log contains text.
+  bool log_shows(const std::string& text, std::chrono::milliseconds timeout = kDeadline) const;
+
+  // Copies the test plugin `plugin` to DIR/plugins/<as> (default: "<plugin>.so") the way a
+  // build would: written in place (IN_CLOSE_WRITE). Returns the file.
+  std::filesystem::path install(const std::string& plugin, std::string as = "") const;
+  // Writes the configuration file again ("{dir}" and "{plugins}" replaced).
+  void write_config(const std::string& toml) const;
+
+  // Runs the real mirarictl against this daemon.
+  Run ctl(const std::vector<std::string>& args) const;
+  // Starts mirarictl in the background (for watch); its output goes to the returned path.
+  std::unique_ptr<Child> ctl_background(const std::vector<std::string>& args,
+                                        std::filesystem::path& out) const;
+  // Sends one request on a fresh connection and returns the response.
+  nlohmann::json request(const nlohmann::json& request) const;
+  // The value of a signal port, or nullopt when it cannot be read.
+  std::optional<nlohmann::json> port(const std::string& name) const;
+
+  void signal(int signal) const { child_->signal(signal); }
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout = kDeadline) {
+    return child_->wait(timeout);
+  }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<Child> child_;
+  mutable int runs_ = 0;
+};
+
+}  // namespace mirari::test
+
+// What the host says of the test library that claims the next plugin ABI (bad-abi.so).
+inline std::string abi_refusal() {
+  return ": built for plugin ABI " + std::to_string(mirari::kAbiVersion + 1) +
+         ", this host speaks ABI " + std::to_string(mirari::kAbiVersion) +
+         "; rebuild it against this SDK";
+}
