@@ -1,0 +1,59 @@
+// The state of a namespace's links, as rtnetlink messages build it (an rtnetlink::Mirror
+// model; see rtnetlink/mirror.hpp).
+//
+// Invariants:
+// - table() holds every link the messages so far describe, each with the addresses
+//   reported for it, sorted; addresses reported before their link are kept aside until the
+//   link appears, and dropped with it.
+// - Every change to table() is reported by exactly one event, whose old and new values are
+//   the link before and after it.
+#pragma once
+
+#include <linux/netlink.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "link.hpp"
+#include "link_messages.hpp"
+#include "rtnetlink/dump.hpp"
+
+namespace mirari::net {
+
+class LinkModel {
+ public:
+  using Table = LinkTable;
+  using Event = LinkEvent;
+  // Gives a link's speed by name, or none; only asked for links up with a carrier.
+  using SpeedReader = std::function<std::optional<std::uint32_t>(const std::string& name)>;
+
+  explicit LinkModel(SpeedReader read_speed = {}) : read_speed_(std::move(read_speed)) {}
+
+  static std::vector<unsigned> groups();
+  static std::vector<rtnetlink::DumpRequest> dumps();
+  LinkModel fresh() const { return LinkModel(read_speed_); }
+
+  void apply(const nlmsghdr& msg, std::vector<LinkEvent>& events);
+  void apply(const LinkUpdate& update, std::vector<LinkEvent>& events);
+  const LinkTable& table() const noexcept { return links_; }
+
+  // The events that lead from before to after, in ifindex order.
+  static void diff(const LinkTable& before, const LinkTable& after, std::vector<LinkEvent>& events);
+
+ private:
+  void seen(Link link, std::vector<LinkEvent>& events);
+  void gone(int index, std::vector<LinkEvent>& events);
+  void address_seen(int index, Address address, std::vector<LinkEvent>& events);
+  void address_gone(int index, const Address& address, std::vector<LinkEvent>& events);
+  void replace(Link& current, Link next, std::vector<LinkEvent>& events);
+
+  SpeedReader read_speed_;
+  LinkTable links_;
+  std::map<int, std::vector<Address>> early_addresses_;
+};
+
+}  // namespace mirari::net

@@ -1,0 +1,16 @@
+// The net watcher as a plugin: configuration keys netns and receive_buffer (see
+// rtnetlink/watcher_plugin.hpp), ports net.links and net.link_events (see link.hpp).
+#pragma once
+
+#include "net_watcher.hpp"
+#include "rtnetlink/watcher_plugin.hpp"
+
+namespace mirari::net {
+
+struct NetWatcherPorts {
+  static constexpr const char* kTable = "net.links";
+  static constexpr const char* kEvents = "net.link_events";
+};
+using NetWatcherPlugin = rtnetlink::WatcherPlugin<NetWatcher, NetWatcherPorts>;
+
+}  // namespace mirari::net

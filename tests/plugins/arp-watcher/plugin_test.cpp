@@ -1,0 +1,72 @@
+// The ARP watcher as mirarid runs it, through the SDK's plugin harness: ports, library
+// export, reload.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include "arp_watcher_plugin.hpp"
+#include "mirari/testing.hpp"
+#include "netns.hpp"
+
+using mirari::arp::ArpWatcherPlugin;
+using mirari::arp::NeighbourEvent;
+using mirari::arp::NeighbourTable;
+using mirari::testing::NetworkNamespace;
+using mirari::testing::PluginHarness;
+
+namespace {
+
+constexpr std::chrono::seconds kDeadline{10};
+
+struct Segment {
+  Segment() {
+    ns.add_veth("va", "vb");
+    ns.ip({"link", "set", "vb", "up"});
+    ns.ip({"link", "set", "va", "up"});
+  }
+  void neigh(const std::string& verb, const std::string& address, const std::string& mac) const {
+    ns.ip({"neigh", verb, address, "lladdr", mac, "dev", "va", "nud", "permanent"});
+  }
+  NetworkNamespace ns;
+};
+
+}  // namespace
+
+TEST_CASE("the ARP watcher plugin publishes the table and a move as one event") {
+  Segment segment;
+  segment.neigh("add", "192.0.2.7", "02:00:5e:00:00:0a");
+  PluginHarness h;
+  h.start(std::make_unique<ArpWatcherPlugin>(), {{"netns", segment.ns.name()}});
+  auto events = h.record<NeighbourEvent>("arp.events");
+  REQUIRE(h.value<NeighbourTable>("arp.table").size() == 1);
+
+  segment.neigh("change", "192.0.2.7", "02:00:5e:00:00:0b");
+  REQUIRE(h.settle_until([&] { return !events->empty(); }, kDeadline));
+  REQUIRE(events->size() == 1);
+  CHECK(events->front().kind == NeighbourEvent::Kind::moved);
+  CHECK(h.value<NeighbourTable>("arp.table").begin()->second.mac == "02:00:5e:00:00:0b");
+}
+
+TEST_CASE("the plugin library exports the ARP watcher") {
+  Segment segment;
+  segment.neigh("add", "2001:db8::7", "02:00:5e:00:00:0a");
+  PluginHarness h;
+  h.start_library(MIRARI_ARP_WATCHER_SO, {{"netns", segment.ns.name()}});
+  CHECK(h.value<NeighbourTable>("arp.table").size() == 1);
+}
+
+TEST_CASE("a reloaded ARP watcher reports the move it missed") {
+  Segment segment;
+  segment.neigh("add", "203.0.113.5", "02:00:5e:00:00:0a");
+  PluginHarness h;
+  h.start(std::make_unique<ArpWatcherPlugin>(), {{"netns", segment.ns.name()}});
+  auto events = h.record<NeighbourEvent>("arp.events");
+  segment.neigh("add", "203.0.113.6", "02:00:5e:00:00:0a");
+  h.reload(std::make_unique<ArpWatcherPlugin>());
+  REQUIRE(h.settle_until([&] { return !events->empty(); }, kDeadline));
+  REQUIRE(events->size() == 1);
+  CHECK(events->front().kind == NeighbourEvent::Kind::moved);
+  CHECK(events->front().old_entry->address == "203.0.113.5");
+  CHECK(events->front().new_entry->address == "203.0.113.6");
+  CHECK(h.value<NeighbourTable>("arp.table").size() == 2);
+}
