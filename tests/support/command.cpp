@@ -82,6 +82,19 @@ std::string quoted(const std::vector<std::string>& argv) {
   return text;
 }
 
+pid_t spawn(const std::vector<std::string>& argv, SpawnActions& actions) {
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  if (const int error = ::posix_spawnp(&pid, args[0], actions.get(), nullptr, args.data(), environ);
+      error != 0) {
+    errno = error;
+    fail("cannot start '" + quoted(argv) + "'");
+  }
+  return pid;
+}
+
 }  // namespace
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& input) {
@@ -105,16 +118,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   ::posix_spawn_file_actions_adddup2(actions.get(), in.get(), STDIN_FILENO);
   ::posix_spawn_file_actions_adddup2(actions.get(), out_write.get(), STDOUT_FILENO);
   ::posix_spawn_file_actions_adddup2(actions.get(), out_write.get(), STDERR_FILENO);
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  if (const int error = ::posix_spawnp(&pid, args[0], actions.get(), nullptr, args.data(), environ);
-      error != 0) {
-    errno = error;
-    fail("cannot start '" + quoted(argv) + "'");
-  }
-  Child child(pid);
+  Child child(spawn(argv, actions));
   out_write.close();
 
   CommandResult result{0, {}};
@@ -136,6 +140,16 @@ std::string check_command(const std::vector<std::string>& argv, const std::strin
                              std::to_string(result.exit_code) + ": " + result.output);
   }
   return std::move(result.output);
+}
+
+BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv) {
+  SpawnActions actions;
+  pid_ = spawn(argv, actions);
+}
+
+// Child kills and reaps.
+BackgroundCommand::~BackgroundCommand() {
+  Child child(pid_);
 }
 
 }  // namespace mirari::testing

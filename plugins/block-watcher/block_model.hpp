@@ -1,0 +1,48 @@
+// The state of the host's block devices, kept by reading sysfs when a uevent says a device
+// came, changed or went (uevents name the device but carry few of its attributes).
+//
+// Invariants:
+// - table() holds the devices whose names the include list accepts, each as sysfs showed it
+//   when last read; a device whose sysfs entry has gone is not in it.
+// - Every change to table() is reported by exactly one event, whose old and new values are
+//   the device before and after it.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "block_device.hpp"
+#include "sysfs.hpp"
+#include "uevent.hpp"
+
+namespace mirari::block {
+
+class BlockModel {
+ public:
+  // include: name prefixes of the devices to keep; empty keeps every device.
+  explicit BlockModel(Sysfs sysfs = Sysfs(), std::vector<std::string> include = {})
+      : sysfs_(std::move(sysfs)), include_(std::move(include)) {}
+
+  // Reads every device from sysfs and appends the events that lead to it from the current
+  // table (none at all the first time, when the caller ignores them).
+  void read_all(std::vector<BlockEvent>& events);
+  // Applies one uevent: a block device's add, change, move or other action reads it again,
+  // remove drops it. Records of other subsystems and excluded names change nothing.
+  void apply(const Uevent& uevent, std::vector<BlockEvent>& events);
+  const BlockTable& table() const noexcept { return devices_; }
+  bool includes(const std::string& name) const;
+
+  // The events that lead from before to after, in name order.
+  static void diff(const BlockTable& before, const BlockTable& after,
+                   std::vector<BlockEvent>& events);
+
+ private:
+  void refresh(const std::string& name, std::vector<BlockEvent>& events);
+  void erase(const std::string& name, std::vector<BlockEvent>& events);
+
+  Sysfs sysfs_;
+  std::vector<std::string> include_;
+  BlockTable devices_;
+};
+
+}  // namespace mirari::block

@@ -1,0 +1,42 @@
+#include "load_model.hpp"
+
+namespace mirari::load {
+
+LoadSample LoadModel::report(const Report& report) {
+  auto& keys = reports_[report.instance];
+  if (report.key == kLoadKey && !keys.contains(kLoadKey)) averages_.erase(report.instance);
+  keys[report.key] = report.value;
+  if (report.key == kLoadKey) smooth(report.instance, report.value);
+  return {report.instance, report.key, report.value, LoadSample::Source::report};
+}
+
+LoadSample LoadModel::cpu(const std::string& instance, double share) {
+  auto& keys = reports_[instance];
+  keys[kCpuKey] = share;
+  if (!keys.contains(kLoadKey)) smooth(instance, share);
+  return {instance, kCpuKey, share, LoadSample::Source::proc};
+}
+
+bool LoadModel::forget_cpu(const std::string& instance) {
+  auto it = reports_.find(instance);
+  if (it == reports_.end() || it->second.erase(kCpuKey) == 0) return false;
+  if (!it->second.contains(kLoadKey)) {
+    by_instance_.erase(instance);
+    averages_.erase(instance);
+  }
+  if (it->second.empty()) reports_.erase(it);
+  return true;
+}
+
+double LoadModel::total() const noexcept {
+  double sum = 0;
+  for (const auto& [instance, load] : by_instance_) sum += load;
+  return sum;
+}
+
+void LoadModel::smooth(const std::string& instance, double load) {
+  auto it = averages_.try_emplace(instance, window_).first;
+  by_instance_[instance] = it->second.add(load);
+}
+
+}  // namespace mirari::load

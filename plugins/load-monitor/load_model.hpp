@@ -1,0 +1,51 @@
+// The load of every instance, as reports and CPU samples build it. No I/O, no clock.
+//
+// Invariants:
+// - reports() holds, per instance, the latest value of every key it reported, and "cpu" for
+//   process instances once sampled twice.
+// - by_instance() holds the moving average (see smoother.hpp) of an instance's load
+//   samples: its reported "load" values if it has ever reported one, else its sampled CPU
+//   shares. Once an instance reports "load", its CPU share no longer feeds its load, so the
+//   two scales never mix in one average.
+// - A process instance that is gone (forget_cpu()) loses its "cpu" key, and its load too
+//   unless it reported one itself: a dead process has no load to scale on.
+// - total() is the sum of by_instance().
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "load_sample.hpp"
+#include "report_parser.hpp"
+#include "smoother.hpp"
+
+namespace mirari::load {
+
+class LoadModel {
+ public:
+  explicit LoadModel(std::size_t window) : window_(window) {}
+
+  // Applies a value an instance reported; returns the sample to publish.
+  LoadSample report(const Report& report);
+  // Applies a CPU share sampled for a process instance; returns the sample to publish.
+  LoadSample cpu(const std::string& instance, double share);
+  // Drops what CPU sampling said of a process instance that can no longer be sampled.
+  // Returns whether anything changed.
+  bool forget_cpu(const std::string& instance);
+
+  const LoadByInstance& by_instance() const noexcept { return by_instance_; }
+  const InstanceReports& reports() const noexcept { return reports_; }
+  double total() const noexcept;
+
+ private:
+  void smooth(const std::string& instance, double load);
+
+  std::size_t window_;
+  std::map<std::string, MovingAverage> averages_;
+  LoadByInstance by_instance_;
+  InstanceReports reports_;
+};
+
+}  // namespace mirari::load

@@ -1,0 +1,220 @@
+#include "load_monitor.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include <boost/asio/local/datagram_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "load_model.hpp"
+#include "proc_stat.hpp"
+#include "rejection_log.hpp"
+#include "report_parser.hpp"
+
+namespace mirari::load {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using boost::asio::local::datagram_protocol;
+
+// Reports are a few short lines; a longer datagram is truncated by the kernel and its cut
+// line rejected.
+constexpr std::size_t kDatagramBytes = 64 * 1024;
+
+[[noreturn]] void fail(int error, const std::string& what) {
+  throw std::system_error(error, std::generic_category(), what);
+}
+
+struct FileId {
+  dev_t device = 0;
+  ino_t inode = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+};
+
+std::optional<FileId> file_id(const fs::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return FileId{st.st_dev, st.st_ino};
+}
+
+struct ProcessReading {
+  CpuTimes times;
+  Clock::time_point at;
+};
+
+}  // namespace
+
+struct LoadMonitor::State {
+  State(boost::asio::any_io_executor io, LoadMonitorOptions opts, Warn w)
+      : options(std::move(opts)),
+        warn(std::move(w)),
+        socket(io),
+        timer(io),
+        model(options.window),
+        ticks_per_second(::sysconf(_SC_CLK_TCK)) {}
+
+  // Held by every handler and by stop(), so that stop() never runs beside a handler.
+  // Recursive so that a handler may stop its own monitor.
+  std::recursive_mutex mutex;
+  bool stopped = false;
+
+  LoadMonitorOptions options;
+  Warn warn;
+  datagram_protocol::socket socket;
+  boost::asio::steady_timer timer;
+  std::optional<FileId> socket_file;
+  std::array<char, kDatagramBytes> buffer{};
+
+  LoadModel model;
+  Outputs outputs;
+  std::uint64_t rejected = 0;
+  RejectionLog rejection_log;
+
+  long ticks_per_second;
+  std::map<std::string, ProcessReading> readings;  // by instance
+  std::map<std::string, bool> missing;             // by instance: said to be gone
+
+  void bind() {
+    const fs::path& path = options.socket;
+    std::error_code error;
+    fs::create_directories(path.parent_path(), error);
+    if (error) fail(error.value(), "cannot create the directory of socket '" + path.string() + "'");
+    if (fs::exists(fs::symlink_status(path)) && !fs::is_socket(fs::symlink_status(path))) {
+      fail(EEXIST, "socket path '" + path.string() + "' exists and is not a socket");
+    }
+    const fs::path staging = staging_path(path);
+    ::unlink(staging.c_str());
+    socket.open();
+    boost::system::error_code bind_error;
+    socket.bind(datagram_protocol::endpoint(staging.native()), bind_error);
+    if (bind_error) fail(bind_error.value(), "cannot bind socket '" + staging.string() + "'");
+    if (::chmod(staging.c_str(), 0600) != 0 || ::rename(staging.c_str(), path.c_str()) != 0) {
+      const int saved = errno;
+      ::unlink(staging.c_str());
+      fail(saved, "cannot put socket '" + path.string() + "' in place");
+    }
+    socket_file = file_id(path);
+  }
+
+  void remove_socket_file() {
+    if (socket_file && file_id(options.socket) == socket_file) ::unlink(options.socket.c_str());
+    socket_file.reset();
+  }
+
+  void receive(const std::shared_ptr<State>& self) {
+    socket.async_receive(boost::asio::buffer(buffer),
+                         [self](const boost::system::error_code& error, std::size_t size) {
+                           std::lock_guard lock(self->mutex);
+                           if (self->stopped) return;
+                           if (error) {
+                             self->warn("stopped receiving reports: " + error.message());
+                             return;
+                           }
+                           self->received(std::string_view(self->buffer.data(), size));
+                           self->receive(self);
+                         });
+  }
+
+  void received(std::string_view datagram) {
+    const ParsedDatagram parsed = parse_datagram(datagram);
+    if (parsed.rejected > 0) rejected_lines(datagram, parsed.rejected);
+    if (parsed.reports.empty()) return;
+    std::vector<LoadSample> samples;
+    for (const Report& report : parsed.reports) samples.push_back(model.report(report));
+    publish(samples);
+  }
+
+  void rejected_lines(std::string_view datagram, std::size_t count) {
+    rejected += count;
+    outputs.rejected.set(rejected);
+    if (auto line = rejection_log.rejected(datagram, count, Clock::now())) warn(*line);
+  }
+
+  void wait_for_sample(const std::shared_ptr<State>& self) {
+    timer.expires_after(options.sample_interval);
+    timer.async_wait([self](const boost::system::error_code& error) {
+      std::lock_guard lock(self->mutex);
+      if (self->stopped || error) return;
+      self->sample();
+      self->wait_for_sample(self);
+    });
+  }
+
+  void sample() {
+    std::vector<LoadSample> samples;
+    bool forgotten = false;
+    for (const WatchedProcess& process : options.processes) {
+      const auto times = read_proc_stat(process.pid);
+      const Clock::time_point now = Clock::now();
+      if (!times) {
+        readings.erase(process.instance);
+        forgotten = model.forget_cpu(process.instance) || forgotten;
+        if (!std::exchange(missing[process.instance], true)) {
+          warn("process instance '" + process.instance + "' (pid " + std::to_string(process.pid) +
+               ") cannot be read in /proc; its CPU share is dropped until it can");
+        }
+        continue;
+      }
+      missing[process.instance] = false;
+      auto [it, first] = readings.try_emplace(process.instance, ProcessReading{*times, now});
+      if (first) continue;
+      const double share =
+          cpu_share(it->second.times, *times, now - it->second.at, ticks_per_second);
+      it->second = {*times, now};
+      samples.push_back(model.cpu(process.instance, share));
+    }
+    if (!samples.empty() || forgotten) publish(samples);
+  }
+
+  void publish(const std::vector<LoadSample>& samples) {
+    for (const LoadSample& s : samples) outputs.samples.emit(s);
+    outputs.reports.set(model.reports());
+    outputs.by_instance.set(model.by_instance());
+    outputs.total.set(model.total());
+  }
+
+  void stop() {
+    std::lock_guard lock(mutex);
+    if (stopped) return;
+    stopped = true;
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    timer.cancel();
+    remove_socket_file();
+  }
+};
+
+LoadMonitor::LoadMonitor(boost::asio::any_io_executor io, LoadMonitorOptions options, Warn warn)
+    : state_(std::make_shared<State>(std::move(io), std::move(options), std::move(warn))) {
+  state_->bind();
+}
+
+LoadMonitor::~LoadMonitor() {
+  stop();
+}
+
+void LoadMonitor::follow(Outputs outputs) {
+  std::lock_guard lock(state_->mutex);
+  state_->outputs = std::move(outputs);
+  // The first reading is the baseline the first share is measured from.
+  state_->sample();
+  state_->receive(state_);
+  if (!state_->options.processes.empty()) state_->wait_for_sample(state_);
+}
+
+void LoadMonitor::stop() {
+  state_->stop();
+}
+
+}  // namespace mirari::load

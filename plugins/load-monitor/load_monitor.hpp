@@ -1,0 +1,61 @@
+// The load monitor: the instances' channel back to the configuration-space. Knows nothing
+// of the host; the plugin adapter (load_monitor_plugin.hpp) hands it an executor, the
+// sources behind its ports and a way to warn.
+//
+// Two inputs, both on the executor, neither polling on a thread of its own:
+// - a unix datagram socket instances write reports to (see report_parser.hpp); each
+//   datagram is applied as a whole: its samples are emitted and the signals set once;
+// - for process instances, a timer that reads /proc/<pid>/stat every sample interval and
+//   turns the CPU time used since the previous reading into a share of one CPU.
+// Rejected report lines are counted, and logged as rejection_log.hpp says.
+//
+// The socket is bound under a staging name, given mode 0600 and then renamed into place,
+// so no one can connect before its mode is set, and a socket left by a previous run (or by
+// the instance a reload replaces) is replaced atomically. stop() removes the file only if
+// it is still the one this monitor created.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <mirari/source.hpp>
+
+#include "load_monitor_options.hpp"
+#include "load_sample.hpp"
+
+namespace mirari::load {
+
+class LoadMonitor {
+ public:
+  struct Outputs {
+    Source<LoadByInstance> by_instance;
+    Source<double> total;
+    Source<InstanceReports> reports;
+    EventSource<LoadSample> samples;
+    Source<std::uint64_t> rejected;
+  };
+  using Warn = std::function<void(const std::string&)>;
+
+  // Creates the socket's directory if needed and binds the socket. Throws std::system_error
+  // (naming the path) when it cannot, or when the path exists and is not a socket; nothing
+  // is left behind then.
+  LoadMonitor(boost::asio::any_io_executor io, LoadMonitorOptions options, Warn warn);
+  ~LoadMonitor();
+  LoadMonitor(const LoadMonitor&) = delete;
+  LoadMonitor& operator=(const LoadMonitor&) = delete;
+
+  // Starts receiving reports and sampling processes, writing to outputs. Call once.
+  void follow(Outputs outputs);
+  // Closes the socket, cancels the timer and removes the socket file; no handler runs or
+  // writes after it returns. Any thread; idempotent.
+  void stop();
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace mirari::load

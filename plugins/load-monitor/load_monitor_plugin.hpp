@@ -1,0 +1,63 @@
+// The load monitor as a plugin: configuration keys socket, processes, sample_interval_ms and
+// window (see load_monitor_options.hpp); ports load.by_instance, load.total,
+// instances.reports, load.samples and load.rejected (see load_sample.hpp).
+//
+// A reload starts the averages afresh: the new instance's socket replaces the old one's,
+// and reports resume into it at once.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <spdlog/logger.h>
+#include <mirari/plugin.hpp>
+
+#include "load_monitor.hpp"
+#include "load_monitor_options.hpp"
+
+namespace mirari::load {
+
+struct LoadMonitorPorts {
+  static constexpr const char* kByInstance = "load.by_instance";
+  static constexpr const char* kTotal = "load.total";
+  static constexpr const char* kReports = "instances.reports";
+  static constexpr const char* kSamples = "load.samples";
+  static constexpr const char* kRejected = "load.rejected";
+};
+
+class LoadMonitorPlugin final : public Plugin {
+ public:
+  static std::vector<ConfigKey> config_keys() { return load_monitor_config_keys(); }
+
+  void configure(const Config& config) override { options_ = parse_options(config); }
+
+  // Binds the socket before publishing anything, so a socket that cannot be made fails
+  // start with nothing left behind.
+  void start(Context& ctx) override {
+    using P = LoadMonitorPorts;
+    auto monitor = std::make_unique<LoadMonitor>(
+        ctx.io(), options_, [&log = ctx.log()](const std::string& what) { log.warn("{}", what); });
+    Graph& graph = ctx.graph();
+    LoadMonitor::Outputs out{graph.source<LoadByInstance>({}), graph.source<double>(0.0),
+                             graph.source<InstanceReports>({}), graph.event_source<LoadSample>(),
+                             graph.source<std::uint64_t>(0)};
+    ctx.publish(P::kByInstance, out.by_instance.signal().named(P::kByInstance));
+    ctx.publish(P::kTotal, out.total.signal().named(P::kTotal));
+    ctx.publish(P::kReports, out.reports.signal().named(P::kReports));
+    ctx.publish(P::kSamples, out.samples.event().named(P::kSamples));
+    ctx.publish(P::kRejected, out.rejected.signal().named(P::kRejected));
+    monitor->follow(std::move(out));
+    monitor_ = std::move(monitor);
+  }
+
+  void stop() override {
+    if (monitor_) monitor_->stop();
+  }
+
+ private:
+  LoadMonitorOptions options_;
+  std::unique_ptr<LoadMonitor> monitor_;
+};
+
+}  // namespace mirari::load

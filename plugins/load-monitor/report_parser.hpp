@@ -1,0 +1,38 @@
+// The report protocol: what instances write to the load monitor's datagram socket.
+//
+// A datagram holds one or more lines `NAME KEY VALUE`, separated by '\n' (a trailing '\r'
+// is tolerated): NAME is the instance (at most kMaxNameLength bytes), KEY any word (at most
+// kMaxKeyLength bytes; "load" is the instance's own load), VALUE a finite decimal number.
+// NAME and KEY hold no control bytes. Fields are separated by spaces or tabs. Each line stands
+// alone: a malformed line is rejected and counted, the others of its datagram still count. Empty
+// lines are neither.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mirari::load {
+
+inline constexpr std::size_t kMaxNameLength = 64;
+inline constexpr std::size_t kMaxKeyLength = 64;
+
+struct Report {
+  std::string instance;
+  std::string key;
+  double value = 0;
+  friend bool operator==(const Report&, const Report&) = default;
+};
+
+struct ParsedDatagram {
+  std::vector<Report> reports;  // in the order of their lines
+  std::size_t rejected = 0;     // lines refused
+};
+
+ParsedDatagram parse_datagram(std::string_view datagram);
+
+// Whether name is one a report line may carry as its NAME.
+bool is_instance_name(std::string_view name);
+
+}  // namespace mirari::load

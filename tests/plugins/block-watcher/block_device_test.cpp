@@ -1,0 +1,35 @@
+// The block watcher's port types in their JSON forms, as tools and reload snapshots see them.
+#include <catch2/catch.hpp>
+
+#include "block_device.hpp"
+
+using mirari::block::BlockDevice;
+using mirari::block::BlockEvent;
+using mirari::block::BlockTable;
+using Kind = mirari::block::BlockEvent::Kind;
+
+namespace {
+BlockDevice loop(std::uint64_t sectors, std::optional<std::string> file = std::nullopt) {
+  return {"loop0", 7, 0, sectors * 512, false, false, std::move(file)};
+}
+}  // namespace
+
+TEST_CASE("a device's JSON names every field; no backing file is null") {
+  const nlohmann::json j = loop(16, "/tmp/a.img");
+  CHECK(j == nlohmann::json::parse(R"({"name": "loop0", "major": 7, "minor": 0,
+      "size_bytes": 8192, "read_only": false, "rotational": false,
+      "backing_file": "/tmp/a.img"})"));
+  CHECK(nlohmann::json(loop(0)).at("backing_file").is_null());
+}
+
+TEST_CASE("the JSON forms round-trip") {
+  const BlockEvent event{Kind::changed, loop(0), loop(16, "/tmp/a.img")};
+  const nlohmann::json j = event;
+  CHECK(j.at("kind") == "changed");
+  CHECK(j.at("old").at("backing_file").is_null());
+  CHECK(j.at("new").at("size_bytes") == 16 * 512);
+  CHECK(j.get<BlockEvent>() == event);
+  const BlockTable table{{"loop0", loop(16)}};
+  CHECK(nlohmann::json(table).at("loop0").at("minor") == 0);
+  CHECK(nlohmann::json(table).get<BlockTable>() == table);
+}

@@ -1,0 +1,245 @@
+// The load monitor as mirarid runs it, through the SDK's plugin harness: reports sent on a
+// real datagram socket, a real busy process sampled from /proc, bad configuration, stop.
+#include <catch2/catch.hpp>
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/datagram_protocol.hpp>
+
+#include "command.hpp"
+#include "load_monitor_plugin.hpp"
+#include "mirari/testing.hpp"
+
+using mirari::ConfigValue;
+using mirari::load::InstanceReports;
+using mirari::load::LoadByInstance;
+using mirari::load::LoadMonitorPlugin;
+using mirari::load::LoadSample;
+using mirari::testing::BackgroundCommand;
+using mirari::testing::PluginHarness;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::chrono::seconds kDeadline{10};
+
+// A directory of the test's own, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string name = (fs::temp_directory_path() / "mirari-load-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = name;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// What an instance does: one datagram per report.
+class Reporter {
+ public:
+  explicit Reporter(const fs::path& socket) : socket_(io_), to_(socket.native()) { socket_.open(); }
+  void send(const std::string& datagram) { socket_.send_to(boost::asio::buffer(datagram), to_); }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::local::datagram_protocol::socket socket_;
+  boost::asio::local::datagram_protocol::endpoint to_;
+};
+
+std::map<std::string, ConfigValue, std::less<>> at(const fs::path& socket) {
+  return {{"socket", socket.string()}};
+}
+
+bool has(const LoadByInstance& loads, const std::string& instance) {
+  return loads.contains(instance);
+}
+
+}  // namespace
+
+TEST_CASE("reports sent to the socket show up in the ports") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "run" / "load.sock";  // its directory is created
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(),
+          {{"socket", socket.string()}, {"window", std::int64_t{2}}});
+  auto samples = h.record<LoadSample>("load.samples");
+  REQUIRE(fs::is_socket(socket));
+  struct stat st {};
+  REQUIRE(::stat(socket.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  Reporter reporter(socket);
+  reporter.send("web-1 load 0.5\nweb-1 queue 3\n");
+  reporter.send("web-1 load 1.5\nweb-2 load 0.25\n");
+  REQUIRE(h.settle_until([&] { return has(h.value<LoadByInstance>("load.by_instance"), "web-2"); },
+                         kDeadline));
+  CHECK(h.value<LoadByInstance>("load.by_instance") ==
+        LoadByInstance{{"web-1", 1.0}, {"web-2", 0.25}});
+  CHECK(h.value<double>("load.total") == Approx(1.25));
+  CHECK(h.value<InstanceReports>("instances.reports") ==
+        InstanceReports{{"web-1", {{"load", 1.5}, {"queue", 3}}}, {"web-2", {{"load", 0.25}}}});
+  CHECK(*samples == std::vector<LoadSample>{{"web-1", "load", 0.5, LoadSample::Source::report},
+                                            {"web-1", "queue", 3, LoadSample::Source::report},
+                                            {"web-1", "load", 1.5, LoadSample::Source::report},
+                                            {"web-2", "load", 0.25, LoadSample::Source::report}});
+  CHECK(h.value<std::uint64_t>("load.rejected") == 0);
+  CHECK(h.graph().port_json("load.by_instance") == R"({"web-1":1.0,"web-2":0.25})");
+}
+
+TEST_CASE("garbage on the socket is ignored and counted") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+  Reporter reporter(socket);
+  reporter.send("garbage");
+  reporter.send(std::string("\0\xff\x01 load 1", 10));
+  reporter.send("web-1 load high\nweb-1 load 0.5 extra\nweb-2 load 0.75\n");
+  REQUIRE(h.settle_until([&] { return has(h.value<LoadByInstance>("load.by_instance"), "web-2"); },
+                         kDeadline));
+  CHECK(h.value<std::uint64_t>("load.rejected") == 4);
+  CHECK(h.value<LoadByInstance>("load.by_instance") == LoadByInstance{{"web-2", 0.75}});
+
+  // Still listening.
+  reporter.send("web-3 load 0.1");
+  REQUIRE(h.settle_until([&] { return has(h.value<LoadByInstance>("load.by_instance"), "web-3"); },
+                         kDeadline));
+}
+
+TEST_CASE("a busy process instance gets a non-zero CPU share as its load") {
+  TempDir dir;
+  BackgroundCommand busy({"sh", "-c", "while :; do :; done"});
+  PluginHarness h;
+  auto config = at(dir.path() / "load.sock");
+  config["processes"] = std::vector<std::string>{"busy:" + std::to_string(busy.pid())};
+  config["sample_interval_ms"] = std::int64_t{100};
+  h.start(std::make_unique<LoadMonitorPlugin>(), config);
+  auto samples = h.record<LoadSample>("load.samples");
+
+  REQUIRE(h.settle_until(
+      [&] {
+        const auto& loads = h.value<LoadByInstance>("load.by_instance");
+        return has(loads, "busy") && loads.at("busy") > 0;
+      },
+      kDeadline));
+  CHECK(h.value<InstanceReports>("instances.reports").at("busy").at("cpu") > 0);
+  CHECK(h.value<double>("load.total") > 0);
+  REQUIRE_FALSE(samples->empty());
+  CHECK(samples->front().key == "cpu");
+  CHECK(samples->front().source == LoadSample::Source::proc);
+}
+
+TEST_CASE("a process instance that ends leaves the load") {
+  TempDir dir;
+  PluginHarness h;
+  auto config = at(dir.path() / "load.sock");
+  {
+    BackgroundCommand busy({"sh", "-c", "while :; do :; done"});
+    config["processes"] = std::vector<std::string>{"busy:" + std::to_string(busy.pid())};
+    config["sample_interval_ms"] = std::int64_t{50};
+    h.start(std::make_unique<LoadMonitorPlugin>(), config);
+    REQUIRE(h.settle_until([&] { return has(h.value<LoadByInstance>("load.by_instance"), "busy"); },
+                           kDeadline));
+  }  // killed and reaped
+  REQUIRE(h.settle_until([&] { return h.value<LoadByInstance>("load.by_instance").empty(); },
+                         kDeadline));
+  CHECK(h.value<double>("load.total") == 0);
+  CHECK(h.value<InstanceReports>("instances.reports").empty());
+}
+
+TEST_CASE("the socket file is removed at stop") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+  REQUIRE(fs::exists(socket));
+  h.stop();
+  CHECK_FALSE(fs::exists(socket));
+}
+
+TEST_CASE("a stale socket is replaced, a file that is not a socket is left alone") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  {
+    PluginHarness first;
+    first.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+    PluginHarness second;  // a crashed run's socket, or a reload's predecessor
+    second.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+    first.stop();
+    CHECK(fs::is_socket(socket));  // not the first's any more: left for the second
+    Reporter(socket).send("web-1 load 1");
+    REQUIRE(second.settle_until(
+        [&] { return has(second.value<LoadByInstance>("load.by_instance"), "web-1"); }, kDeadline));
+  }
+  std::ofstream(socket) << "precious";
+  PluginHarness h;
+  CHECK_THROWS_WITH(h.start(std::make_unique<LoadMonitorPlugin>(), at(socket)),
+                    Catch::Contains("exists and is not a socket"));
+  CHECK(h.graph().ports().empty());
+  CHECK(fs::file_size(socket) == 8);
+}
+
+TEST_CASE("a bad configuration is refused with nothing half-applied") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  SECTION("an unparseable processes entry") {
+    auto config = at(socket);
+    config["processes"] = std::vector<std::string>{"web-1:1", "web-2=2"};
+    PluginHarness h;
+    CHECK_THROWS_WITH(h.start(std::make_unique<LoadMonitorPlugin>(), config),
+                      Catch::Contains("processes entry 'web-2=2' is not \"name:pid\""));
+    CHECK(h.graph().stats().nodes == 0);
+    CHECK(h.graph().ports().empty());
+  }
+  SECTION("a window of 0") {
+    auto config = at(socket);
+    config["window"] = std::int64_t{0};
+    PluginHarness h;
+    CHECK_THROWS_WITH(h.start(std::make_unique<LoadMonitorPlugin>(), config),
+                      "window must be between 1 and 10000 samples");
+    CHECK(h.graph().stats().nodes == 0);
+    CHECK(h.graph().ports().empty());
+  }
+  CHECK_FALSE(fs::exists(socket));
+}
+
+TEST_CASE("after a reload reports still arrive and the socket stays in place") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+  h.reload(std::make_unique<LoadMonitorPlugin>());
+  REQUIRE(fs::is_socket(socket));
+  Reporter(socket).send("web-1 load 0.5");
+  REQUIRE(h.settle_until([&] { return h.value<double>("load.total") == 0.5; }, kDeadline));
+  h.stop();
+  CHECK_FALSE(fs::exists(socket));
+}
+
+TEST_CASE("the plugin library exports the load monitor") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start_library(MIRARI_LOAD_MONITOR_SO, at(socket));
+  Reporter(socket).send("web-1 load 0.5");
+  REQUIRE(h.settle_until([&] { return h.value<double>("load.total") == 0.5; }, kDeadline));
+  h.stop();
+  CHECK(h.value<double>("load.total") == 0.5);  // the port keeps its last value
+  CHECK_FALSE(fs::exists(socket));
+}
