@@ -17,7 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path private_dir(const DaemonConfig& config) {
-  return config.runtime_dir / "plugins";
+  // Not "plugins": a runtime dir is often next to, or the parent of, a plugin directory,
+  // and a watched directory must never see the private copies come and go.
+  return config.runtime_dir / "loaded-copies";
 }
 
 std::string joined(const std::vector<std::string>& names) {

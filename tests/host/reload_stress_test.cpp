@@ -23,7 +23,7 @@ std::set<std::string> mapped_counter_copies(pid_t pid) {
   std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
   std::set<std::string> copies;
   for (std::string line; std::getline(maps, line);) {
-    const auto at = line.find("/run/plugins/counter.");
+    const auto at = line.find("/run/loaded-copies/counter.");
     if (at != std::string::npos) copies.insert(line.substr(at));
   }
   return copies;
