@@ -89,9 +89,8 @@ TEST_CASE("a new copy built for another ABI leaves the old one running") {
   const auto file = daemon.install("bad-abi", "counter.so");
   auto reloaded = daemon.ctl({"reload", "counter"});
   CHECK(reloaded.status == 1);
-  CHECK(reloaded.err ==
-        "mirarictl: reload of 'counter' failed, the running instance is kept: " + file.string() +
-            abi_refusal() + "\n");
+  CHECK(reloaded.err == "mirarictl: reload of 'counter' failed, the running instance is kept: " +
+                            file.string() + abi_refusal() + "\n");
   emit(daemon, 1);
   CHECK(count_is(daemon, 1));
 }
