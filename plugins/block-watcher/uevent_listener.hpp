@@ -23,6 +23,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "rtnetlink/datagram_listener.hpp"
+
 namespace mirari::block {
 
 class UeventListener {
@@ -51,8 +53,7 @@ class UeventListener {
   void stop();
 
  private:
-  struct State;
-  std::shared_ptr<State> state_;
+  rtnetlink::DatagramListener datagrams_;
 };
 
 }  // namespace mirari::block

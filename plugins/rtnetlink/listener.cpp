@@ -1,126 +1,44 @@
 #include "rtnetlink/listener.hpp"
 
-#include <sys/socket.h>
+#include <libmnl/libmnl.h>
 
-#include <cerrno>
-#include <mutex>
-#include <vector>
-
-#include <boost/asio/posix/stream_descriptor.hpp>
+#include <utility>
 
 namespace mirari::rtnetlink {
 
 namespace {
-// Datagrams read per wake-up before yielding the thread to other work on the executor.
-constexpr int kDatagramsPerWake = 1024;
 // Above the largest notification the kernel sends (NLMSG_GOODSIZE is at most 8 KiB).
 constexpr std::size_t kBufferSize = 1 << 16;
+
+DatagramListener listen(boost::asio::any_io_executor io, Socket socket) {
+  auto owned = std::make_shared<Socket>(std::move(socket));
+  const int fd = owned->fd();
+  return DatagramListener(
+      std::move(io), fd, [owned] { owned->close(); }, kBufferSize);
+}
 }  // namespace
 
-struct Listener::State : std::enable_shared_from_this<State> {
-  State(boost::asio::any_io_executor io, Socket s)
-      : socket(std::move(s)), descriptor(std::move(io), socket.fd()), buffer(kBufferSize) {}
-  ~State() {
-    // The socket owns the descriptor number; Asio must not close it a second time.
-    if (descriptor.is_open()) descriptor.release();
-  }
-
-  void wait() {
-    descriptor.async_wait(boost::asio::posix::stream_descriptor::wait_read,
-                          [self = shared_from_this()](const boost::system::error_code& error) {
-                            self->on_readable(error);
-                          });
-  }
-
-  void on_readable(const boost::system::error_code& error) {
-    std::lock_guard lock(mutex);
-    if (stopped) return;
-    if (error) {
-      close();
-      handlers.failed(std::error_code(error.value(), std::generic_category()));
-      return;
-    }
-    read_batch();
-    if (!stopped) wait();
-  }
-
-  void read_batch() {
-    for (int i = 0; i < kDatagramsPerWake && !stopped; ++i) {
-      sockaddr_nl sender{};
-      iovec iov{buffer.data(), buffer.size()};
-      msghdr header{};
-      header.msg_name = &sender;
-      header.msg_namelen = sizeof sender;
-      header.msg_iov = &iov;
-      header.msg_iovlen = 1;
-      const ssize_t received = ::recvmsg(socket.fd(), &header, MSG_DONTWAIT);
-      if (received < 0) {
-        const int error = errno;
-        if (error == EINTR) continue;
-        if (error == EAGAIN || error == EWOULDBLOCK) break;
-        if (error == ENOBUFS) {
-          report_gap();
-          continue;
-        }
-        close();
-        handlers.failed(std::error_code(error, std::generic_category()));
-        return;
-      }
-      if ((header.msg_flags & MSG_TRUNC) != 0) {
-        report_gap();
-        continue;
-      }
-      if (sender.nl_pid != 0) continue;
-      int left = static_cast<int>(received);
-      for (auto* msg = reinterpret_cast<const nlmsghdr*>(buffer.data()); mnl_nlmsg_ok(msg, left);
-           msg = mnl_nlmsg_next(msg, &left)) {
-        if (msg->nlmsg_type >= NLMSG_MIN_TYPE) handlers.message(*msg);
-      }
-    }
-    if (!stopped) handlers.batch_end();
-  }
-
-  void report_gap() {
-    for (;;) {
-      const ssize_t received = ::recv(socket.fd(), buffer.data(), buffer.size(), MSG_DONTWAIT);
-      if (received >= 0 || errno == EINTR || errno == ENOBUFS) continue;
-      break;
-    }
-    handlers.overrun();
-  }
-
-  void close() {
-    stopped = true;
-    if (descriptor.is_open()) descriptor.release();
-    socket.close();
-  }
-
-  // Recursive so that a handler may stop its own listener.
-  std::recursive_mutex mutex;
-  bool stopped = false;
-  Socket socket;
-  boost::asio::posix::stream_descriptor descriptor;
-  Handlers handlers;
-  std::vector<char> buffer;
-};
-
 Listener::Listener(boost::asio::any_io_executor io, Socket socket)
-    : state_(std::make_shared<State>(std::move(io), std::move(socket))) {}
+    : datagrams_(listen(std::move(io), std::move(socket))) {}
 
-Listener::~Listener() {
-  stop();
-}
+Listener::~Listener() = default;
 
 void Listener::start(Handlers handlers) {
-  std::lock_guard lock(state_->mutex);
-  if (state_->stopped) return;
-  state_->handlers = std::move(handlers);
-  state_->wait();
+  auto message = std::move(handlers.message);
+  datagrams_.start(DatagramListener::Handlers{
+      [message = std::move(message)](const sockaddr_nl& sender, std::string_view datagram) {
+        if (sender.nl_pid != 0) return;  // only what the kernel sent
+        int left = static_cast<int>(datagram.size());
+        for (auto* msg = reinterpret_cast<const nlmsghdr*>(datagram.data());
+             mnl_nlmsg_ok(msg, left); msg = mnl_nlmsg_next(msg, &left)) {
+          if (msg->nlmsg_type >= NLMSG_MIN_TYPE) message(*msg);
+        }
+      },
+      std::move(handlers.batch_end), std::move(handlers.overrun), std::move(handlers.failed)});
 }
 
 void Listener::stop() {
-  std::lock_guard lock(state_->mutex);
-  state_->close();
+  datagrams_.stop();
 }
 
 }  // namespace mirari::rtnetlink

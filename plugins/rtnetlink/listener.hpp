@@ -22,6 +22,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "rtnetlink/datagram_listener.hpp"
 #include "rtnetlink/socket.hpp"
 
 namespace mirari::rtnetlink {
@@ -50,8 +51,7 @@ class Listener {
   void stop();
 
  private:
-  struct State;
-  std::shared_ptr<State> state_;
+  DatagramListener datagrams_;
 };
 
 }  // namespace mirari::rtnetlink

@@ -256,13 +256,13 @@ void Graph::Impl::rollback() {
 std::vector<NodeBase*> Graph::Impl::expand(const std::vector<NodeBase*>& roots) const {
   std::vector<NodeBase*> all;
   std::unordered_set<const NodeBase*> seen;
-  std::vector<NodeBase*> todo(roots.begin(), roots.end());
-  while (!todo.empty()) {
-    NodeBase* node = todo.back();
-    todo.pop_back();
+  std::vector<NodeBase*> pending(roots.begin(), roots.end());
+  while (!pending.empty()) {
+    NodeBase* node = pending.back();
+    pending.pop_back();
     if (!seen.insert(node).second) continue;
     all.push_back(node);
-    node->collect_owned(todo);
+    node->collect_owned(pending);
   }
   return all;
 }
@@ -321,32 +321,32 @@ void Graph::Impl::leave(std::vector<NodeBase*> roots, const std::string& what) {
 }
 
 void Graph::Impl::raise(NodeBase* node, std::uint32_t height) {
-  std::vector<std::pair<NodeBase*, std::uint32_t>> todo{{node, height}};
-  while (!todo.empty()) {
-    auto [n, h] = todo.back();
-    todo.pop_back();
+  std::vector<std::pair<NodeBase*, std::uint32_t>> pending{{node, height}};
+  while (!pending.empty()) {
+    auto [n, h] = pending.back();
+    pending.pop_back();
     if (n->height >= h) continue;
     n->height = h;
     if ((n->flags & detail::kQueued) != 0) heights.push(n);
-    n->dependents.for_each([&](NodeBase* d, bool) { todo.emplace_back(d, h + 1); });
+    n->dependents.for_each([&](NodeBase* d, bool) { pending.emplace_back(d, h + 1); });
     if ((n->flags & detail::kBindLhs) != 0) {
       // A bind's scope stays above it, as if it depended on it.
       std::vector<NodeBase*> scope;
       n->collect_owned(scope);
-      for (NodeBase* s : scope) todo.emplace_back(s, h + 1);
+      for (NodeBase* s : scope) pending.emplace_back(s, h + 1);
     }
   }
 }
 
 bool Graph::Impl::reaches(NodeBase* from, const NodeBase* to) const {
   std::unordered_set<const NodeBase*> seen;
-  std::vector<NodeBase*> todo{from};
-  while (!todo.empty()) {
-    NodeBase* n = todo.back();
-    todo.pop_back();
+  std::vector<NodeBase*> pending{from};
+  while (!pending.empty()) {
+    NodeBase* n = pending.back();
+    pending.pop_back();
     if (n == to) return true;
     if (!seen.insert(n).second) continue;
-    n->dependents.for_each([&](NodeBase* d, bool) { todo.push_back(d); });
+    n->dependents.for_each([&](NodeBase* d, bool) { pending.push_back(d); });
   }
   return false;
 }
