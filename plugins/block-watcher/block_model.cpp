@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "rtnetlink/table_diff.hpp"
+
 namespace mirari::block {
 
 bool BlockModel::includes(const std::string& name) const {
@@ -59,22 +61,7 @@ void BlockModel::erase(const std::string& name, std::vector<BlockEvent>& events)
 
 void BlockModel::diff(const BlockTable& before, const BlockTable& after,
                       std::vector<BlockEvent>& events) {
-  auto b = before.begin();
-  auto a = after.begin();
-  while (b != before.end() || a != after.end()) {
-    if (a == after.end() || (b != before.end() && b->first < a->first)) {
-      events.push_back({BlockEvent::Kind::removed, b->second, std::nullopt});
-      ++b;
-    } else if (b == before.end() || a->first < b->first) {
-      events.push_back({BlockEvent::Kind::added, std::nullopt, a->second});
-      ++a;
-    } else {
-      if (b->second != a->second)
-        events.push_back({BlockEvent::Kind::changed, b->second, a->second});
-      ++a;
-      ++b;
-    }
-  }
+  rtnetlink::diff_tables(before, after, events);
 }
 
 }  // namespace mirari::block

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "rtnetlink/table_diff.hpp"
+
 namespace mirari::net {
 
 namespace {
@@ -104,22 +106,7 @@ void LinkModel::replace(Link& current, Link next, std::vector<LinkEvent>& events
 
 void LinkModel::diff(const LinkTable& before, const LinkTable& after,
                      std::vector<LinkEvent>& events) {
-  auto b = before.begin();
-  auto a = after.begin();
-  while (b != before.end() || a != after.end()) {
-    if (a == after.end() || (b != before.end() && b->first < a->first)) {
-      events.push_back({LinkEvent::Kind::removed, b->second, std::nullopt});
-      ++b;
-    } else if (b == before.end() || a->first < b->first) {
-      events.push_back({LinkEvent::Kind::added, std::nullopt, a->second});
-      ++a;
-    } else {
-      if (b->second != a->second)
-        events.push_back({LinkEvent::Kind::changed, b->second, a->second});
-      ++a;
-      ++b;
-    }
-  }
+  rtnetlink::diff_tables(before, after, events);
 }
 
 }  // namespace mirari::net
