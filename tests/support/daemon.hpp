@@ -25,7 +25,9 @@
 #include <thread>
 #include <vector>
 
+#include "eventually.hpp"
 #include "mirari/plugin.hpp"
+#include "temp_dir.hpp"
 
 namespace mirari::test {
 
@@ -38,21 +40,12 @@ inline constexpr const char* kWatchNothing =
     "[daemon.watch]\nload = false\nreload = false\nunload = false\n";
 
 // Polls condition until it holds (true) or timeout passes (false).
-bool eventually(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = kDeadline);
+inline bool eventually(const std::function<bool()>& condition,
+                       std::chrono::milliseconds timeout = kDeadline) {
+  return testing::eventually(condition, timeout);
+}
 
-// A fresh directory under the system's temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using testing::TempDir;
 
 // A child process, killed and reaped when the object goes, whatever happened.
 class Child {

@@ -16,6 +16,7 @@
 #include "command.hpp"
 #include "load_monitor_plugin.hpp"
 #include "mirari/testing.hpp"
+#include "temp_dir.hpp"
 
 using mirari::ConfigValue;
 using mirari::load::InstanceReports;
@@ -24,31 +25,12 @@ using mirari::load::LoadMonitorPlugin;
 using mirari::load::LoadSample;
 using mirari::testing::BackgroundCommand;
 using mirari::testing::PluginHarness;
+using mirari::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr std::chrono::seconds kDeadline{10};
-
-// A directory of the test's own, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string name = (fs::temp_directory_path() / "mirari-load-XXXXXX").string();
-    if (::mkdtemp(name.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // What an instance does: one datagram per report.
 class Reporter {
