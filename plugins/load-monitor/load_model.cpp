@@ -2,12 +2,12 @@
 
 namespace mirari::load {
 
-LoadSample LoadModel::report(const Report& report) {
+LoadSample LoadModel::report(const Report& report, LoadSample::Source source) {
   auto& keys = reports_[report.instance];
   if (report.key == kLoadKey && !keys.contains(kLoadKey)) averages_.erase(report.instance);
   keys[report.key] = report.value;
   if (report.key == kLoadKey) smooth(report.instance, report.value);
-  return {report.instance, report.key, report.value, LoadSample::Source::report};
+  return {report.instance, report.key, report.value, source};
 }
 
 LoadSample LoadModel::cpu(const std::string& instance, double share) {

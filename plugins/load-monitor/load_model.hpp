@@ -27,8 +27,9 @@ class LoadModel {
  public:
   explicit LoadModel(std::size_t window) : window_(window) {}
 
-  // Applies a value an instance reported; returns the sample to publish.
-  LoadSample report(const Report& report);
+  // Applies a value an instance reported (on the socket, or in XenStore); returns the sample
+  // to publish.
+  LoadSample report(const Report& report, LoadSample::Source source = LoadSample::Source::report);
   // Applies a CPU share sampled for a process instance; returns the sample to publish.
   LoadSample cpu(const std::string& instance, double share);
   // Drops what CPU sampling said of a process instance that can no longer be sampled.

@@ -19,6 +19,7 @@
 #include "proc_stat.hpp"
 #include "rejection_log.hpp"
 #include "report_parser.hpp"
+#include "xen_reports.hpp"
 
 namespace mirari::load {
 
@@ -79,6 +80,7 @@ struct LoadMonitor::State {
   LoadModel model;
   Outputs outputs;
   std::uint64_t rejected = 0;
+  xen::XenDataTable xen_seen;  // the xen.data value last taken
   RejectionLog rejection_log;
 
   long ticks_per_second;
@@ -133,6 +135,15 @@ struct LoadMonitor::State {
     std::vector<LoadSample> samples;
     for (const Report& report : parsed.reports) samples.push_back(model.report(report));
     publish(samples);
+  }
+
+  void xen_data(const xen::XenDataTable& table) {
+    std::vector<LoadSample> samples;
+    for (const Report& report : xen_reports(xen_seen, table)) {
+      samples.push_back(model.report(report, LoadSample::Source::xenstore));
+    }
+    xen_seen = table;
+    if (!samples.empty()) publish(samples);
   }
 
   void rejected_lines(std::string_view datagram, std::size_t count) {
@@ -211,6 +222,14 @@ void LoadMonitor::follow(Outputs outputs) {
   state_->sample();
   state_->receive(state_);
   if (!state_->options.processes.empty()) state_->wait_for_sample(state_);
+}
+
+std::function<void(const xen::XenDataTable&)> LoadMonitor::xen_data_sink() const {
+  return [state = state_](const xen::XenDataTable& table) {
+    std::lock_guard lock(state->mutex);
+    if (state->stopped) return;
+    state->xen_data(table);
+  };
 }
 
 void LoadMonitor::stop() {

@@ -25,6 +25,7 @@
 
 #include "load_monitor_options.hpp"
 #include "load_sample.hpp"
+#include "xen_objects.hpp"
 
 namespace mirari::load {
 
@@ -49,6 +50,11 @@ class LoadMonitor {
 
   // Starts receiving reports and sampling processes, writing to outputs. Call once.
   void follow(Outputs outputs);
+  // A function that takes the values guests keep under their XenStore data/ directories
+  // (the xen.data port's value) as reports: those new or changed since its previous call
+  // (see xen_reports.hpp). It may outlive the monitor, and does nothing after stop(). Any
+  // thread.
+  std::function<void(const xen::XenDataTable&)> xen_data_sink() const;
   // Closes the socket, cancels the timer and removes the socket file; no handler runs or
   // writes after it returns. Any thread; idempotent.
   void stop();

@@ -1,6 +1,8 @@
 // The load monitor as a plugin: configuration keys socket, processes, sample_interval_ms and
 // window (see load_monitor_options.hpp); ports load.by_instance, load.total,
-// instances.reports, load.samples and load.rejected (see load_sample.hpp).
+// instances.reports, load.samples and load.rejected (see load_sample.hpp). It also takes
+// the numeric values under each domain's XenStore data/ directory as that domain's reports,
+// from the port xen.data while a XenStore watcher publishes it.
 //
 // A reload starts the averages afresh: the new instance's socket replaces the old one's,
 // and reports resume into it at once.
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include <spdlog/logger.h>
+#include <mirari/combinators.hpp>
 #include <mirari/plugin.hpp>
 
 #include "load_monitor.hpp"
@@ -25,6 +28,9 @@ struct LoadMonitorPorts {
   static constexpr const char* kSamples = "load.samples";
   static constexpr const char* kRejected = "load.rejected";
 };
+
+// The XenStore watcher's port of the values guests keep under data/.
+inline constexpr const char* kXenData = "xen.data";
 
 class LoadMonitorPlugin final : public Plugin {
  public:
@@ -48,6 +54,8 @@ class LoadMonitorPlugin final : public Plugin {
     ctx.publish(P::kSamples, out.samples.event().named(P::kSamples));
     ctx.publish(P::kRejected, out.rejected.signal().named(P::kRejected));
     monitor->follow(std::move(out));
+    // Guests' XenStore data/ values are reports too, while a XenStore watcher publishes them.
+    observe(ctx.subscribe<xen::XenDataTable>(kXenData), monitor->xen_data_sink());
     monitor_ = std::move(monitor);
   }
 

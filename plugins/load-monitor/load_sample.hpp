@@ -13,7 +13,7 @@
 //
 // JSON forms, for tools:
 //   LoadSample      {"instance": "web-1", "key": "load", "value": 0.75,
-//                    "source": "report" | "proc"}
+//                    "source": "report" | "proc" | "xenstore"}
 //   LoadByInstance  {"web-1": 0.75, ...}
 //   InstanceReports {"web-1": {"cpu": 0.5, "load": 0.75, "queue": 12}, ...}
 #pragma once
@@ -35,7 +35,7 @@ inline constexpr const char* kLoadKey = "load";
 inline constexpr const char* kCpuKey = "cpu";
 
 struct LoadSample {
-  enum class Source { report, proc };
+  enum class Source { report, proc, xenstore };
   std::string instance;
   std::string key;
   double value = 0;
@@ -44,7 +44,8 @@ struct LoadSample {
 };
 
 NLOHMANN_JSON_SERIALIZE_ENUM(LoadSample::Source, {{LoadSample::Source::report, "report"},
-                                                  {LoadSample::Source::proc, "proc"}})
+                                                  {LoadSample::Source::proc, "proc"},
+                                                  {LoadSample::Source::xenstore, "xenstore"}})
 
 void to_json(nlohmann::json& j, const LoadSample& s);
 void from_json(const nlohmann::json& j, LoadSample& s);

@@ -43,13 +43,20 @@ std::optional<double> number(std::string_view text) {
 std::optional<Report> parse_line(std::string_view line) {
   const auto parts = fields(line);
   if (parts.size() != 3) return std::nullopt;
-  if (!is_word(parts[0], kMaxNameLength) || !is_word(parts[1], kMaxKeyLength)) return std::nullopt;
-  const auto value = number(parts[2]);
-  if (!value) return std::nullopt;
-  return Report{std::string(parts[0]), std::string(parts[1]), *value};
+  return parse_report(parts[0], parts[1], parts[2]);
 }
 
 }  // namespace
+
+std::optional<Report> parse_report(std::string_view instance, std::string_view key,
+                                   std::string_view value) {
+  if (!is_instance_name(instance) || key.empty() || !is_word(key, kMaxKeyLength)) {
+    return std::nullopt;
+  }
+  const auto number_value = number(value);
+  if (!number_value) return std::nullopt;
+  return Report{std::string(instance), std::string(key), *number_value};
+}
 
 bool is_instance_name(std::string_view name) {
   return !name.empty() && is_word(name, kMaxNameLength);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ struct ParsedDatagram {
 };
 
 ParsedDatagram parse_datagram(std::string_view datagram);
+
+// One report from its three fields, checked as a line's are; none when one is refused.
+std::optional<Report> parse_report(std::string_view instance, std::string_view key,
+                                   std::string_view value);
 
 // Whether name is one a report line may carry as its NAME.
 bool is_instance_name(std::string_view name);

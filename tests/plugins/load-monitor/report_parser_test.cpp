@@ -70,3 +70,15 @@ TEST_CASE("instance names are the NAMEs report lines accept") {
   CHECK_FALSE(mirari::load::is_instance_name("web 1"));
   CHECK_FALSE(mirari::load::is_instance_name(std::string(kMaxNameLength + 1, 'n')));
 }
+
+TEST_CASE("a report from separate fields is checked as a line's fields are") {
+  using mirari::load::parse_report;
+  CHECK(parse_report("web-1", "load", "0.5") == Report{"web-1", "load", 0.5});
+  CHECK_FALSE(parse_report("", "load", "0.5"));
+  CHECK_FALSE(parse_report("web-1", "", "0.5"));
+  CHECK_FALSE(parse_report("web 1", "load", "0.5"));
+  CHECK_FALSE(parse_report("web-1", "lo\tad", "0.5"));
+  CHECK_FALSE(parse_report("web-1", "load", "0.5 "));
+  CHECK_FALSE(parse_report("web-1", "load", "inf"));
+  CHECK_FALSE(parse_report(std::string(65, 'n'), "load", "1"));
+}

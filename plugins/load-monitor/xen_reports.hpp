@@ -1,0 +1,20 @@
+// Reports that guests make through XenStore: the values under a domain's data/ directory,
+// as the XenStore watcher publishes them (xen.data). A guest that writes data/load = 0.42
+// reports, under its domain's name, what an instance writing "web-1 load 0.42" to the
+// socket does.
+#pragma once
+
+#include <vector>
+
+#include "report_parser.hpp"
+#include "xen_objects.hpp"
+
+namespace mirari::load {
+
+// The reports that lead from before to after: every value that is new or changed, of a
+// domain that has a name, checked as a report line's fields are. Values that are not
+// numbers (guests keep other things under data/ too) are left out, not refused: xen.data
+// still carries them.
+std::vector<Report> xen_reports(const xen::XenDataTable& before, const xen::XenDataTable& after);
+
+}  // namespace mirari::load

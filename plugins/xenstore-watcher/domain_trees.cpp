@@ -1,0 +1,190 @@
+#include "domain_trees.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace mirari::xen {
+
+namespace {
+
+// A followed directory below a domain's, and how many path elements name one object in it
+// (backend/vif/<domid>/<devid> is one device: four).
+struct Followed {
+  std::string_view path;
+  int object_depth;
+};
+
+constexpr Followed kFollowed[] = {
+    {"name", 1},        {"vm", 1},          {"memory/target", 2}, {"data", 1},
+    {"backend/vif", 4}, {"backend/vbd", 4}, {"device/vif", 3},    {"device/vbd", 3},
+};
+
+// Nodes this far below a followed directory are not read: a guest owns its data/ and
+// device/ directories, and must not make the watcher walk a tree without end.
+constexpr int kMaxDepth = 8;
+
+// path is base or below it.
+bool within(std::string_view path, std::string_view base) {
+  return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
+}
+
+// The first n elements of rel; rel itself when it has fewer.
+std::string_view first_elements(std::string_view rel, int n) {
+  std::size_t end = 0;
+  for (int i = 0; i < n; ++i) {
+    end = rel.find('/', end == 0 ? 0 : end + 1);
+    if (end == std::string_view::npos) return rel;
+  }
+  return rel.substr(0, end);
+}
+
+}  // namespace
+
+std::vector<std::string> objects_to_read(std::string_view rel) {
+  if (rel.empty()) return {""};
+  std::vector<std::string> objects;
+  for (const Followed& followed : kFollowed) {
+    if (within(rel, followed.path)) {
+      objects.emplace_back(first_elements(rel, followed.object_depth));
+    } else if (within(followed.path, rel)) {
+      objects.emplace_back(followed.path);
+    }
+  }
+  return objects;
+}
+
+std::optional<std::uint32_t> parse_domid(std::string_view text) {
+  std::uint32_t domid = 0;
+  const char* end = text.data() + text.size();
+  auto [at, error] = std::from_chars(text.data(), end, domid);
+  if (text.empty() || error != std::errc() || at != end) return std::nullopt;
+  return domid;
+}
+
+void DomainReader::read_all(XenStore& store) {
+  run(store, Work{.everything = true, .objects = {}});
+}
+
+void DomainReader::refresh(XenStore& store, const std::vector<std::string>& changed) {
+  const Work work = plan(changed);
+  if (work.everything || !work.objects.empty()) run(store, work);
+}
+
+DomainReader::Work DomainReader::plan(const std::vector<std::string>& changed) const {
+  Work work;
+  for (const std::string& path : changed) {
+    if (path == "/" || within(prefix_, path)) return Work{.everything = true, .objects = {}};
+    if (!path.starts_with(prefix_ + "/")) continue;  // elsewhere, or a special "@" path
+    const std::string_view rest = std::string_view(path).substr(prefix_.size() + 1);
+    const std::size_t slash = rest.find('/');
+    const std::optional<std::uint32_t> domid = parse_domid(rest.substr(0, slash));
+    if (!domid) continue;
+    const std::string_view rel =
+        slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    std::vector<std::string>& objects = work.objects[*domid];
+    if (!objects.empty() && objects.front().empty()) continue;  // whole domain already
+    if (rel.empty() || trees_.count(*domid) == 0) {
+      objects.assign(1, "");
+      continue;
+    }
+    for (std::string& object : objects_to_read(rel)) {
+      if (std::find(objects.begin(), objects.end(), object) == objects.end()) {
+        objects.push_back(std::move(object));
+      }
+    }
+    if (objects.empty()) work.objects.erase(*domid);
+  }
+  return work;
+}
+
+void DomainReader::run(XenStore& store, const Work& work) {
+  for (int attempt = 1;; ++attempt) {
+    const XenStore::Transaction t = store.begin();
+    DomainTrees everything;
+    std::map<std::uint32_t, std::optional<DomainTree>> staged;
+    try {
+      if (work.everything) {
+        everything = read_everything(store, t);
+      } else {
+        for (const auto& [domid, objects] : work.objects) {
+          if (objects.front().empty()) {
+            staged[domid] = read_domain(store, t, domid);
+            continue;
+          }
+          DomainTree tree = trees_.at(domid);
+          for (const std::string& object : objects) read_object(store, t, domid, object, tree);
+          staged[domid] = std::move(tree);
+        }
+      }
+    } catch (...) {
+      store.abort(t);
+      throw;
+    }
+    if (!store.commit(t) && attempt < kAttempts) continue;
+    if (work.everything) {
+      trees_ = std::move(everything);
+      return;
+    }
+    for (auto& [domid, tree] : staged) {
+      if (tree) {
+        trees_[domid] = std::move(*tree);
+      } else {
+        trees_.erase(domid);
+      }
+    }
+    return;
+  }
+}
+
+std::string DomainReader::domain_path(std::uint32_t domid) const {
+  return prefix_ + "/" + std::to_string(domid);
+}
+
+DomainTrees DomainReader::read_everything(XenStore& store, XenStore::Transaction t) const {
+  DomainTrees trees;
+  const std::optional<std::vector<std::string>> names = store.directory(t, prefix_);
+  if (!names) return trees;
+  for (const std::string& name : *names) {
+    const std::optional<std::uint32_t> domid = parse_domid(name);
+    if (!domid) continue;
+    if (std::optional<DomainTree> tree = read_domain(store, t, *domid)) {
+      trees.emplace(*domid, std::move(*tree));
+    }
+  }
+  return trees;
+}
+
+std::optional<DomainTree> DomainReader::read_domain(XenStore& store, XenStore::Transaction t,
+                                                    std::uint32_t domid) const {
+  const std::string root = domain_path(domid);
+  if (!store.read(t, root)) return std::nullopt;
+  DomainTree tree;
+  for (const Followed& followed : kFollowed) {
+    const std::string rel(followed.path);
+    read_subtree(store, t, root + "/" + rel, rel, tree, 0);
+  }
+  return tree;
+}
+
+void DomainReader::read_object(XenStore& store, XenStore::Transaction t, std::uint32_t domid,
+                               const std::string& rel, DomainTree& tree) const {
+  // The nodes below rel sort between rel + "/" and rel + "0", '0' following '/'.
+  tree.erase(rel);
+  tree.erase(tree.lower_bound(rel + "/"), tree.lower_bound(rel + "0"));
+  read_subtree(store, t, domain_path(domid) + "/" + rel, rel, tree, 0);
+}
+
+void DomainReader::read_subtree(XenStore& store, XenStore::Transaction t, const std::string& path,
+                                const std::string& rel, DomainTree& tree, int depth) const {
+  std::optional<std::string> value = store.read(t, path);
+  if (!value) return;
+  tree[rel] = std::move(*value);
+  if (depth >= kMaxDepth) return;
+  const std::optional<std::vector<std::string>> children = store.directory(t, path);
+  if (!children) return;
+  for (const std::string& child : *children) {
+    read_subtree(store, t, path + "/" + child, rel + "/" + child, tree, depth + 1);
+  }
+}
+
+}  // namespace mirari::xen

@@ -1,0 +1,79 @@
+// The parts of each domain's XenStore directory the watcher follows, copied as flat maps.
+//
+// Under <prefix>/<domid> the watcher reads only the subtrees it publishes: name, vm,
+// memory/target, data, backend/vif, backend/vbd, device/vif and device/vbd. A tree maps each
+// node read, by its path below the domain's directory ("backend/vif/5/0/state"), to its
+// value; a domain is present while its directory exists.
+//
+// A watch event names one changed node. The watcher reads again the whole object that node
+// belongs to (a device's directory, a domain's data/), never the lone node, so an object a
+// toolstack wrote in one transaction is seen whole the first time: the store has committed
+// every write of the transaction before it sends the first event.
+//
+// Invariants:
+// - All reads of one read_all() or refresh() happen in one XenStore transaction, retried
+//   when the store reports a conflict, so the trees show one moment of the store.
+// - On failure (XenStoreError) the trees are as they were before the call.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xenstore.hpp"
+
+namespace mirari::xen {
+
+using DomainTree = std::map<std::string, std::string>;
+using DomainTrees = std::map<std::uint32_t, DomainTree>;
+
+// The directories below a domain's that must be read again when the node at rel (a path
+// below the domain's directory, "" for the directory itself) changed.
+std::vector<std::string> objects_to_read(std::string_view rel);
+
+// <digits> as a domid; none for anything else.
+std::optional<std::uint32_t> parse_domid(std::string_view text);
+
+class DomainReader {
+ public:
+  // prefix: the directory holding the domains' directories, normally "/local/domain".
+  explicit DomainReader(std::string prefix) : prefix_(std::move(prefix)) {}
+
+  const std::string& prefix() const noexcept { return prefix_; }
+  const DomainTrees& trees() const noexcept { return trees_; }
+
+  // Reads every domain under the prefix, replacing the trees.
+  void read_all(XenStore& store);
+  // Reads again what the changed nodes (absolute paths, from watch events) touch. A path
+  // at or above the prefix reads everything; paths elsewhere are ignored.
+  void refresh(XenStore& store, const std::vector<std::string>& changed);
+
+ private:
+  // How often a conflicting transaction is tried again before its last reading is kept:
+  // under writes so constant that no reading completes cleanly, an approximate state beats
+  // none, and the events that follow correct every object they touch.
+  static constexpr int kAttempts = 8;
+
+  struct Work {
+    bool everything = false;
+    std::map<std::uint32_t, std::vector<std::string>> objects;  // "" reads the whole domain
+  };
+  Work plan(const std::vector<std::string>& changed) const;
+  void run(XenStore& store, const Work& work);
+  DomainTrees read_everything(XenStore& store, XenStore::Transaction t) const;
+  std::optional<DomainTree> read_domain(XenStore& store, XenStore::Transaction t,
+                                        std::uint32_t domid) const;
+  void read_object(XenStore& store, XenStore::Transaction t, std::uint32_t domid,
+                   const std::string& rel, DomainTree& tree) const;
+  std::string domain_path(std::uint32_t domid) const;
+  void read_subtree(XenStore& store, XenStore::Transaction t, const std::string& path,
+                    const std::string& rel, DomainTree& tree, int depth) const;
+
+  std::string prefix_;
+  DomainTrees trees_;
+};
+
+}  // namespace mirari::xen

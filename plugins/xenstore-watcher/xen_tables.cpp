@@ -1,0 +1,143 @@
+#include "xen_tables.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <string_view>
+
+#include "rtnetlink/table_diff.hpp"
+
+namespace mirari::xen {
+
+namespace {
+
+// Backend keys that are published as fields of the device, or only link the two ends.
+constexpr std::string_view kDeviceFields[] = {"state", "online", "frontend", "frontend-id"};
+
+std::optional<std::uint64_t> parse_u64(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [at, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || at != end) return std::nullopt;
+  return value;
+}
+
+const std::string* find(const DomainTree& tree, const std::string& key) {
+  auto it = tree.find(key);
+  return it == tree.end() ? nullptr : &it->second;
+}
+
+// The node has no children in the tree (nodes below key sort between key + "/" and
+// key + "0").
+bool is_leaf(const DomainTree& tree, const std::string& key) {
+  auto next = tree.lower_bound(key + "/");
+  return next == tree.end() || next->first >= key + "0";
+}
+
+XenDomain make_domain(std::uint32_t domid, const DomainTree& tree) {
+  XenDomain domain;
+  domain.domid = domid;
+  if (const std::string* name = find(tree, "name")) domain.name = *name;
+  if (const std::string* vm = find(tree, "vm")) {
+    const std::string uuid = vm->substr(vm->rfind('/') + 1);
+    if (!uuid.empty()) domain.uuid = uuid;
+  }
+  if (const std::string* target = find(tree, "memory/target")) {
+    domain.memory_target_kib = parse_u64(*target);
+  }
+  return domain;
+}
+
+std::optional<XenData> make_data(const XenDomain& domain, const DomainTree& tree) {
+  XenData data{domain.domid, domain.name, {}};
+  for (auto it = tree.lower_bound("data/"); it != tree.end() && it->first < "data0"; ++it) {
+    if (is_leaf(tree, it->first)) data.values.emplace(it->first.substr(5), it->second);
+  }
+  if (data.values.empty()) return std::nullopt;
+  return data;
+}
+
+// Lists the devices whose backend directories (backend/<kind>/<domid>/<devid>) lie in
+// backend_domid's tree.
+void add_backends(std::uint32_t backend_domid, const DomainTree& tree, XenDevice::Kind kind,
+                  XenDevices& devices) {
+  const std::string base = kind == XenDevice::Kind::vif ? "backend/vif/" : "backend/vbd/";
+  for (auto it = tree.lower_bound(base); it != tree.end() && it->first.starts_with(base); ++it) {
+    const std::string_view rest = std::string_view(it->first).substr(base.size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) continue;  // backend/<kind>/<domid>: no device yet
+    const std::size_t end = rest.find('/', slash + 1);
+    const std::optional<std::uint32_t> domid = parse_domid(rest.substr(0, slash));
+    const std::optional<std::uint32_t> devid =
+        parse_domid(rest.substr(slash + 1, end == std::string_view::npos ? end : end - slash - 1));
+    if (!domid || !devid) continue;
+    const std::string id = std::to_string(*domid) + "/" + std::to_string(*devid);
+    XenDevice& device = devices[id];
+    device.kind = kind;
+    device.domid = *domid;
+    device.devid = *devid;
+    device.backend_domid = backend_domid;
+    if (end == std::string_view::npos) continue;  // the device's directory itself
+    const std::string key(rest.substr(end + 1));
+    if (key == "state") {
+      device.state = parse_xenbus_state(it->second);
+    } else if (key == "online") {
+      device.online = it->second == "1";
+    } else if (std::find(std::begin(kDeviceFields), std::end(kDeviceFields), key) ==
+                   std::end(kDeviceFields) &&
+               is_leaf(tree, it->first)) {
+      device.params[key] = it->second;
+    }
+  }
+}
+
+void add_frontend_states(const DomainTrees& trees, XenDevices& devices) {
+  for (auto& [id, device] : devices) {
+    auto frontend = trees.find(device.domid);
+    if (frontend == trees.end()) continue;
+    const std::string dir =
+        std::string(device.kind == XenDevice::Kind::vif ? "device/vif/" : "device/vbd/") +
+        std::to_string(device.devid);
+    if (find(frontend->second, dir) == nullptr) continue;
+    const std::string* state = find(frontend->second, dir + "/state");
+    device.frontend_state = state ? parse_xenbus_state(*state) : XenbusState::unknown;
+  }
+}
+
+}  // namespace
+
+XenTables make_tables(const DomainTrees& trees) {
+  XenTables tables;
+  for (const auto& [domid, tree] : trees) {
+    const XenDomain domain = make_domain(domid, tree);
+    const std::string id = std::to_string(domid);
+    if (std::optional<XenData> data = make_data(domain, tree)) {
+      tables.data.emplace(id, std::move(*data));
+    }
+    tables.domains.emplace(id, domain);
+    add_backends(domid, tree, XenDevice::Kind::vif, tables.vifs);
+    add_backends(domid, tree, XenDevice::Kind::vbd, tables.vbds);
+  }
+  add_frontend_states(trees, tables.vifs);
+  add_frontend_states(trees, tables.vbds);
+  return tables;
+}
+
+void diff(const XenTables& before, const XenTables& after, XenChanges& changes) {
+  rtnetlink::diff_tables(before.domains, after.domains, changes.domains);
+  rtnetlink::diff_tables(before.vifs, after.vifs, changes.vifs);
+  rtnetlink::diff_tables(before.vbds, after.vbds, changes.vbds);
+  rtnetlink::diff_tables(before.data, after.data, changes.data);
+}
+
+void to_json(nlohmann::json& j, const XenTables& t) {
+  j = {{"domains", t.domains}, {"vifs", t.vifs}, {"vbds", t.vbds}, {"data", t.data}};
+}
+
+void from_json(const nlohmann::json& j, XenTables& t) {
+  j.at("domains").get_to(t.domains);
+  j.at("vifs").get_to(t.vifs);
+  j.at("vbds").get_to(t.vbds);
+  j.at("data").get_to(t.data);
+}
+
+}  // namespace mirari::xen

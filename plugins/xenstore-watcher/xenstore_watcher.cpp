@@ -1,0 +1,232 @@
+#include "xenstore_watcher.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "xenstore.hpp"
+
+namespace mirari::xen {
+
+namespace {
+
+constexpr const char* kToken = "mirari-xenstore-watcher";
+constexpr std::chrono::milliseconds kFirstReconnectPause{50};
+
+template <class T, class Change>
+void write(Source<T>& table, const T& value, EventSource<Change>& events,
+           std::vector<Change>& changes) {
+  if (changes.empty()) return;
+  table.set(value);
+  for (Change& change : changes) events.emit(std::move(change));
+}
+
+}  // namespace
+
+struct XenStoreWatcher::State {
+  State(boost::asio::any_io_executor io, XenStoreWatcherOptions opts)
+      : options(std::move(opts)), reader(options.prefix), descriptor(io), timer(io) {}
+
+  ~State() { release_descriptor(); }
+
+  // Held by every handler and by stop(), so that stop() never runs beside a handler.
+  // Recursive so that a report may stop its own watcher.
+  std::recursive_mutex mutex;
+  bool stopped = false;
+
+  XenStoreWatcherOptions options;
+  XenStore store;
+  DomainReader reader;
+  XenTables published;
+  Outputs outputs;
+  boost::asio::posix::stream_descriptor descriptor;
+  boost::asio::steady_timer timer;
+  // Counts connections, so that a handler of an earlier one does nothing.
+  std::uint64_t connection = 0;
+  bool connected = false;
+  std::chrono::milliseconds pause{0};
+
+  std::atomic<std::uint64_t> watch_events{0};
+  std::atomic<std::uint64_t> batches{0};
+  std::atomic<std::uint64_t> reconnects{0};
+  std::atomic<bool> is_connected{false};
+  std::atomic<bool> following{false};
+
+  // Throws XenStoreError, leaving no connection.
+  void connect() {
+    try {
+      store = XenStore::open();
+      // Watch first, then read: a change after the reading has an event waiting.
+      store.watch(options.prefix, kToken);
+      reader.read_all(store);
+    } catch (...) {
+      store.close();
+      throw;
+    }
+    ++connection;
+    connected = true;
+    is_connected = true;
+  }
+
+  void start(const std::shared_ptr<State>& self) {
+    descriptor.assign(store.watch_fd());
+    wait_for_events(self);
+    keepalive(self);
+  }
+
+  void wait_for_events(const std::shared_ptr<State>& self) {
+    descriptor.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                          [self, id = connection](const boost::system::error_code& error) {
+                            std::lock_guard lock(self->mutex);
+                            if (self->stopped || error || id != self->connection) return;
+                            self->take_events(self);
+                          });
+  }
+
+  void take_events(const std::shared_ptr<State>& self) {
+    try {
+      std::vector<std::string> changed;
+      while (std::optional<std::string> path = store.next_watch()) {
+        changed.push_back(std::move(*path));
+      }
+      watch_events += changed.size();
+      if (!changed.empty()) {
+        reader.refresh(store, changed);
+        ++batches;
+        publish();
+      }
+    } catch (const XenStoreError& e) {
+      lost(self, e.what());
+      return;
+    }
+    wait_for_events(self);
+  }
+
+  void keepalive(const std::shared_ptr<State>& self) {
+    timer.expires_after(options.keepalive);
+    timer.async_wait([self, id = connection](const boost::system::error_code& error) {
+      std::lock_guard lock(self->mutex);
+      if (self->stopped || error || id != self->connection || !self->connected) return;
+      try {
+        self->store.read(XenStore::kNoTransaction, self->options.prefix);
+      } catch (const XenStoreError& e) {
+        self->lost(self, e.what());
+        return;
+      }
+      self->keepalive(self);
+    });
+  }
+
+  void lost(const std::shared_ptr<State>& self, const std::string& what) {
+    connected = false;
+    is_connected = false;
+    release_descriptor();
+    store.close();
+    say(std::string("lost the connection to XenStore (") + what + "); reconnecting");
+    pause = std::chrono::milliseconds(0);
+    reconnect_later(self);
+  }
+
+  void reconnect_later(const std::shared_ptr<State>& self) {
+    timer.expires_after(pause);
+    timer.async_wait([self, id = connection](const boost::system::error_code& error) {
+      std::lock_guard lock(self->mutex);
+      if (self->stopped || error || id != self->connection || self->connected) return;
+      self->reconnect(self);
+    });
+  }
+
+  void reconnect(const std::shared_ptr<State>& self) {
+    try {
+      connect();
+    } catch (const XenStoreError& e) {
+      if (pause == std::chrono::milliseconds(0))
+        say(std::string("cannot reconnect yet: ") + e.what());
+      pause = std::min(std::max(pause * 2, kFirstReconnectPause), options.max_reconnect_pause);
+      reconnect_later(self);
+      return;
+    }
+    ++reconnects;
+    publish();
+    say("reconnected to XenStore at '" + XenStore::socket_path() +
+        "'; the whole state was read again");
+    start(self);
+  }
+
+  void publish() {
+    XenTables now = make_tables(reader.trees());
+    XenChanges changes;
+    diff(published, now, changes);
+    write_changes(now, changes);
+    published = std::move(now);
+  }
+
+  void write_changes(const XenTables& now, XenChanges& changes) {
+    write(outputs.domains, now.domains, outputs.domain_events, changes.domains);
+    write(outputs.vifs, now.vifs, outputs.vif_events, changes.vifs);
+    write(outputs.vbds, now.vbds, outputs.vbd_events, changes.vbds);
+    write(outputs.data, now.data, outputs.data_events, changes.data);
+  }
+
+  void release_descriptor() {
+    if (!descriptor.is_open()) return;
+    boost::system::error_code ignored;
+    descriptor.cancel(ignored);
+    // The descriptor is libxenstore's: release it rather than close it.
+    descriptor.release();
+  }
+
+  void say(const std::string& what) {
+    if (options.report) options.report(what);
+  }
+};
+
+XenStoreWatcher::XenStoreWatcher(boost::asio::any_io_executor io, XenStoreWatcherOptions options)
+    : state_(std::make_shared<State>(std::move(io), std::move(options))) {
+  state_->connect();
+  state_->published = make_tables(state_->reader.trees());
+}
+
+XenStoreWatcher::~XenStoreWatcher() {
+  stop();
+}
+
+const XenTables& XenStoreWatcher::tables() const {
+  return state_->published;
+}
+
+void XenStoreWatcher::follow(Outputs outputs, const XenTables* previous) {
+  std::lock_guard lock(state_->mutex);
+  if (state_->stopped) return;
+  state_->outputs = std::move(outputs);
+  if (previous != nullptr) {
+    XenChanges changes;
+    diff(*previous, state_->published, changes);
+    state_->write_changes(state_->published, changes);
+  }
+  state_->following = true;
+  state_->start(state_);
+}
+
+void XenStoreWatcher::stop() {
+  std::lock_guard lock(state_->mutex);
+  if (state_->stopped) return;
+  state_->stopped = true;
+  state_->following = false;
+  state_->is_connected = false;
+  state_->timer.cancel();
+  state_->release_descriptor();
+  state_->store.close();
+}
+
+XenStoreWatcherStats XenStoreWatcher::stats() const {
+  return {state_->watch_events.load(), state_->batches.load(), state_->reconnects.load(),
+          state_->is_connected.load(), state_->following.load()};
+}
+
+}  // namespace mirari::xen

@@ -1,0 +1,111 @@
+// The XenStore watcher as a plugin: configuration keys prefix and keepalive_ms; ports
+// xen.domains, xen.vifs, xen.vbds and xen.data with their change events (see
+// xen_objects.hpp). The store is the one libxenstore connects to: XENSTORED_PATH in
+// mirarid's environment, else the standard socket, else the xenbus device.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/logger.h>
+#include <mirari/plugin.hpp>
+#include <nlohmann/json.hpp>
+
+#include "xenstore_watcher.hpp"
+
+namespace mirari::xen {
+
+struct XenStorePorts {
+  static constexpr const char* kDomains = "xen.domains";
+  static constexpr const char* kDomainEvents = "xen.domain_events";
+  static constexpr const char* kVifs = "xen.vifs";
+  static constexpr const char* kVifEvents = "xen.vif_events";
+  static constexpr const char* kVbds = "xen.vbds";
+  static constexpr const char* kVbdEvents = "xen.vbd_events";
+  static constexpr const char* kData = "xen.data";
+  static constexpr const char* kDataEvents = "xen.data_events";
+};
+
+class XenStoreWatcherPlugin final : public Plugin {
+ public:
+  static std::vector<ConfigKey> config_keys() {
+    return {ConfigKey::optional("prefix", std::string("/local/domain"),
+                                "the XenStore directory that holds one directory per domain"),
+            ConfigKey::optional("keepalive_ms", std::int64_t{1000},
+                                "how often, in milliseconds, the watcher checks that XenStore "
+                                "still answers; a store that went away is reconnected to and "
+                                "read again")};
+  }
+
+  void configure(const Config& config) override {
+    options_.prefix = config.get<std::string>("prefix");
+    if (!options_.prefix.starts_with('/') || options_.prefix.size() < 2 ||
+        options_.prefix.ends_with('/') || options_.prefix.find("//") != std::string::npos) {
+      throw ConfigError(
+          "prefix must be an absolute XenStore path without a trailing '/', such "
+          "as \"/local/domain\"");
+    }
+    const std::int64_t keepalive = config.get<std::int64_t>("keepalive_ms");
+    if (keepalive < 1 || keepalive > 3'600'000) {
+      throw ConfigError("keepalive_ms must be between 1 and 3600000");
+    }
+    options_.keepalive = std::chrono::milliseconds(keepalive);
+  }
+
+  // Connects and reads the store before publishing anything, so a store that does not
+  // answer fails start with nothing left behind.
+  void start(Context& ctx) override {
+    using P = XenStorePorts;
+    XenStoreWatcherOptions options = options_;
+    options.report = [&log = ctx.log()](const std::string& what) { log.warn("{}", what); };
+    auto watcher = std::make_unique<XenStoreWatcher>(ctx.io(), std::move(options));
+    const XenTables& now = watcher->tables();
+    Graph& graph = ctx.graph();
+    XenStoreWatcher::Outputs out{
+        graph.source<XenDomains>(now.domains), graph.event_source<XenDomainChange>(),
+        graph.source<XenDevices>(now.vifs),    graph.event_source<XenDeviceChange>(),
+        graph.source<XenDevices>(now.vbds),    graph.event_source<XenDeviceChange>(),
+        graph.source<XenDataTable>(now.data),  graph.event_source<XenDataChange>()};
+    ctx.publish(P::kDomains, out.domains.signal().named(P::kDomains));
+    ctx.publish(P::kDomainEvents, out.domain_events.event().named(P::kDomainEvents));
+    ctx.publish(P::kVifs, out.vifs.signal().named(P::kVifs));
+    ctx.publish(P::kVifEvents, out.vif_events.event().named(P::kVifEvents));
+    ctx.publish(P::kVbds, out.vbds.signal().named(P::kVbds));
+    ctx.publish(P::kVbdEvents, out.vbd_events.event().named(P::kVbdEvents));
+    ctx.publish(P::kData, out.data.signal().named(P::kData));
+    ctx.publish(P::kDataEvents, out.data_events.event().named(P::kDataEvents));
+    outputs_ = out;
+    watcher->follow(std::move(out), previous_ ? &*previous_ : nullptr);
+    watcher_ = std::move(watcher);
+  }
+
+  void stop() override {
+    if (watcher_) watcher_->stop();
+  }
+
+  // The tables subscribers last saw (committed), so the next instance emits what changed
+  // since, including changes this one read but whose writes the swap drops.
+  std::optional<std::string> snapshot() const override {
+    if (!watcher_) return std::nullopt;
+    return nlohmann::json(XenTables{outputs_.domains.value(), outputs_.vifs.value(),
+                                    outputs_.vbds.value(), outputs_.data.value()})
+        .dump();
+  }
+  void restore(const std::string& state) override {
+    previous_ = nlohmann::json::parse(state).get<XenTables>();
+  }
+
+  const XenStoreWatcher* watcher() const { return watcher_.get(); }
+
+ private:
+  XenStoreWatcherOptions options_;
+  std::optional<XenTables> previous_;
+  std::unique_ptr<XenStoreWatcher> watcher_;
+  XenStoreWatcher::Outputs outputs_;
+};
+
+}  // namespace mirari::xen

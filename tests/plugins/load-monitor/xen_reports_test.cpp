@@ -1,0 +1,42 @@
+// Values guests keep under XenStore data/ as reports.
+#include <catch2/catch.hpp>
+
+#include "xen_reports.hpp"
+
+using mirari::load::Report;
+using mirari::load::xen_reports;
+using mirari::xen::XenData;
+using mirari::xen::XenDataTable;
+using Reports = std::vector<Report>;
+
+TEST_CASE("every numeric value of a named domain is a report the first time") {
+  const XenDataTable after{{"5", XenData{5, "web-1", {{"load", "0.42"}, {"queue", "12"}}}}};
+  CHECK(xen_reports({}, after) == Reports{{"web-1", "load", 0.42}, {"web-1", "queue", 12}});
+}
+
+TEST_CASE("only new and changed values are reported again") {
+  const XenDataTable before{{"5", XenData{5, "web-1", {{"load", "0.42"}, {"queue", "12"}}}}};
+  const XenDataTable after{
+      {"5", XenData{5, "web-1", {{"load", "0.50"}, {"queue", "12"}, {"conns", "3"}}}}};
+  CHECK(xen_reports(before, after) == Reports{{"web-1", "conns", 3}, {"web-1", "load", 0.5}});
+  CHECK(xen_reports(after, after).empty());
+}
+
+TEST_CASE("a renamed domain reports everything under its new name") {
+  const XenDataTable before{{"5", XenData{5, "web-1", {{"load", "0.42"}}}}};
+  const XenDataTable after{{"5", XenData{5, "web-2", {{"load", "0.42"}}}}};
+  CHECK(xen_reports(before, after) == Reports{{"web-2", "load", 0.42}});
+}
+
+TEST_CASE("values that are not numbers, and unnamed domains, report nothing") {
+  const XenDataTable after{
+      {"5", XenData{5, "web-1", {{"updated", "Tue 12:00"}, {"load", "nan"}, {"bad key", "1"}}}},
+      {"6", XenData{6, "", {{"load", "1"}}}},
+      {"7", XenData{7, "has space", {{"load", "1"}}}}};
+  CHECK(xen_reports({}, after).empty());
+}
+
+TEST_CASE("a value cannot smuggle a second report line") {
+  const XenDataTable after{{"5", XenData{5, "web-1", {{"load", "1\nother load 99"}}}}};
+  CHECK(xen_reports({}, after).empty());
+}

@@ -1,0 +1,141 @@
+// The watcher's tables as made from domain trees, and the changes between two of them.
+#include <catch2/catch.hpp>
+
+#include "xen_tables.hpp"
+
+using namespace mirari::xen;
+
+namespace {
+
+// Dom0 holds the backends of domain 5's network and disk devices.
+DomainTrees host_with_guest() {
+  DomainTrees trees;
+  trees[0] = {{"name", "Domain-0"},
+              {"backend/vif", ""},
+              {"backend/vif/5", ""},
+              {"backend/vif/5/0", ""},
+              {"backend/vif/5/0/frontend", "/local/domain/5/device/vif/0"},
+              {"backend/vif/5/0/frontend-id", "5"},
+              {"backend/vif/5/0/mac", "00:16:3e:00:00:05"},
+              {"backend/vif/5/0/bridge", "xenbr0"},
+              {"backend/vif/5/0/online", "1"},
+              {"backend/vif/5/0/state", "4"},
+              {"backend/vbd/5/51712", ""},
+              {"backend/vbd/5/51712/params", "/images/web.img"},
+              {"backend/vbd/5/51712/mode", "w"},
+              {"backend/vbd/5/51712/state", "2"}};
+  trees[5] = {{"name", "web-1"},
+              {"vm", "/vm/6f1c2d3e-0000-4000-8000-000000000005"},
+              {"memory/target", "262144"},
+              {"data", ""},
+              {"data/load", "0.42"},
+              {"data/meminfo", ""},
+              {"data/meminfo/free", "1000"},
+              {"device/vif/0", ""},
+              {"device/vif/0/state", "4"}};
+  return trees;
+}
+
+}  // namespace
+
+TEST_CASE("domains are listed with their name, uuid and memory target") {
+  const XenTables tables = make_tables(host_with_guest());
+  REQUIRE(tables.domains.size() == 2);
+  const XenDomain& guest = tables.domains.at("5");
+  CHECK(guest.domid == 5);
+  CHECK(guest.name == "web-1");
+  CHECK(guest.uuid == "6f1c2d3e-0000-4000-8000-000000000005");
+  CHECK(guest.memory_target_kib == 262144u);
+  const XenDomain& dom0 = tables.domains.at("0");
+  CHECK(dom0.name == "Domain-0");
+  CHECK_FALSE(dom0.uuid);
+  CHECK_FALSE(dom0.memory_target_kib);
+}
+
+TEST_CASE("a vif joins its backend's keys and its frontend's state") {
+  const XenTables tables = make_tables(host_with_guest());
+  REQUIRE(tables.vifs.size() == 1);
+  const XenDevice& vif = tables.vifs.at("5/0");
+  CHECK(vif.kind == XenDevice::Kind::vif);
+  CHECK(vif.domid == 5);
+  CHECK(vif.devid == 0);
+  CHECK(vif.backend_domid == 0);
+  CHECK(vif.state == XenbusState::connected);
+  CHECK(vif.frontend_state == XenbusState::connected);
+  CHECK(vif.online);
+  CHECK(vif.params ==
+        std::map<std::string, std::string>{{"bridge", "xenbr0"}, {"mac", "00:16:3e:00:00:05"}});
+}
+
+TEST_CASE("a vbd whose frontend has no directory yet has no frontend state") {
+  const XenTables tables = make_tables(host_with_guest());
+  REQUIRE(tables.vbds.size() == 1);
+  const XenDevice& vbd = tables.vbds.at("5/51712");
+  CHECK(vbd.kind == XenDevice::Kind::vbd);
+  CHECK(vbd.state == XenbusState::init_wait);
+  CHECK_FALSE(vbd.frontend_state);
+  CHECK_FALSE(vbd.online);
+  CHECK(vbd.params.at("params") == "/images/web.img");
+}
+
+TEST_CASE("data lists the leaves under data/, by their path below it") {
+  const XenTables tables = make_tables(host_with_guest());
+  REQUIRE(tables.data.size() == 1);
+  const XenData& data = tables.data.at("5");
+  CHECK(data.name == "web-1");
+  CHECK(data.values ==
+        std::map<std::string, std::string>{{"load", "0.42"}, {"meminfo/free", "1000"}});
+}
+
+TEST_CASE("unreadable states and numbers read as unknown or absent") {
+  DomainTrees trees;
+  trees[3] = {{"memory/target", "lots"}, {"backend/vif/4/1/state", "nine"}, {"vm", "/vm/"}};
+  const XenTables tables = make_tables(trees);
+  CHECK_FALSE(tables.domains.at("3").memory_target_kib);
+  CHECK_FALSE(tables.domains.at("3").uuid);
+  CHECK(tables.vifs.at("4/1").state == XenbusState::unknown);
+  CHECK(parse_xenbus_state("6") == XenbusState::closed);
+  CHECK(parse_xenbus_state("9") == XenbusState::unknown);
+  CHECK(parse_xenbus_state("") == XenbusState::unknown);
+}
+
+TEST_CASE("a state change is one changed event with both states; a removal empties all") {
+  DomainTrees trees = host_with_guest();
+  const XenTables before = make_tables(trees);
+  trees[0]["backend/vif/5/0/state"] = "6";
+  XenChanges changes;
+  diff(before, make_tables(trees), changes);
+  REQUIRE(changes.vifs.size() == 1);
+  CHECK(changes.vifs[0].kind == XenChangeKind::changed);
+  CHECK(changes.vifs[0].old_value->state == XenbusState::connected);
+  CHECK(changes.vifs[0].new_value->state == XenbusState::closed);
+  CHECK(changes.domains.empty());
+  CHECK(changes.vbds.empty());
+  CHECK(changes.data.empty());
+
+  XenChanges gone;
+  diff(before, make_tables({}), gone);
+  CHECK(gone.domains.size() == 2);
+  CHECK(gone.vifs.size() == 1);
+  CHECK(gone.vbds.size() == 1);
+  REQUIRE(gone.data.size() == 1);
+  CHECK(gone.data[0].kind == XenChangeKind::removed);
+  CHECK(gone.data[0].old_value->values.at("load") == "0.42");
+}
+
+TEST_CASE("the tables and their changes keep their JSON form") {
+  const XenTables tables = make_tables(host_with_guest());
+  const nlohmann::json j = tables;
+  CHECK(j["vifs"]["5/0"]["state"] == "Connected");
+  CHECK(j["vbds"]["5/51712"]["frontend_state"].is_null());
+  CHECK(j["domains"]["5"]["memory_target_kib"] == 262144);
+  CHECK(j.get<XenTables>() == tables);
+
+  XenChanges changes;
+  diff({}, tables, changes);
+  const nlohmann::json change = changes.data.at(0);
+  CHECK(change["kind"] == "added");
+  CHECK(change["old"].is_null());
+  CHECK(change["new"]["values"]["load"] == "0.42");
+  CHECK(change.get<XenDataChange>() == changes.data.at(0));
+}
