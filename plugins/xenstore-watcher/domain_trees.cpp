@@ -8,14 +8,15 @@ namespace mirari::xen {
 namespace {
 
 // A followed directory below a domain's, and how many path elements name one object in it
-// (backend/vif/<domid>/<devid> is one device: four).
+// (backend/vif/<domid>/<devid> is one device: four). 0: every node is an object of its own,
+// as each value a guest keeps under data/ is a report of its own.
 struct Followed {
   std::string_view path;
   int object_depth;
 };
 
 constexpr Followed kFollowed[] = {
-    {"name", 1},        {"vm", 1},          {"memory/target", 2}, {"data", 1},
+    {"name", 1},        {"vm", 1},          {"memory/target", 2}, {"data", 0},
     {"backend/vif", 4}, {"backend/vbd", 4}, {"device/vif", 3},    {"device/vbd", 3},
 };
 
@@ -45,7 +46,8 @@ std::vector<std::string> objects_to_read(std::string_view rel) {
   std::vector<std::string> objects;
   for (const Followed& followed : kFollowed) {
     if (within(rel, followed.path)) {
-      objects.emplace_back(first_elements(rel, followed.object_depth));
+      objects.emplace_back(followed.object_depth == 0 ? rel
+                                                      : first_elements(rel, followed.object_depth));
     } else if (within(followed.path, rel)) {
       objects.emplace_back(followed.path);
     }

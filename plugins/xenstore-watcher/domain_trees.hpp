@@ -6,9 +6,11 @@
 // value; a domain is present while its directory exists.
 //
 // A watch event names one changed node. The watcher reads again the whole object that node
-// belongs to (a device's directory, a domain's data/), never the lone node, so an object a
-// toolstack wrote in one transaction is seen whole the first time: the store has committed
-// every write of the transaction before it sends the first event.
+// belongs to (a device's directory), never the lone node, so a device a toolstack wrote in
+// one transaction is seen whole the first time: the store has committed every write of the
+// transaction before it sends the first event. Under data/ each node is an object of its
+// own (each value is a report of its own, and a guest may keep many), so a change there
+// reads only the changed node and what is below it.
 //
 // Invariants:
 // - All reads of one read_all() or refresh() happen in one XenStore transaction, retried

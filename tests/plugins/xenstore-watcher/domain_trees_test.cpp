@@ -22,9 +22,10 @@ TEST_CASE("a change above the devices reads everything below it") {
   CHECK(objects_to_read("memory") == Objects{"memory/target"});
 }
 
-TEST_CASE("a change under data/ reads all of data/, which is one record") {
-  CHECK(objects_to_read("data/load") == Objects{"data"});
-  CHECK(objects_to_read("data/meminfo/free") == Objects{"data"});
+TEST_CASE("a change under data/ reads only the changed node and what is below it") {
+  CHECK(objects_to_read("data/load") == Objects{"data/load"});
+  CHECK(objects_to_read("data/meminfo/free") == Objects{"data/meminfo/free"});
+  CHECK(objects_to_read("data/meminfo") == Objects{"data/meminfo"});
   CHECK(objects_to_read("data") == Objects{"data"});
 }
 
