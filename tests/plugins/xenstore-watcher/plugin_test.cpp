@@ -69,21 +69,26 @@ TEST_CASE("a watcher started after the domains exist begins with all of them") {
   CHECK(h.value<XenDataTable>("xen.data").at("5").values.at("load") == "0.25");
 }
 
-TEST_CASE("a vif goes Initialising, Connected, Closed and away, one event each") {
+TEST_CASE("a domain comes with a vbd and a vif that goes Initialising, Connected, Closed; all go") {
   XenStoreFixture xs;
   xs.create_domain(0, "Domain-0");
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>());
   auto domain_events = h.record<XenDomainChange>("xen.domain_events");
   auto vif_events = h.record<XenDeviceChange>("xen.vif_events");
+  auto vbd_events = h.record<XenDeviceChange>("xen.vbd_events");
 
   xs.create_domain(7, "db-1");
   REQUIRE(h.settle_until([&] { return !domain_events->empty(); }, kDeadline));
   CHECK(domain_events->at(0).kind == XenChangeKind::added);
   CHECK(domain_events->at(0).new_value->name == "db-1");
 
+  xs.write(
+      0, {{"backend/vbd/7/51712/params", "/images/db-1.img"}, {"backend/vbd/7/51712/state", "4"}});
   xs.create_vif(7, 0, "1");
   REQUIRE(h.settle_until([&] { return vif_events->size() == 1; }, kDeadline));
+  REQUIRE(h.settle_until([&] { return vbd_events->size() == 1; }, kDeadline));
+  CHECK(vbd_events->at(0).new_value->state == XenbusState::connected);
   CHECK(vif_events->at(0).kind == XenChangeKind::added);
   CHECK(vif_events->at(0).new_value->state == XenbusState::initialising);
   CHECK_FALSE(vif_events->at(0).new_value->frontend_state);
@@ -102,9 +107,13 @@ TEST_CASE("a vif goes Initialising, Connected, Closed and away, one event each")
   CHECK(vif_events->at(3).old_value->state == XenbusState::connected);
 
   xs.remove(0, "backend/vif/7");
+  xs.remove(0, "backend/vbd/7");
   xs.remove(7);
   REQUIRE(h.settle_until([&] { return domain_events->size() == 2; }, kDeadline));
   REQUIRE(h.settle_until([&] { return vif_events->size() == 5; }, kDeadline));
+  REQUIRE(h.settle_until([&] { return vbd_events->size() == 2; }, kDeadline));
+  CHECK(vbd_events->at(1).kind == XenChangeKind::removed);
+  CHECK(h.value<XenDevices>("xen.vbds").empty());
   CHECK(vif_events->at(4).kind == XenChangeKind::removed);
   CHECK(domain_events->at(1).kind == XenChangeKind::removed);
   CHECK(domain_events->at(1).old_value->name == "db-1");
