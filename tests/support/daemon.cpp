@@ -22,54 +22,22 @@ namespace mirari::test {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Child::Child(const std::vector<std::string>& argv, const fs::path& out, const fs::path& err) {
-  std::vector<char*> args;
-  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  const pid_t parent = ::getpid();
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::system_error(errno, std::generic_category(), "fork");
-  if (pid_ == 0) {
-    // Only async-signal-safe calls until exec. The child dies with the test, even a crashed one.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    if (in < 0 || o < 0 || e < 0) ::_exit(127);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(o, STDOUT_FILENO);
-    ::dup2(e, STDERR_FILENO);
-    ::execve(args[0], args.data(), environ);
-    ::_exit(127);
+std::unique_ptr<Child> start_logged(const std::vector<std::string>& argv, const fs::path& out,
+                                    const fs::path& err) {
+  const int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  const int error = errno;
+  std::unique_ptr<Child> child;
+  if (in >= 0 && o >= 0 && e >= 0)
+    child = std::make_unique<Child>(argv, testing::ChildStreams{in, o, e});
+  for (const int fd : {in, o, e}) {
+    if (fd >= 0) ::close(fd);
   }
-}
-
-Child::~Child() {
-  if (running()) {
-    ::kill(pid_, SIGKILL);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-}
-
-bool Child::running() {
-  if (status_) return false;
-  int status = 0;
-  if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return false;
-  }
-  return true;
-}
-
-std::optional<int> Child::wait(std::chrono::milliseconds timeout) {
-  eventually([this] { return !running(); }, timeout);
-  return status_;
-}
-
-void Child::signal(int signal) const {
-  if (!status_) ::kill(pid_, signal);
+  if (!child)
+    throw std::system_error(error, std::generic_category(),
+                            "cannot open the logs of '" + argv.at(0) + "'");
+  return child;
 }
 
 std::string read_file(const fs::path& file) {
@@ -89,8 +57,8 @@ Run run(const std::vector<std::string>& argv, const fs::path& scratch) {
   const fs::path out = scratch / (stem + ".out"), err = scratch / (stem + ".err");
   Run result;
   {
-    Child child(argv, out, err);
-    result.status = child.wait().value_or(-1);
+    const std::unique_ptr<Child> child = start_logged(argv, out, err);
+    result.status = child->wait(kDeadline).value_or(-1);
   }
   result.out = read_file(out);
   result.err = read_file(err);
@@ -130,7 +98,7 @@ Daemon::Daemon(DaemonOptions options) {
     argv.insert(argv.end(), {"--plugin-dir", plugin_dir().string()});
   }
   argv.insert(argv.end(), options.args.begin(), options.args.end());
-  child_ = std::make_unique<Child>(argv, dir() / "mirarid.out", dir() / "mirarid.log");
+  child_ = start_logged(argv, dir() / "mirarid.out", dir() / "mirarid.log");
   const bool ready = eventually([this] {
     if (!child_->running()) return true;
     try {
@@ -186,8 +154,7 @@ std::unique_ptr<Child> Daemon::ctl_background(const std::vector<std::string>& ar
   std::vector<std::string> argv{MIRARICTL_PATH, "--socket", socket().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   out = dir() / ("background." + std::to_string(++runs_) + ".out");
-  return std::make_unique<Child>(argv, out,
-                                 dir() / ("background." + std::to_string(runs_) + ".err"));
+  return start_logged(argv, out, dir() / ("background." + std::to_string(runs_) + ".err"));
 }
 
 json Daemon::request(const json& request) const {

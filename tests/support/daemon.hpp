@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "eventually.hpp"
 #include "mirari/plugin.hpp"
 #include "temp_dir.hpp"
@@ -47,27 +48,13 @@ inline bool eventually(const std::function<bool()>& condition,
 
 using testing::TempDir;
 
-// A child process, killed and reaped when the object goes, whatever happened.
-class Child {
- public:
-  // Runs argv[0] with its standard output and error written to files.
-  Child(const std::vector<std::string>& argv, const std::filesystem::path& out,
-        const std::filesystem::path& err);
-  ~Child();
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
+using Child = testing::ChildProcess;
 
-  pid_t pid() const noexcept { return pid_; }
-  // The exit status once the process has ended (128 + signal when killed), else nullopt
-  // after timeout.
-  std::optional<int> wait(std::chrono::milliseconds timeout = kDeadline);
-  bool running();
-  void signal(int signal) const;
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> status_;
-};
+// Starts argv with its standard input from /dev/null and its output and error written to
+// files (output replaced, error appended).
+std::unique_ptr<Child> start_logged(const std::vector<std::string>& argv,
+                                    const std::filesystem::path& out,
+                                    const std::filesystem::path& err);
 
 struct Run {
   int status = -1;

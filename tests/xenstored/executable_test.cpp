@@ -2,8 +2,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -14,12 +12,10 @@
 #include <optional>
 #include <string>
 #include <system_error>
-#include <thread>
 #include <vector>
 
+#include "child_process.hpp"
 #include "xs_fixture.hpp"
-
-extern char** environ;
 
 using namespace mirari::testing::xs;
 
@@ -31,33 +27,22 @@ class ServerProcess {
  public:
   explicit ServerProcess(const std::vector<std::string>& arguments) {
     int ends[2];
-    if (::pipe2(ends, O_CLOEXEC) != 0) fail("pipe2");
+    if (::pipe2(ends, O_CLOEXEC) != 0) {
+      throw std::system_error(errno, std::generic_category(), "pipe2");
+    }
     output_ = ends[0];
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_adddup2(&actions, ends[1], STDOUT_FILENO);
     std::vector<std::string> argv{MIRARI_TEST_XENSTORED};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
-    std::vector<char*> args;
-    for (auto& arg : argv) args.push_back(arg.data());
-    args.push_back(nullptr);
-    const int error = ::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-    ::posix_spawn_file_actions_destroy(&actions);
+    try {
+      process_.emplace(argv, mirari::testing::ChildStreams{-1, ends[1], -1});
+    } catch (...) {
+      ::close(ends[0]);
+      ::close(ends[1]);
+      throw;
+    }
     ::close(ends[1]);
-    if (error != 0) {
-      ::close(output_);
-      errno = error;
-      fail("posix_spawn " + argv[0]);
-    }
   }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-      }
-    }
-    ::close(output_);
-  }
+  ~ServerProcess() { ::close(output_); }
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
@@ -76,32 +61,13 @@ class ServerProcess {
     return line;
   }
 
-  void signal(int number) const { ::kill(pid_, number); }
-
-  // The exit code once it exited, -1 when a signal ended it, nullopt when it is still running
-  // after kDeadline.
-  std::optional<int> wait() {
-    const auto deadline = std::chrono::steady_clock::now() + kDeadline;
-    for (;;) {
-      int status = 0;
-      const pid_t done = ::waitpid(pid_, &status, WNOHANG);
-      if (done == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      if (done < 0 && errno != EINTR) fail("waitpid");
-      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
+  void signal(int number) const { process_->signal(number); }
+  // The exit status once it ended, nullopt when it is still running after kDeadline.
+  std::optional<int> wait() { return process_->wait(kDeadline); }
 
  private:
-  [[noreturn]] static void fail(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-  }
-
-  pid_t pid_ = -1;
   int output_ = -1;
+  std::optional<mirari::testing::ChildProcess> process_;
 };
 
 }  // namespace

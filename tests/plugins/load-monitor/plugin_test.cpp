@@ -13,7 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/datagram_protocol.hpp>
 
-#include "command.hpp"
+#include "child_process.hpp"
 #include "load_monitor_plugin.hpp"
 #include "mirari/testing.hpp"
 #include "temp_dir.hpp"
@@ -23,7 +23,7 @@ using mirari::load::InstanceReports;
 using mirari::load::LoadByInstance;
 using mirari::load::LoadMonitorPlugin;
 using mirari::load::LoadSample;
-using mirari::testing::BackgroundCommand;
+using mirari::testing::ChildProcess;
 using mirari::testing::PluginHarness;
 using mirari::testing::TempDir;
 namespace fs = std::filesystem;
@@ -106,7 +106,7 @@ TEST_CASE("garbage on the socket is ignored and counted") {
 
 TEST_CASE("a busy process instance gets a non-zero CPU share as its load") {
   TempDir dir;
-  BackgroundCommand busy({"sh", "-c", "while :; do :; done"});
+  ChildProcess busy({"sh", "-c", "while :; do :; done"});
   PluginHarness h;
   auto config = at(dir.path() / "load.sock");
   config["processes"] = std::vector<std::string>{"busy:" + std::to_string(busy.pid())};
@@ -132,7 +132,7 @@ TEST_CASE("a process instance that ends leaves the load") {
   PluginHarness h;
   auto config = at(dir.path() / "load.sock");
   {
-    BackgroundCommand busy({"sh", "-c", "while :; do :; done"});
+    ChildProcess busy({"sh", "-c", "while :; do :; done"});
     config["processes"] = std::vector<std::string>{"busy:" + std::to_string(busy.pid())};
     config["sample_interval_ms"] = std::int64_t{50};
     h.start(std::make_unique<LoadMonitorPlugin>(), config);
