@@ -2,6 +2,7 @@
 
 #include <spdlog/logger.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -49,12 +50,62 @@ void PluginDirWatcher::watch(const std::vector<fs::path>& dirs) {
     }
     dirs_[wd] = dir;
   }
+  files_.clear();
+  for (const auto& [wd, dir] : dirs_) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (!is_plugin_name(entry.path().filename().string())) continue;
+      if (auto s = stamp(entry.path())) files_[entry.path()] = *s;
+    }
+  }
+}
+
+void PluginDirWatcher::resync() {
+  std::map<fs::path, Stamp> now;
+  for (const auto& [wd, dir] : dirs_) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (!is_plugin_name(entry.path().filename().string())) continue;
+      if (auto s = stamp(entry.path())) now[entry.path()] = *s;
+    }
+  }
+  std::vector<fs::path> gone;
+  for (const auto& [file, s] : files_) {
+    if (now.count(file) == 0) gone.push_back(file);
+  }
+  for (const fs::path& file : gone) report(file, Change::removed, true);
+  for (const auto& [file, s] : now) report(file, Change::written, true);
+}
+
+std::optional<PluginDirWatcher::Stamp> PluginDirWatcher::stamp(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return Stamp{st.st_dev, st.st_ino, st.st_size,
+               static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec};
+}
+
+void PluginDirWatcher::report(const fs::path& file, Change change, bool only_if_new) {
+  if (change == Change::removed) {
+    if (files_.erase(file) == 0 && only_if_new) return;
+    handler_(file, change);
+    return;
+  }
+  const std::optional<Stamp> now = stamp(file);
+  if (now) {
+    auto it = files_.find(file);
+    if (only_if_new && it != files_.end() && it->second == *now) return;
+    files_[file] = *now;
+  } else {
+    files_.erase(file);  // gone again already: its removal event follows
+  }
+  handler_(file, change);
 }
 
 void PluginDirWatcher::close() {
   boost::system::error_code ignored;
   inotify_.close(ignored);
   dirs_.clear();
+  files_.clear();
 }
 
 void PluginDirWatcher::read() {
@@ -79,7 +130,8 @@ void PluginDirWatcher::dispatch(std::size_t bytes) {
     const char* name_start = buffer_.data() + offset + sizeof event;
     offset += sizeof event + event.len;
     if ((event.mask & IN_Q_OVERFLOW) != 0) {
-      log_.warn("plugin directory events were lost; reload changed plugins with mirarictl");
+      log_.warn("plugin directory events were lost; reading the directories again");
+      resync();
       continue;
     }
     auto dir = dirs_.find(event.wd);
@@ -88,9 +140,9 @@ void PluginDirWatcher::dispatch(std::size_t bytes) {
     if (!is_plugin_name(name)) continue;
     const fs::path file = dir->second / name;
     if ((event.mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) != 0) {
-      handler_(file, Change::written);
+      report(file, Change::written, false);
     } else if ((event.mask & (IN_DELETE | IN_MOVED_FROM)) != 0) {
-      handler_(file, Change::removed);
+      report(file, Change::removed, false);
     }
   }
 }
