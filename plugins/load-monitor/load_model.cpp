@@ -34,6 +34,32 @@ double LoadModel::total() const noexcept {
   return sum;
 }
 
+LoadModel::State LoadModel::state() const {
+  State state{reports_, {}};
+  for (const auto& [instance, average] : averages_) {
+    state.samples[instance].assign(average.samples().begin(), average.samples().end());
+  }
+  return state;
+}
+
+void LoadModel::restore(const State& state) {
+  reports_ = state.reports;
+  averages_.clear();
+  by_instance_.clear();
+  for (const auto& [instance, samples] : state.samples) {
+    for (const double sample : samples) smooth(instance, sample);
+  }
+}
+
+void to_json(nlohmann::json& j, const LoadModel::State& s) {
+  j = {{"reports", s.reports}, {"samples", s.samples}};
+}
+
+void from_json(const nlohmann::json& j, LoadModel::State& s) {
+  j.at("reports").get_to(s.reports);
+  j.at("samples").get_to(s.samples);
+}
+
 void LoadModel::smooth(const std::string& instance, double load) {
   auto it = averages_.try_emplace(instance, window_).first;
   by_instance_[instance] = it->second.add(load);

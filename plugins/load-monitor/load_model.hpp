@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "load_sample.hpp"
 #include "report_parser.hpp"
 #include "smoother.hpp"
@@ -40,6 +42,17 @@ class LoadModel {
   const InstanceReports& reports() const noexcept { return reports_; }
   double total() const noexcept;
 
+  // What a reload carries over: the latest reports and the samples each average holds.
+  struct State {
+    InstanceReports reports;
+    std::map<std::string, std::vector<double>> samples;  // by instance, oldest first
+    friend bool operator==(const State&, const State&) = default;
+  };
+  State state() const;
+  // Takes over state from a model that may have had another window: the newest samples that
+  // fit this one are averaged again.
+  void restore(const State& state);
+
  private:
   void smooth(const std::string& instance, double load);
 
@@ -48,5 +61,8 @@ class LoadModel {
   LoadByInstance by_instance_;
   InstanceReports reports_;
 };
+
+void to_json(nlohmann::json& j, const LoadModel::State& s);
+void from_json(const nlohmann::json& j, LoadModel::State& s);
 
 }  // namespace mirari::load

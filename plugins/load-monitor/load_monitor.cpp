@@ -215,6 +215,30 @@ LoadMonitor::~LoadMonitor() {
   stop();
 }
 
+std::string LoadMonitor::snapshot() const {
+  std::lock_guard lock(state_->mutex);
+  return nlohmann::json{
+      {"model", state_->model.state()}, {"rejected", state_->rejected}, {"xen", state_->xen_seen}}
+      .dump();
+}
+
+void LoadMonitor::restore(const std::string& snapshot) {
+  const nlohmann::json j = nlohmann::json::parse(snapshot);
+  auto model = j.at("model").get<LoadModel::State>();
+  auto xen = j.at("xen").get<xen::XenDataTable>();
+  const auto rejected = j.at("rejected").get<std::uint64_t>();
+  std::lock_guard lock(state_->mutex);
+  state_->rejected = rejected;
+  state_->model.restore(model);
+  state_->xen_seen = std::move(xen);
+}
+
+LoadMonitor::Current LoadMonitor::current() const {
+  std::lock_guard lock(state_->mutex);
+  return {state_->model.by_instance(), state_->model.total(), state_->model.reports(),
+          state_->rejected};
+}
+
 void LoadMonitor::follow(Outputs outputs) {
   std::lock_guard lock(state_->mutex);
   state_->outputs = std::move(outputs);

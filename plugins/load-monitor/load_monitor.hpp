@@ -48,6 +48,21 @@ class LoadMonitor {
   LoadMonitor(const LoadMonitor&) = delete;
   LoadMonitor& operator=(const LoadMonitor&) = delete;
 
+  // The averages, the latest reports, the count of refused lines and the XenStore values
+  // taken, as JSON, for the monitor
+  // a reload starts. Any thread.
+  std::string snapshot() const;
+  // Takes over a snapshot, before follow(). Throws nlohmann::json::exception for a malformed
+  // one, changing nothing.
+  void restore(const std::string& snapshot);
+  // What the signal ports start from: the restored state, or nothing.
+  struct Current {
+    LoadByInstance by_instance;
+    double total = 0;
+    InstanceReports reports;
+    std::uint64_t rejected = 0;
+  };
+  Current current() const;
   // Starts receiving reports and sampling processes, writing to outputs. Call once.
   void follow(Outputs outputs);
   // A function that takes the values guests keep under their XenStore data/ directories

@@ -4,12 +4,14 @@
 // the numeric values under each domain's XenStore data/ directory as that domain's reports,
 // from the port xen.data while a XenStore watcher publishes it.
 //
-// A reload starts the averages afresh: the new instance's socket replaces the old one's,
-// and reports resume into it at once.
+// A reload carries the averages, the latest reports and the XenStore values taken over to
+// the new instance; its socket replaces the old one's, and reports resume into it at once.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include <spdlog/logger.h>
@@ -44,10 +46,13 @@ class LoadMonitorPlugin final : public Plugin {
     using P = LoadMonitorPorts;
     auto monitor = std::make_unique<LoadMonitor>(
         ctx.io(), options_, [&log = ctx.log()](const std::string& what) { log.warn("{}", what); });
+    if (previous_) monitor->restore(*previous_);
+    LoadMonitor::Current now = monitor->current();
     Graph& graph = ctx.graph();
-    LoadMonitor::Outputs out{graph.source<LoadByInstance>({}), graph.source<double>(0.0),
-                             graph.source<InstanceReports>({}), graph.event_source<LoadSample>(),
-                             graph.source<std::uint64_t>(0)};
+    LoadMonitor::Outputs out{
+        graph.source<LoadByInstance>(std::move(now.by_instance)), graph.source<double>(now.total),
+        graph.source<InstanceReports>(std::move(now.reports)), graph.event_source<LoadSample>(),
+        graph.source<std::uint64_t>(now.rejected)};
     ctx.publish(P::kByInstance, out.by_instance.signal().named(P::kByInstance));
     ctx.publish(P::kTotal, out.total.signal().named(P::kTotal));
     ctx.publish(P::kReports, out.reports.signal().named(P::kReports));
@@ -63,8 +68,15 @@ class LoadMonitorPlugin final : public Plugin {
     if (monitor_) monitor_->stop();
   }
 
+  std::optional<std::string> snapshot() const override {
+    if (!monitor_) return std::nullopt;
+    return monitor_->snapshot();
+  }
+  void restore(const std::string& state) override { previous_ = state; }
+
  private:
   LoadMonitorOptions options_;
+  std::optional<std::string> previous_;
   std::unique_ptr<LoadMonitor> monitor_;
 };
 

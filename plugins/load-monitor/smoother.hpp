@@ -19,6 +19,8 @@ class MovingAverage {
   // The average of the samples held; 0 before the first.
   double value() const noexcept;
   std::size_t size() const noexcept { return samples_.size(); }
+  // The samples held, oldest first.
+  const std::deque<double>& samples() const noexcept { return samples_; }
 
  private:
   std::size_t window_;

@@ -79,3 +79,26 @@ TEST_CASE("a gone process instance that reports its load keeps that load") {
   CHECK(model.by_instance() == LoadByInstance{{"p", 0.3}});
   CHECK(model.reports() == InstanceReports{{"p", {{"load", 0.3}}}});
 }
+
+TEST_CASE("a model's state carries its averages and reports to another model") {
+  LoadModel model(3);
+  model.report({"a", "load", 1.0});
+  model.report({"a", "load", 2.0});
+  model.report({"a", "queue", 7});
+  model.cpu("p", 0.5);
+  const LoadModel::State state = model.state();
+  CHECK(nlohmann::json(state).get<LoadModel::State>() == state);
+
+  LoadModel same(3);
+  same.restore(state);
+  CHECK(same.reports() == model.reports());
+  CHECK(same.by_instance() == model.by_instance());
+  same.report({"a", "load", 3.0});
+  CHECK(same.by_instance().at("a") == 2.0);
+
+  // A narrower window keeps the newest samples that fit.
+  LoadModel narrow(1);
+  narrow.restore(state);
+  CHECK(narrow.by_instance().at("a") == 2.0);
+  CHECK(narrow.by_instance().at("p") == 0.5);
+}

@@ -214,6 +214,27 @@ TEST_CASE("after a reload reports still arrive and the socket stays in place") {
   CHECK_FALSE(fs::exists(socket));
 }
 
+TEST_CASE("a reloaded load monitor keeps its averages, the latest reports and its counts") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(),
+          {{"socket", socket.string()}, {"window", std::int64_t{3}}});
+  Reporter reporter(socket);
+  reporter.send("web-1 load 1\nweb-1 queue 7\n");
+  reporter.send("web-1 load 2\nnot a report\n");
+  REQUIRE(h.settle_until([&] { return h.value<double>("load.total") == 1.5; }, kDeadline));
+
+  h.reload(std::make_unique<LoadMonitorPlugin>());
+  CHECK(h.value<std::uint64_t>("load.rejected") == 1);
+  CHECK(h.value<InstanceReports>("instances.reports") ==
+        InstanceReports{{"web-1", {{"load", 2}, {"queue", 7}}}});
+  reporter.send("web-1 load 3");
+  // (1 + 2 + 3) / 3: the two samples from before the reload still count.
+  REQUIRE(h.settle_until([&] { return h.value<double>("load.total") == 2.0; }, kDeadline));
+  CHECK(h.value<LoadByInstance>("load.by_instance") == LoadByInstance{{"web-1", 2.0}});
+}
+
 TEST_CASE("the plugin library exports the load monitor") {
   TempDir dir;
   const fs::path socket = dir.path() / "load.sock";
