@@ -28,6 +28,12 @@ bool LoadModel::forget_cpu(const std::string& instance) {
   return true;
 }
 
+bool LoadModel::forget(const std::string& instance) {
+  const bool known = reports_.erase(instance) > 0;
+  averages_.erase(instance);
+  return by_instance_.erase(instance) > 0 || known;
+}
+
 double LoadModel::total() const noexcept {
   double sum = 0;
   for (const auto& [instance, load] : by_instance_) sum += load;

@@ -37,6 +37,9 @@ class LoadModel {
   // Drops what CPU sampling said of a process instance that can no longer be sampled.
   // Returns whether anything changed.
   bool forget_cpu(const std::string& instance);
+  // Drops everything known of an instance that is gone (a domain XenStore no longer lists).
+  // Returns whether anything changed.
+  bool forget(const std::string& instance);
 
   const LoadByInstance& by_instance() const noexcept { return by_instance_; }
   const InstanceReports& reports() const noexcept { return reports_; }

@@ -138,12 +138,16 @@ struct LoadMonitor::State {
   }
 
   void xen_data(const xen::XenDataTable& table) {
+    bool forgotten = false;
+    for (const std::string& instance : xen_instances_gone(xen_seen, table)) {
+      forgotten = model.forget(instance) || forgotten;
+    }
     std::vector<LoadSample> samples;
     for (const Report& report : xen_reports(xen_seen, table)) {
       samples.push_back(model.report(report, LoadSample::Source::xenstore));
     }
     xen_seen = table;
-    if (!samples.empty()) publish(samples);
+    if (!samples.empty() || forgotten) publish(samples);
   }
 
   void rejected_lines(std::string_view datagram, std::size_t count) {

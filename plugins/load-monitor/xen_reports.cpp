@@ -21,4 +21,16 @@ std::vector<Report> xen_reports(const xen::XenDataTable& before, const xen::XenD
   return reports;
 }
 
+std::vector<std::string> xen_instances_gone(const xen::XenDataTable& before,
+                                            const xen::XenDataTable& after) {
+  std::vector<std::string> gone;
+  for (const auto& [id, data] : before) {
+    auto now = after.find(id);
+    if (!data.name.empty() && (now == after.end() || now->second.name != data.name)) {
+      gone.push_back(data.name);
+    }
+  }
+  return gone;
+}
+
 }  // namespace mirari::load

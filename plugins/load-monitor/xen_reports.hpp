@@ -1,7 +1,7 @@
 // Reports that guests make through XenStore: the values under a domain's data/ directory,
 // as the XenStore watcher publishes them (xen.data). A guest that writes data/load = 0.42
 // reports, under its domain's name, what an instance writing "web-1 load 0.42" to the
-// socket does.
+// socket does; a domain that goes takes its instance's load with it.
 #pragma once
 
 #include <vector>
@@ -16,5 +16,10 @@ namespace mirari::load {
 // numbers (guests keep other things under data/ too) are left out, not refused: xen.data
 // still carries them.
 std::vector<Report> xen_reports(const xen::XenDataTable& before, const xen::XenDataTable& after);
+
+// The instances that reported through XenStore in before and are gone in after: their
+// domain, or its data/, went, or the domain took another name.
+std::vector<std::string> xen_instances_gone(const xen::XenDataTable& before,
+                                            const xen::XenDataTable& after);
 
 }  // namespace mirari::load

@@ -102,3 +102,14 @@ TEST_CASE("a model's state carries its averages and reports to another model") {
   CHECK(narrow.by_instance().at("a") == 2.0);
   CHECK(narrow.by_instance().at("p") == 0.5);
 }
+
+TEST_CASE("a forgotten instance leaves the load and the reports") {
+  LoadModel model(2);
+  model.report({"a", "load", 1.0});
+  model.report({"b", "load", 0.5});
+  CHECK(model.forget("a"));
+  CHECK(model.by_instance() == LoadByInstance{{"b", 0.5}});
+  CHECK(model.reports().count("a") == 0);
+  CHECK(model.total() == 0.5);
+  CHECK_FALSE(model.forget("a"));
+}

@@ -4,6 +4,7 @@
 #include "xen_reports.hpp"
 
 using mirari::load::Report;
+using mirari::load::xen_instances_gone;
 using mirari::load::xen_reports;
 using mirari::xen::XenData;
 using mirari::xen::XenDataTable;
@@ -39,4 +40,14 @@ TEST_CASE("values that are not numbers, and unnamed domains, report nothing") {
 TEST_CASE("a value cannot smuggle a second report line") {
   const XenDataTable after{{"5", XenData{5, "web-1", {{"load", "1\nother load 99"}}}}};
   CHECK(xen_reports({}, after).empty());
+}
+
+TEST_CASE("domains that go, or take another name, are instances gone") {
+  const XenDataTable before{{"5", XenData{5, "web-1", {{"load", "1"}}}},
+                            {"6", XenData{6, "web-2", {{"load", "1"}}}},
+                            {"7", XenData{7, "web-3", {{"load", "1"}}}}};
+  const XenDataTable after{{"6", XenData{6, "web-2", {{"load", "2"}}}},
+                           {"7", XenData{7, "db-1", {{"load", "1"}}}}};
+  CHECK(xen_instances_gone(before, after) == std::vector<std::string>{"web-1", "web-3"});
+  CHECK(xen_instances_gone(after, after).empty());
 }

@@ -172,6 +172,12 @@ TEST_CASE("a guest's data/ values are in xen.data, and its load in the load moni
   xs.write(5, "data/load", "0.5");
   REQUIRE(h.settle_until(
       [&] { return h.value<LoadByInstance>("load.by_instance").at("web-1") == 0.5; }, kDeadline));
+
+  // A domain that goes takes its load with it.
+  xs.remove(5);
+  REQUIRE(h.settle_until(
+      [&] { return h.value<LoadByInstance>("load.by_instance").count("web-1") == 0; }, kDeadline));
+  CHECK(h.value<double>("load.total") == 0.0);
 }
 
 TEST_CASE("a watcher the store drops reconnects and reports what changed meanwhile") {
