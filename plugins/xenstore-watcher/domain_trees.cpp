@@ -99,9 +99,22 @@ DomainReader::Work DomainReader::plan(const std::vector<std::string>& changed) c
   return work;
 }
 
+// Values under data/ stand alone: reading one needs no transaction, and a value that changes
+// between two reads sends another event, which reads it again.
+bool DomainReader::needs_transaction(const Work& work) {
+  if (work.everything) return true;
+  for (const auto& [domid, objects] : work.objects) {
+    for (const std::string& object : objects) {
+      if (!within(object, "data")) return true;
+    }
+  }
+  return false;
+}
+
 void DomainReader::run(XenStore& store, const Work& work) {
+  const bool transactional = needs_transaction(work);
   for (int attempt = 1;; ++attempt) {
-    const XenStore::Transaction t = store.begin();
+    const XenStore::Transaction t = transactional ? store.begin() : XenStore::kNoTransaction;
     DomainTrees everything;
     std::map<std::uint32_t, std::optional<DomainTree>> staged;
     try {
@@ -119,10 +132,10 @@ void DomainReader::run(XenStore& store, const Work& work) {
         }
       }
     } catch (...) {
-      store.abort(t);
+      if (transactional) store.abort(t);
       throw;
     }
-    if (!store.commit(t) && attempt < kAttempts) continue;
+    if (transactional && !store.commit(t) && attempt < kAttempts) continue;
     if (work.everything) {
       trees_ = std::move(everything);
       return;
