@@ -63,13 +63,15 @@ std::optional<std::uint32_t> parse_domid(std::string_view text) {
   return domid;
 }
 
-void DomainReader::read_all(XenStore& store) {
-  run(store, Work{.everything = true, .objects = {}});
+std::set<std::uint32_t> DomainReader::read_all(XenStore& store) {
+  return run(store, Work{.everything = true, .objects = {}});
 }
 
-void DomainReader::refresh(XenStore& store, const std::vector<std::string>& changed) {
+std::set<std::uint32_t> DomainReader::refresh(XenStore& store,
+                                              const std::vector<std::string>& changed) {
   const Work work = plan(changed);
-  if (work.everything || !work.objects.empty()) run(store, work);
+  if (!work.everything && work.objects.empty()) return {};
+  return run(store, work);
 }
 
 DomainReader::Work DomainReader::plan(const std::vector<std::string>& changed) const {
@@ -111,7 +113,7 @@ bool DomainReader::needs_transaction(const Work& work) {
   return false;
 }
 
-void DomainReader::run(XenStore& store, const Work& work) {
+std::set<std::uint32_t> DomainReader::run(XenStore& store, const Work& work) {
   const bool transactional = needs_transaction(work);
   for (int attempt = 1;; ++attempt) {
     const XenStore::Transaction t = transactional ? store.begin() : XenStore::kNoTransaction;
@@ -136,18 +138,22 @@ void DomainReader::run(XenStore& store, const Work& work) {
       throw;
     }
     if (transactional && !store.commit(t) && attempt < kAttempts) continue;
+    std::set<std::uint32_t> read;
     if (work.everything) {
+      for (const auto& [domid, tree] : trees_) read.insert(domid);
+      for (const auto& [domid, tree] : everything) read.insert(domid);
       trees_ = std::move(everything);
-      return;
+      return read;
     }
     for (auto& [domid, tree] : staged) {
+      read.insert(domid);
       if (tree) {
         trees_[domid] = std::move(*tree);
       } else {
         trees_.erase(domid);
       }
     }
-    return;
+    return read;
   }
 }
 

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,11 +50,13 @@ class DomainReader {
   const std::string& prefix() const noexcept { return prefix_; }
   const DomainTrees& trees() const noexcept { return trees_; }
 
-  // Reads every domain under the prefix, replacing the trees.
-  void read_all(XenStore& store);
+  // Reads every domain under the prefix, replacing the trees. Returns the domains whose
+  // trees may differ: those there before and those there now.
+  std::set<std::uint32_t> read_all(XenStore& store);
   // Reads again what the changed nodes (absolute paths, from watch events) touch. A path
-  // at or above the prefix reads everything; paths elsewhere are ignored.
-  void refresh(XenStore& store, const std::vector<std::string>& changed);
+  // at or above the prefix reads everything; paths elsewhere are ignored. Returns the
+  // domains read again.
+  std::set<std::uint32_t> refresh(XenStore& store, const std::vector<std::string>& changed);
 
  private:
   // How often a conflicting transaction is tried again before its last reading is kept:
@@ -67,7 +70,7 @@ class DomainReader {
   };
   Work plan(const std::vector<std::string>& changed) const;
   static bool needs_transaction(const Work& work);
-  void run(XenStore& store, const Work& work);
+  std::set<std::uint32_t> run(XenStore& store, const Work& work);
   DomainTrees read_everything(XenStore& store, XenStore::Transaction t) const;
   std::optional<DomainTree> read_domain(XenStore& store, XenStore::Transaction t,
                                         std::uint32_t domid) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 #include <string_view>
 
 #include "rtnetlink/table_diff.hpp"
@@ -103,22 +104,80 @@ void add_frontend_states(const DomainTrees& trees, XenDevices& devices) {
   }
 }
 
+// Sets table[key] to now (absent: erases it) and appends the change, if any.
+template <class T>
+void put(std::map<std::string, T>& table, const std::string& key, std::optional<T> now,
+         std::vector<XenChange<T>>& changes) {
+  auto it = table.find(key);
+  if (it == table.end()) {
+    if (!now) return;
+    changes.push_back({XenChangeKind::added, std::nullopt, *now});
+    table.emplace(key, std::move(*now));
+  } else if (!now) {
+    changes.push_back({XenChangeKind::removed, std::move(it->second), std::nullopt});
+    table.erase(it);
+  } else if (it->second != *now) {
+    changes.push_back({XenChangeKind::changed, it->second, *now});
+    it->second = std::move(*now);
+  }
+}
+
+// The devices whose backend or frontend lies in one of domids, made again.
+void update_devices(XenDevices& table, const DomainTrees& trees,
+                    const std::set<std::uint32_t>& domids, XenDevice::Kind kind,
+                    std::vector<XenDeviceChange>& changes) {
+  XenDevices fresh;
+  for (const std::uint32_t domid : domids) {
+    if (auto tree = trees.find(domid); tree != trees.end()) {
+      add_backends(domid, tree->second, kind, fresh);
+    }
+  }
+  std::set<std::string> affected;
+  for (const auto& [key, device] : fresh) affected.insert(key);
+  for (const auto& [key, device] : table) {
+    if (domids.count(device.backend_domid) != 0) {
+      affected.insert(key);
+    } else if (domids.count(device.domid) != 0) {
+      // Its backend is unchanged: only the frontend's state can be new.
+      affected.insert(key);
+      XenDevice& copy = fresh.try_emplace(key, device).first->second;
+      copy.frontend_state.reset();
+    }
+  }
+  add_frontend_states(trees, fresh);
+  for (const std::string& key : affected) {
+    auto it = fresh.find(key);
+    put(table, key, it == fresh.end() ? std::nullopt : std::optional(std::move(it->second)),
+        changes);
+  }
+}
+
 }  // namespace
 
-XenTables make_tables(const DomainTrees& trees) {
-  XenTables tables;
-  for (const auto& [domid, tree] : trees) {
-    const XenDomain domain = make_domain(domid, tree);
+void update_tables(XenTables& tables, const DomainTrees& trees,
+                   const std::set<std::uint32_t>& domids, XenChanges& changes) {
+  for (const std::uint32_t domid : domids) {
     const std::string id = std::to_string(domid);
-    if (std::optional<XenData> data = make_data(domain, tree)) {
-      tables.data.emplace(id, std::move(*data));
+    auto tree = trees.find(domid);
+    std::optional<XenDomain> domain;
+    std::optional<XenData> data;
+    if (tree != trees.end()) {
+      domain = make_domain(domid, tree->second);
+      data = make_data(*domain, tree->second);
     }
-    tables.domains.emplace(id, domain);
-    add_backends(domid, tree, XenDevice::Kind::vif, tables.vifs);
-    add_backends(domid, tree, XenDevice::Kind::vbd, tables.vbds);
+    put(tables.domains, id, std::move(domain), changes.domains);
+    put(tables.data, id, std::move(data), changes.data);
   }
-  add_frontend_states(trees, tables.vifs);
-  add_frontend_states(trees, tables.vbds);
+  update_devices(tables.vifs, trees, domids, XenDevice::Kind::vif, changes.vifs);
+  update_devices(tables.vbds, trees, domids, XenDevice::Kind::vbd, changes.vbds);
+}
+
+XenTables make_tables(const DomainTrees& trees) {
+  std::set<std::uint32_t> domids;
+  for (const auto& [domid, tree] : trees) domids.insert(domid);
+  XenTables tables;
+  XenChanges ignored;
+  update_tables(tables, trees, domids, ignored);
   return tables;
 }
 

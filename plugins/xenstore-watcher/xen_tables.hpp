@@ -5,6 +5,8 @@
 // driver domain); its frontend state comes from the frontend domain's device/ directory.
 #pragma once
 
+#include <cstdint>
+#include <set>
 #include <vector>
 
 #include "domain_trees.hpp"
@@ -29,6 +31,13 @@ struct XenChanges {
 };
 
 XenTables make_tables(const DomainTrees& trees);
+
+// Makes again, in tables, what the trees of domids (read again, or gone) make: their domain
+// and data records, and the devices whose backend or frontend lies in one of them; appends
+// the changes. Records are made and compared only for those domains (one, for a guest's
+// report), not for the fleet; a scan of the device tables finds the devices they touch.
+void update_tables(XenTables& tables, const DomainTrees& trees,
+                   const std::set<std::uint32_t>& domids, XenChanges& changes);
 
 // Appends the changes that lead from before to after, each table's in key order.
 void diff(const XenTables& before, const XenTables& after, XenChanges& changes);

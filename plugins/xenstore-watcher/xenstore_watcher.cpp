@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -48,29 +49,30 @@ struct XenStoreWatcher::State {
   boost::asio::steady_timer timer;
   // Counts connections, so that a handler of an earlier one does nothing.
   std::uint64_t connection = 0;
-  bool connected = false;
+  std::atomic<bool> connected{false};  // also read by stats()
   std::chrono::milliseconds pause{0};
 
   std::atomic<std::uint64_t> watch_events{0};
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> reconnects{0};
-  std::atomic<bool> is_connected{false};
   std::atomic<bool> following{false};
 
-  // Throws XenStoreError, leaving no connection.
-  void connect() {
+  // Returns the domains read (see DomainReader::read_all). Throws XenStoreError, leaving
+  // no connection.
+  std::set<std::uint32_t> connect() {
+    std::set<std::uint32_t> read;
     try {
       store = XenStore::open();
       // Watch first, then read: a change after the reading has an event waiting.
       store.watch(options.prefix, kToken);
-      reader.read_all(store);
+      read = reader.read_all(store);
     } catch (...) {
       store.close();
       throw;
     }
     ++connection;
     connected = true;
-    is_connected = true;
+    return read;
   }
 
   void start(const std::shared_ptr<State>& self) {
@@ -96,9 +98,9 @@ struct XenStoreWatcher::State {
       }
       watch_events += changed.size();
       if (!changed.empty()) {
-        reader.refresh(store, changed);
+        const std::set<std::uint32_t> read = reader.refresh(store, changed);
         ++batches;
-        publish();
+        publish(read);
       }
     } catch (const XenStoreError& e) {
       lost(self, e.what());
@@ -124,7 +126,6 @@ struct XenStoreWatcher::State {
 
   void lost(const std::shared_ptr<State>& self, const std::string& what) {
     connected = false;
-    is_connected = false;
     release_descriptor();
     store.close();
     say(std::string("lost the connection to XenStore (") + what + "); reconnecting");
@@ -142,8 +143,9 @@ struct XenStoreWatcher::State {
   }
 
   void reconnect(const std::shared_ptr<State>& self) {
+    std::set<std::uint32_t> read;
     try {
-      connect();
+      read = connect();
     } catch (const XenStoreError& e) {
       if (pause == std::chrono::milliseconds(0))
         say(std::string("cannot reconnect yet: ") + e.what());
@@ -152,18 +154,17 @@ struct XenStoreWatcher::State {
       return;
     }
     ++reconnects;
-    publish();
+    publish(read);
     say("reconnected to XenStore at '" + XenStore::socket_path() +
         "'; the whole state was read again");
     start(self);
   }
 
-  void publish() {
-    XenTables now = make_tables(reader.trees());
+  // Makes the tables of the domains read again, and writes what changed.
+  void publish(const std::set<std::uint32_t>& read) {
     XenChanges changes;
-    diff(published, now, changes);
-    write_changes(now, changes);
-    published = std::move(now);
+    update_tables(published, reader.trees(), read, changes);
+    write_changes(published, changes);
   }
 
   void write_changes(const XenTables& now, XenChanges& changes) {
@@ -218,7 +219,7 @@ void XenStoreWatcher::stop() {
   if (state_->stopped) return;
   state_->stopped = true;
   state_->following = false;
-  state_->is_connected = false;
+  state_->connected = false;
   state_->timer.cancel();
   state_->release_descriptor();
   state_->store.close();
@@ -226,7 +227,7 @@ void XenStoreWatcher::stop() {
 
 XenStoreWatcherStats XenStoreWatcher::stats() const {
   return {state_->watch_events.load(), state_->batches.load(), state_->reconnects.load(),
-          state_->is_connected.load(), state_->following.load()};
+          state_->connected.load(), state_->following.load()};
 }
 
 }  // namespace mirari::xen

@@ -139,3 +139,44 @@ TEST_CASE("the tables and their changes keep their JSON form") {
   CHECK(change["new"]["values"]["load"] == "0.42");
   CHECK(change.get<XenDataChange>() == changes.data.at(0));
 }
+
+TEST_CASE("updating the tables of the domains read again equals making them anew") {
+  DomainTrees trees = host_with_guest();
+  XenTables tables = make_tables(trees);
+
+  // The frontend's domain changes alone: the vif, whose backend is in dom0, follows.
+  trees[5]["device/vif/0/state"] = "6";
+  trees[5]["data/load"] = "0.9";
+  XenChanges changes;
+  update_tables(tables, trees, {5}, changes);
+  CHECK(tables == make_tables(trees));
+  REQUIRE(changes.vifs.size() == 1);
+  CHECK(changes.vifs[0].new_value->frontend_state == XenbusState::closed);
+  REQUIRE(changes.data.size() == 1);
+  CHECK(changes.data[0].new_value->values.at("load") == "0.9");
+  CHECK(changes.domains.empty());
+  CHECK(changes.vbds.empty());
+
+  // The guest goes: its records and the devices it fronts (their backends stay in dom0).
+  trees.erase(5);
+  XenChanges gone;
+  update_tables(tables, trees, {5}, gone);
+  CHECK(tables == make_tables(trees));
+  REQUIRE(gone.domains.size() == 1);
+  CHECK(gone.domains[0].kind == XenChangeKind::removed);
+  REQUIRE(gone.vifs.size() == 1);
+  CHECK(gone.vifs[0].kind == XenChangeKind::changed);
+  CHECK_FALSE(gone.vifs[0].new_value->frontend_state);
+
+  // The backend domain's devices go with their directories.
+  trees[0].erase("backend/vbd/5/51712");
+  trees[0].erase("backend/vbd/5/51712/params");
+  trees[0].erase("backend/vbd/5/51712/mode");
+  trees[0].erase("backend/vbd/5/51712/state");
+  XenChanges unplugged;
+  update_tables(tables, trees, {0}, unplugged);
+  CHECK(tables == make_tables(trees));
+  REQUIRE(unplugged.vbds.size() == 1);
+  CHECK(unplugged.vbds[0].kind == XenChangeKind::removed);
+  CHECK(unplugged.vifs.empty());
+}
