@@ -31,8 +31,8 @@
 
 #include "arp_watcher.hpp"
 #include "change_driver.hpp"
+#include "neighbour_segment.hpp"
 #include "net_watcher.hpp"
-#include "netns.hpp"
 
 namespace {
 
@@ -46,15 +46,8 @@ std::int64_t now_ns() {
 
 // One namespace for the whole run, with a veth pair, both ends up; deleted at exit.
 const mirari::testing::NetworkNamespace& segment() {
-  static const mirari::testing::NetworkNamespace ns;
-  static const bool ready = [] {
-    ns.add_veth("va", "vb");
-    ns.ip({"link", "set", "vb", "up"});
-    ns.ip({"link", "set", "va", "up"});
-    return true;
-  }();
-  (void)ready;
-  return ns;
+  static const mirari::testing::NeighbourSegment segment;
+  return segment.ns;
 }
 
 // A watcher and a graph on one thread, as mirarid runs them.

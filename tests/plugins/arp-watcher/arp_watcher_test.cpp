@@ -6,7 +6,7 @@
 #include "arp_watcher.hpp"
 #include "graph_loop.hpp"
 #include "mirari/combinators.hpp"
-#include "netns.hpp"
+#include "neighbour_segment.hpp"
 #include "rtnetlink/netns.hpp"
 
 using mirari::arp::ArpWatcher;
@@ -17,7 +17,7 @@ using mirari::arp::NeighbourKey;
 using mirari::arp::NeighbourState;
 using mirari::arp::NeighbourTable;
 using mirari::testing::GraphLoop;
-using mirari::testing::NetworkNamespace;
+using mirari::testing::NeighbourSegment;
 using Kind = mirari::arp::NeighbourEvent::Kind;
 
 namespace {
@@ -74,23 +74,10 @@ struct Watch {
       std::make_shared<std::vector<NeighbourEvent>>();
 };
 
-// A namespace with a veth pair whose end va is up, ready for entries.
-struct Segment {
-  Segment() {
-    ns.add_veth("va", "vb");
-    ns.ip({"link", "set", "vb", "up"});
-    ns.ip({"link", "set", "va", "up"});
-  }
-  void neigh(const std::string& verb, const std::string& address, const std::string& mac) const {
-    ns.ip({"neigh", verb, address, "lladdr", mac, "dev", "va", "nud", "permanent"});
-  }
-  NetworkNamespace ns;
-};
-
 }  // namespace
 
 TEST_CASE("an ARP watcher started late begins with the entries that exist") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "192.0.2.7", kMacA);
   segment.neigh("add", "2001:db8::7", kMacB);
   GraphLoop loop;
@@ -112,7 +99,7 @@ TEST_CASE("an ARP watcher started late begins with the entries that exist") {
 }
 
 TEST_CASE("entries added, changed and deleted show in the table and as events") {
-  Segment segment;
+  NeighbourSegment segment;
   GraphLoop loop;
   Watch watch(loop, segment.ns.name());
 
@@ -142,7 +129,7 @@ TEST_CASE("entries added, changed and deleted show in the table and as events") 
 }
 
 TEST_CASE("an address moving to another MAC is one moved event") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "192.0.2.7", kMacA);
   segment.neigh("add", "2001:db8::7", kMacA);
   GraphLoop loop;
@@ -163,7 +150,7 @@ TEST_CASE("an address moving to another MAC is one moved event") {
 }
 
 TEST_CASE("a MAC moving to another address is one moved event naming both") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "203.0.113.5", kMacA);
   GraphLoop loop;
   Watch watch(loop, segment.ns.name());
@@ -185,7 +172,7 @@ TEST_CASE("a MAC moving to another address is one moved event naming both") {
 }
 
 TEST_CASE("renaming the interface renames its entries, deleting it removes them") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "192.0.2.7", kMacA);
   GraphLoop loop;
   Watch watch(loop, segment.ns.name());
@@ -206,7 +193,7 @@ TEST_CASE("renaming the interface renames its entries, deleting it removes them"
 }
 
 TEST_CASE("after lost neighbour notifications the table ends exact") {
-  Segment segment;
+  NeighbourSegment segment;
   GraphLoop loop;
   Watch watch(loop, segment.ns.name(), 4096);
   std::string burst;

@@ -6,34 +6,22 @@
 
 #include "arp_watcher_plugin.hpp"
 #include "mirari/testing.hpp"
-#include "netns.hpp"
+#include "neighbour_segment.hpp"
 
 using mirari::arp::ArpWatcherPlugin;
 using mirari::arp::NeighbourEvent;
 using mirari::arp::NeighbourTable;
-using mirari::testing::NetworkNamespace;
+using mirari::testing::NeighbourSegment;
 using mirari::testing::PluginHarness;
 
 namespace {
 
 constexpr std::chrono::seconds kDeadline{10};
 
-struct Segment {
-  Segment() {
-    ns.add_veth("va", "vb");
-    ns.ip({"link", "set", "vb", "up"});
-    ns.ip({"link", "set", "va", "up"});
-  }
-  void neigh(const std::string& verb, const std::string& address, const std::string& mac) const {
-    ns.ip({"neigh", verb, address, "lladdr", mac, "dev", "va", "nud", "permanent"});
-  }
-  NetworkNamespace ns;
-};
-
 }  // namespace
 
 TEST_CASE("the ARP watcher plugin publishes the table and a move as one event") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "192.0.2.7", "02:00:5e:00:00:0a");
   PluginHarness h;
   h.start(std::make_unique<ArpWatcherPlugin>(), {{"netns", segment.ns.name()}});
@@ -48,7 +36,7 @@ TEST_CASE("the ARP watcher plugin publishes the table and a move as one event") 
 }
 
 TEST_CASE("the plugin library exports the ARP watcher") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "2001:db8::7", "02:00:5e:00:00:0a");
   PluginHarness h;
   h.start_library(MIRARI_ARP_WATCHER_SO, {{"netns", segment.ns.name()}});
@@ -56,7 +44,7 @@ TEST_CASE("the plugin library exports the ARP watcher") {
 }
 
 TEST_CASE("a reloaded ARP watcher reports the move it missed") {
-  Segment segment;
+  NeighbourSegment segment;
   segment.neigh("add", "203.0.113.5", "02:00:5e:00:00:0a");
   PluginHarness h;
   h.start(std::make_unique<ArpWatcherPlugin>(), {{"netns", segment.ns.name()}});
