@@ -15,10 +15,7 @@ class Chain final : public GraphShape {
     source_ = graph.source<std::int64_t>(0);
     Signal<std::int64_t> last = source_;
     for (int i = 0; i < kWidth; ++i) last = map(last, [](std::int64_t x) { return x + 1; });
-    observe(last, [this](std::int64_t v) {
-      checksum += v;
-      ++effects;
-    });
+    effect_on(last);
   }
   void tick(std::int64_t t) override {
     source_.set(t);
@@ -35,10 +32,7 @@ class Fanout final : public GraphShape {
     source_ = graph.source<std::int64_t>(0);
     for (int i = 0; i < kWidth; ++i) {
       auto node = map(source_.signal(), [i](std::int64_t x) { return x + i; });
-      observe(node, [this](std::int64_t v) {
-        checksum += v;
-        ++effects;
-      });
+      effect_on(node);
     }
   }
   void tick(std::int64_t t) override {
@@ -63,10 +57,7 @@ class Fanin final : public GraphShape {
       for (std::int64_t x : xs) total += x;
       return total;
     });
-    observe(sum, [this](std::int64_t v) {
-      checksum += v;
-      ++effects;
-    });
+    effect_on(sum);
   }
   void tick(std::int64_t t) override {
     sources_[static_cast<std::size_t>(t % kWidth)].set(t);
@@ -89,10 +80,7 @@ class Chains final : public GraphShape {
         for (int i = 1; i < kChainLength; ++i) {
           last = map(last, [](std::int64_t x) { return x + 1; });
         }
-        observe(last, [this](std::int64_t v) {
-          checksum += v;
-          ++effects;
-        });
+        effect_on(last);
       }
     });
   }

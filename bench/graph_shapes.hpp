@@ -28,6 +28,15 @@ class GraphShape {
   std::int64_t checksum = 0;
   std::int64_t effects = 0;
   Graph graph;
+
+ protected:
+  // The shape's effect: adds what s shows to checksum after every tick it changes in.
+  void effect_on(Signal<std::int64_t> s) {
+    observe(s, [this](std::int64_t v) {
+      checksum += v;
+      ++effects;
+    });
+  }
 };
 
 std::unique_ptr<GraphShape> make_chain();
