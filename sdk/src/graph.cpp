@@ -96,18 +96,32 @@ bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&&
 // Sources are never queued for recomputation, so kQueued marks "has a write in this batch"
 // while inputs are applied, and is clear again when this returns.
 std::size_t Graph::Impl::apply_inputs(std::size_t limit) {
-  // The batch: the longest run of queued writes in which no event source occurs twice (its
-  // next occurrence, and everything queued after it, waits for the next tick so that order
-  // is kept), at most limit writes.
+  // The writes of this tick: the longest run of whole batches (a lone write is a batch of
+  // one) in which no event source occurs twice — its next occurrence, and everything queued
+  // after it, waits for the next tick so that order is kept — at most limit batches that
+  // still have a live target.
   const std::size_t first = inbox_next;
   std::size_t end = first;
   std::size_t taken = 0;
-  for (; end < inbox.size() && taken < limit; ++end) {
-    NodeBase* target = inbox[end].target;
-    if (target == nullptr) continue;
-    if (target->is_event() && (target->flags & detail::kQueued) != 0) break;
-    target->flags |= detail::kQueued;
-    ++taken;
+  std::size_t batches = 0;
+  while (end < inbox.size() && batches < limit) {
+    std::size_t stop = end;
+    bool clash = false;
+    bool live = false;
+    do {
+      const NodeBase* target = inbox[stop].target;
+      if (target == nullptr) continue;
+      live = true;
+      clash = clash || (target->is_event() && (target->flags & detail::kQueued) != 0);
+    } while (inbox[stop++].joins_next && stop < inbox.size());
+    if (clash) break;  // never the first batch: flags are clear then, and a batch repeats no source
+    for (std::size_t i = end; i < stop; ++i) {
+      if (inbox[i].target == nullptr) continue;
+      inbox[i].target->flags |= detail::kQueued;
+      ++taken;
+    }
+    end = stop;
+    if (live) ++batches;
   }
   inbox_next = end;
   // Applied last to first, each source once: the last write to a signal source is the one
@@ -410,8 +424,12 @@ std::uint64_t Graph::current_tick() const noexcept {
   return impl_->tick_no;
 }
 
-std::shared_ptr<detail::InputEndpoint> Graph::new_endpoint() {
-  return std::make_shared<detail::InputEndpoint>(detail::InputEndpoint{impl_->queue, nullptr});
+std::shared_ptr<detail::InputEndpoint> Graph::new_endpoint(detail::InputCombiner combine) {
+  return std::make_shared<detail::InputEndpoint>(impl_->queue, std::move(combine));
+}
+
+void Graph::batch(const std::function<void()>& writes) {
+  impl_->queue->batch(writes);
 }
 
 // --- Graph: structure ---

@@ -8,7 +8,7 @@
 //
 // The graph advances in ticks, each one atomic step:
 //   1. Drain: take the queued inputs (signal writes coalesce, each event source gives one
-//      occurrence per tick, in order).
+//      occurrence per tick, in order; the writes of one batch() land together).
 //   2. Propagate: recompute the affected nodes in height order, each at most once; a node
 //      whose new value equals its old one does not wake its dependents (cutoff).
 //   3. Commit or roll back: if a computation throws, every node keeps its pre-tick value, no
@@ -60,6 +60,18 @@ class Graph {
   Source<T> source(T initial);
   template <class T>
   EventSource<T> event_source();
+  // An event source whose occurrences emitted within one batch (see batch()) are folded into
+  // one: combine(earlier, later), in the order they were emitted. Graph thread.
+  template <class T>
+  EventSource<T> event_source(std::function<T(T earlier, T later)> combine);
+
+  // Runs writes, and makes every source write it makes to this graph land in one tick, with
+  // no write of another thread or batch between them: writes to one signal source coalesce
+  // (the last wins), and several emits to one event source make one occurrence (its
+  // combiner's, else the last). Writes to other graphs' sources are not held back. A nested
+  // batch joins the outer one. If writes throws, none of its writes is queued, and the
+  // exception propagates. Any thread, including effects.
+  void batch(const std::function<void()>& writes);
 
   // --- Running ---
   // Runs one tick if inputs are pending (or a structural change left work). Graph thread.
@@ -181,7 +193,7 @@ class Graph {
   void* allocate_node(std::size_t size);
   void release_node_memory(void* memory, std::size_t size) noexcept;
   void bind_port(const std::string& port, detail::NodeBase* publisher);
-  std::shared_ptr<detail::InputEndpoint> new_endpoint();
+  std::shared_ptr<detail::InputEndpoint> new_endpoint(detail::InputCombiner combine = nullptr);
 
   std::unique_ptr<Impl> impl_;
 };
@@ -206,6 +218,17 @@ Source<T> Graph::source(T initial) {
 template <class T>
 EventSource<T> Graph::event_source() {
   return EventSource<T>(make<detail::EventSourceNode<T>>(new_endpoint()));
+}
+
+template <class T>
+EventSource<T> Graph::event_source(std::function<T(T earlier, T later)> combine) {
+  if (!combine) return event_source<T>();
+  auto folded = [combine = std::move(combine)](detail::InputBox& earlier,
+                                               detail::InputBox&& later) {
+    earlier =
+        detail::InputBox::of<T>(combine(std::move(earlier.get<T>()), std::move(later.get<T>())));
+  };
+  return EventSource<T>(make<detail::EventSourceNode<T>>(new_endpoint(std::move(folded))));
 }
 
 template <class T>

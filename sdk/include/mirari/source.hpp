@@ -7,7 +7,8 @@
 // - writes to one Source within a tick coalesce: the last one wins;
 // - each occurrence of an EventSource is kept, in order, one per tick: when a source has
 //   several queued occurrences, successive ticks take them one by one;
-// - across sources, writes are taken in the order they were made.
+// - across sources, writes are taken in the order they were made;
+// - the writes made inside one Graph::batch() land together in one tick.
 // Writing to a source whose node was removed does nothing and returns false.
 #pragma once
 

@@ -5,6 +5,9 @@
 //   with every writer's program order), and none is lost while its source node is alive.
 // - An endpoint whose node is gone refuses writes, and no queued write names a dead node:
 //   both are settled under the queue's lock when the node is destroyed.
+// - The writes of one batch sit next to each other in the queue, each source at most once
+//   (repeated writes were combined on the writer's thread), every entry but the batch's last
+//   flagged joins_next; they are pushed under one lock, so no tick can take part of them.
 #pragma once
 
 #include <cstddef>
@@ -59,6 +62,10 @@ class InputBox {
       return **reinterpret_cast<T* const*>(storage_);
     }
   }
+  template <class T>
+  T& get() noexcept {
+    return const_cast<T&>(std::as_const(*this).template get<T>());
+  }
 
  private:
   static constexpr std::size_t kInline = 24;
@@ -98,20 +105,34 @@ class InputBox {
 struct InputEntry {
   NodeBase* target;
   InputBox value;
+  bool joins_next = false;  // the next entry belongs to the same batch
 };
 
 class InputQueue;
 
+// Folds a later write into an earlier one of the same source within a batch. Null: the
+// later write replaces the earlier one.
+using InputCombiner = std::function<void(InputBox& earlier, InputBox&& later)>;
+
 // What a Source handle holds: the way to its node that stays safe after the node is gone.
-struct InputEndpoint {
+// Always owned by a shared_ptr (a batch keeps the endpoints it holds writes for alive).
+struct InputEndpoint : std::enable_shared_from_this<InputEndpoint> {
+  InputEndpoint(std::shared_ptr<InputQueue> q, InputCombiner c = nullptr)
+      : queue(std::move(q)), combine(std::move(c)) {}
   std::shared_ptr<InputQueue> queue;
-  NodeBase* node;  // guarded by the queue's lock; null once the node is destroyed
+  NodeBase* node = nullptr;  // guarded by the queue's lock; null once the node is destroyed
+  const InputCombiner combine;
 };
 
 class InputQueue {
  public:
-  // Queues a write. Any thread. False (and nothing queued) when the endpoint's node is gone.
+  // Queues a write; inside a batch on this thread, adds it to the batch instead. Any thread.
+  // False (and nothing queued) when the endpoint's node is gone.
   bool push(InputEndpoint& endpoint, InputBox value);
+  // Runs writes with every write it makes to this queue's sources held back, then queues
+  // them together (see the invariant above). A nested call joins the outer batch. If writes
+  // throws, nothing it wrote is queued and the exception propagates. Any thread.
+  void batch(const std::function<void()>& writes);
   // Moves every queued write into out (appending). Graph thread.
   void take_all(std::vector<InputEntry>& out);
   bool empty() const;
@@ -121,6 +142,10 @@ class InputQueue {
   void forget(InputEndpoint& endpoint, NodeBase* node);
 
  private:
+  struct Batch;
+  void push_batch(Batch& batch);
+  static thread_local Batch* current_batch_;  // innermost batch running on this thread
+
   mutable std::mutex mutex_;
   std::vector<InputEntry> pending_;
   std::shared_ptr<const std::function<void()>> wakeup_;
