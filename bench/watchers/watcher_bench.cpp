@@ -61,10 +61,11 @@ class Pipeline {
     graph_.set_wakeup([this] { boost::asio::post(io_, [this] { graph_.run_until_idle(); }); });
     watcher_.emplace(io_.get_executor(),
                      mirari::rtnetlink::MirrorOptions{segment().name(), receive_buffer, {}});
-    auto table = graph_.source<Table>(watcher_->table());
-    auto events = graph_.event_source<Event>();
-    mirari::observe(events.event(), std::move(on_event));
-    watcher_->follow(table, events);
+    auto out = mirari::common::TablePublisher<Table, Event>::make(graph_, watcher_->table());
+    mirari::observe(out.changes(), [on_event = std::move(on_event)](const std::vector<Event>& all) {
+      for (const Event& e : all) on_event(e);
+    });
+    watcher_->follow(out);
     thread_ = std::thread([this] { io_.run(); });
   }
   ~Pipeline() {

@@ -91,13 +91,10 @@ class Pipeline {
     graph_.set_wakeup([this] { boost::asio::post(io_, [this] { graph_.run_until_idle(); }); });
     watcher_.emplace(io_.get_executor(), xen::XenStoreWatcherOptions{});
     const xen::XenTables& now = watcher_->tables();
-    xen::XenStoreWatcher::Outputs out{
-        graph_.source<xen::XenDomains>(now.domains), graph_.event_source<xen::XenDomainChange>(),
-        graph_.source<xen::XenDevices>(now.vifs),    graph_.event_source<xen::XenDeviceChange>(),
-        graph_.source<xen::XenDevices>(now.vbds),    graph_.event_source<xen::XenDeviceChange>(),
-        graph_.source<xen::XenDataTable>(now.data),  graph_.event_source<xen::XenDataChange>()};
-    mirari::observe(out.data_events.event(),
-                    [&seen](const xen::XenDataChange& c) { seen.record(load_of(c)); });
+    auto out = xen::XenStoreWatcher::Outputs::make(graph_, now);
+    mirari::observe(out.data.changes(), [&seen](const std::vector<xen::XenDataChange>& all) {
+      for (const xen::XenDataChange& c : all) seen.record(load_of(c));
+    });
     watcher_->follow(std::move(out));
     thread_ = std::thread([this] { io_.run(); });
   }

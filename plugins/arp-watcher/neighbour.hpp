@@ -4,7 +4,8 @@
 // Ports (see arp_watcher.hpp):
 //   arp.table   signal  std::map<NeighbourKey, Neighbour>
 //                       (type "map<arp.neighbour_key,arp.neighbour>")
-//   arp.events  event   NeighbourEvent (type "arp.neighbour_event")
+//   arp.events  event   std::vector<NeighbourEvent> (type "list<arp.neighbour_event>"): the
+//                       changes of one tick, in the order they happened
 //
 // JSON forms, for tools:
 //   NeighbourKey    {"ifindex": 3, "address": "192.0.2.7"}

@@ -6,7 +6,8 @@
 //                          A loop device the kernel keeps while nothing is attached to it is
 //                          listed with size 0 and no backing file: attaching, resizing and
 //                          detaching are changes to it.
-//   block.events   event   BlockEvent                          (type "block.event")
+//   block.events   event   std::vector<BlockEvent>             (type "list<block.event>"): the
+//                          changes of one tick, in the order they happened
 //
 // JSON forms, for tools:
 //   BlockDevice {"name": "loop0", "major": 7, "minor": 0, "size_bytes": 8388608,

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "rtnetlink/table_diff.hpp"
+#include "common/table_changes.hpp"
 
 namespace mirari::block {
 
@@ -61,7 +61,7 @@ void BlockModel::erase(const std::string& name, std::vector<BlockEvent>& events)
 
 void BlockModel::diff(const BlockTable& before, const BlockTable& after,
                       std::vector<BlockEvent>& events) {
-  rtnetlink::diff_tables(before, after, events);
+  common::diff_tables(before, after, events);
 }
 
 }  // namespace mirari::block

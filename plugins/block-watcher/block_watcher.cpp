@@ -13,10 +13,9 @@ BlockWatcher::BlockWatcher(boost::asio::any_io_executor io, BlockWatcherOptions 
   model_.read_all(ignored);
 }
 
-void BlockWatcher::follow(Source<BlockTable> devices, EventSource<BlockEvent> events,
+void BlockWatcher::follow(common::TablePublisher<BlockTable, BlockEvent> out,
                           const BlockTable* previous) {
-  devices_ = std::move(devices);
-  events_ = std::move(events);
+  out_ = std::move(out);
   if (previous != nullptr) {
     BlockModel::diff(*previous, model_.table(), pending_);
     flush();
@@ -52,10 +51,7 @@ void BlockWatcher::on_failure(const std::string& what) {
 }
 
 void BlockWatcher::flush() {
-  if (pending_.empty()) return;
-  devices_.set(model_.table());
-  for (BlockEvent& event : pending_) events_.emit(std::move(event));
-  pending_.clear();
+  out_.publish(model_.table(), pending_);
 }
 
 void BlockWatcher::say(const std::string& what) {

@@ -10,9 +10,8 @@
 // - The model is used by one thread at a time: the constructor's, then the listener's
 //   handlers (which never overlap).
 // - After each batch of records read in one wake-up, the table written equals the model's
-//   table, and the events written since the previous table write are the changes that lead
-//   from that table to this one. The table is written first, so it lands in the tick of the
-//   batch's first event; each further event of the batch takes one more tick.
+//   table, and the events written with it are the changes that lead from the previous table
+//   to this one: both land in one tick (common/table_publisher.hpp).
 // - Lost records are recovered by reading sysfs again and emitting the differences.
 #pragma once
 
@@ -29,6 +28,7 @@
 
 #include "block_device.hpp"
 #include "block_model.hpp"
+#include "common/table_publisher.hpp"
 #include "uevent_listener.hpp"
 
 namespace mirari::block {
@@ -67,7 +67,7 @@ class BlockWatcher {
   const BlockTable& table() const { return model_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
-  void follow(Source<BlockTable> devices, EventSource<BlockEvent> events,
+  void follow(common::TablePublisher<BlockTable, BlockEvent> out,
               const BlockTable* previous = nullptr);
   // Closes the uevent socket; nothing is written after it returns. Any thread; idempotent.
   void stop() {
@@ -88,8 +88,7 @@ class BlockWatcher {
   std::function<void(const std::string&)> report_;
   std::unique_ptr<UeventListener> listener_;
   BlockModel model_;
-  Source<BlockTable> devices_;
-  EventSource<BlockEvent> events_;
+  common::TablePublisher<BlockTable, BlockEvent> out_;
   std::vector<BlockEvent> pending_;
   std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> overruns_{0};

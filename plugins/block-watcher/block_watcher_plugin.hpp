@@ -52,13 +52,10 @@ class BlockWatcherPlugin final : public Plugin {
     BlockWatcherOptions options = options_;
     options.report = [&log = ctx.log()](const std::string& what) { log.warn("{}", what); };
     auto watcher = std::make_unique<BlockWatcher>(ctx.io(), std::move(options));
-    Graph& graph = ctx.graph();
-    Source<BlockTable> devices = graph.source<BlockTable>(watcher->table());
-    EventSource<BlockEvent> events = graph.event_source<BlockEvent>();
-    ctx.publish(kDevices, devices.signal().named(kDevices));
-    ctx.publish(kEvents, events.event().named(kEvents));
-    watcher->follow(devices, events, previous_ ? &*previous_ : nullptr);
-    devices_ = devices;
+    out_ = common::TablePublisher<BlockTable, BlockEvent>::make(ctx.graph(), watcher->table());
+    ctx.publish(kDevices, out_.table().named(kDevices));
+    ctx.publish(kEvents, out_.changes().named(kEvents));
+    watcher->follow(out_, previous_ ? &*previous_ : nullptr);
     watcher_ = std::move(watcher);
   }
 
@@ -70,7 +67,7 @@ class BlockWatcherPlugin final : public Plugin {
   // since, including changes this one read but whose writes the swap drops.
   std::optional<std::string> snapshot() const override {
     if (!watcher_) return std::nullopt;
-    return nlohmann::json(devices_.value()).dump();
+    return nlohmann::json(out_.value()).dump();
   }
   void restore(const std::string& state) override {
     previous_ = nlohmann::json::parse(state).get<BlockTable>();
@@ -80,7 +77,7 @@ class BlockWatcherPlugin final : public Plugin {
   BlockWatcherOptions options_;
   std::optional<BlockTable> previous_;
   std::unique_ptr<BlockWatcher> watcher_;
-  Source<BlockTable> devices_;
+  common::TablePublisher<BlockTable, BlockEvent> out_;
 };
 
 }  // namespace mirari::block

@@ -1,10 +1,13 @@
 #include "load_monitor.hpp"
 
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,7 +34,9 @@ using boost::asio::local::datagram_protocol;
 
 // Reports are a few short lines; a longer datagram is truncated by the kernel and its cut
 // line rejected.
-constexpr std::size_t kDatagramBytes = 64 * 1024;
+constexpr std::size_t kDatagramBytes = 16 * 1024;
+// Datagrams taken per recvmmsg call: one system call for a burst, not one per report.
+constexpr std::size_t kDatagramsPerRead = 64;
 
 [[noreturn]] void fail(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), what);
@@ -75,12 +80,18 @@ struct LoadMonitor::State {
   datagram_protocol::socket socket;
   boost::asio::steady_timer timer;
   std::optional<FileId> socket_file;
-  std::array<char, kDatagramBytes> buffer{};
+  // Room for one recvmmsg call's datagrams, allocated once.
+  std::vector<char> buffers = std::vector<char>(kDatagramsPerRead * kDatagramBytes);
+  std::array<iovec, kDatagramsPerRead> vectors{};
+  std::array<mmsghdr, kDatagramsPerRead> headers{};
+  // What the datagrams of one wake-up produced, written together.
+  std::vector<LoadSample> pending;
 
   LoadModel model;
   Outputs outputs;
   std::uint64_t rejected = 0;
-  xen::XenDataTable xen_seen;  // the xen.data value last taken
+  bool rejected_changed = false;  // since the last write
+  xen::XenDataTable xen_seen;     // the xen.data value last taken
   RejectionLog rejection_log;
 
   long ticks_per_second;
@@ -115,26 +126,55 @@ struct LoadMonitor::State {
   }
 
   void receive(const std::shared_ptr<State>& self) {
-    socket.async_receive(boost::asio::buffer(buffer),
-                         [self](const boost::system::error_code& error, std::size_t size) {
-                           std::lock_guard lock(self->mutex);
-                           if (self->stopped) return;
-                           if (error) {
-                             self->warn("stopped receiving reports: " + error.message());
-                             return;
-                           }
-                           self->received(std::string_view(self->buffer.data(), size));
-                           self->receive(self);
-                         });
+    socket.async_wait(datagram_protocol::socket::wait_read,
+                      [self](const boost::system::error_code& error) {
+                        std::lock_guard lock(self->mutex);
+                        if (self->stopped) return;
+                        if (error) {
+                          self->warn("stopped receiving reports: " + error.message());
+                          return;
+                        }
+                        if (!self->read_waiting()) return;
+                        self->receive(self);
+                      });
+  }
+
+  // Takes every datagram waiting, kDatagramsPerRead per system call, and writes what they
+  // changed once. False when the socket failed for good.
+  bool read_waiting() {
+    for (std::size_t i = 0; i < kDatagramsPerRead; ++i) {
+      vectors[i] = {buffers.data() + i * kDatagramBytes, kDatagramBytes};
+    }
+    bool ok = true;
+    for (;;) {
+      for (std::size_t i = 0; i < kDatagramsPerRead; ++i) {
+        headers[i] = {};
+        headers[i].msg_hdr.msg_iov = &vectors[i];
+        headers[i].msg_hdr.msg_iovlen = 1;
+      }
+      const int got = ::recvmmsg(socket.native_handle(), headers.data(), kDatagramsPerRead,
+                                 MSG_DONTWAIT, nullptr);
+      if (got < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+          warn(std::string("stopped receiving reports: ") + std::strerror(errno));
+          ok = false;
+        }
+        break;
+      }
+      for (int i = 0; i < got; ++i) {
+        received(std::string_view(buffers.data() + i * kDatagramBytes, headers[i].msg_len));
+      }
+      if (static_cast<std::size_t>(got) < kDatagramsPerRead) break;
+    }
+    publish();
+    return ok;
   }
 
   void received(std::string_view datagram) {
     const ParsedDatagram parsed = parse_datagram(datagram);
     if (parsed.rejected > 0) rejected_lines(datagram, parsed.rejected);
-    if (parsed.reports.empty()) return;
-    std::vector<LoadSample> samples;
-    for (const Report& report : parsed.reports) samples.push_back(model.report(report));
-    publish(samples);
+    for (const Report& report : parsed.reports) pending.push_back(model.report(report));
   }
 
   void xen_data(const xen::XenDataTable& table) {
@@ -142,17 +182,16 @@ struct LoadMonitor::State {
     for (const std::string& instance : xen_instances_gone(xen_seen, table)) {
       forgotten = model.forget(instance) || forgotten;
     }
-    std::vector<LoadSample> samples;
     for (const Report& report : xen_reports(xen_seen, table)) {
-      samples.push_back(model.report(report, LoadSample::Source::xenstore));
+      pending.push_back(model.report(report, LoadSample::Source::xenstore));
     }
     xen_seen = table;
-    if (!samples.empty() || forgotten) publish(samples);
+    publish(forgotten);
   }
 
   void rejected_lines(std::string_view datagram, std::size_t count) {
     rejected += count;
-    outputs.rejected.set(rejected);
+    rejected_changed = true;
     if (auto line = rejection_log.rejected(datagram, count, Clock::now())) warn(*line);
   }
 
@@ -167,7 +206,6 @@ struct LoadMonitor::State {
   }
 
   void sample() {
-    std::vector<LoadSample> samples;
     bool forgotten = false;
     for (const WatchedProcess& process : options.processes) {
       const auto times = read_proc_stat(process.pid);
@@ -187,16 +225,26 @@ struct LoadMonitor::State {
       const double share =
           cpu_share(it->second.times, *times, now - it->second.at, ticks_per_second);
       it->second = {*times, now};
-      samples.push_back(model.cpu(process.instance, share));
+      pending.push_back(model.cpu(process.instance, share));
     }
-    if (!samples.empty() || forgotten) publish(samples);
+    publish(forgotten);
   }
 
-  void publish(const std::vector<LoadSample>& samples) {
-    for (const LoadSample& s : samples) outputs.samples.emit(s);
-    outputs.reports.set(model.reports());
-    outputs.by_instance.set(model.by_instance());
-    outputs.total.set(model.total());
+  // Writes the samples taken since the last write, and the state they led to, as one batch.
+  // forgotten: instances were dropped, so the state changed even without samples.
+  void publish(bool forgotten = false) {
+    if (pending.empty() && !forgotten && !rejected_changed) return;
+    outputs.graph->batch([&] {
+      if (rejected_changed) outputs.rejected.set(rejected);
+      if (!pending.empty() || forgotten) {
+        outputs.reports.set(model.reports());
+        outputs.by_instance.set(model.by_instance());
+        outputs.total.set(model.total());
+      }
+      if (!pending.empty()) outputs.samples.emit(std::move(pending));
+    });
+    pending.clear();
+    rejected_changed = false;
   }
 
   void stop() {

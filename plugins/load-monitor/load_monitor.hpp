@@ -4,7 +4,8 @@
 //
 // Two inputs, both on the executor, neither polling on a thread of its own:
 // - a unix datagram socket instances write reports to (see report_parser.hpp); each
-//   datagram is applied as a whole: its samples are emitted and the signals set once;
+//   wake-up takes every datagram waiting (recvmmsg, many per system call), and what they
+//   changed is written once: the list of samples and the signals, in one tick;
 // - for process instances, a timer that reads /proc/<pid>/stat every sample interval and
 //   turns the CPU time used since the previous reading into a share of one CPU.
 // Rejected report lines are counted, and logged as rejection_log.hpp says.
@@ -21,6 +22,7 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
+#include <mirari/graph.hpp>
 #include <mirari/source.hpp>
 
 #include "load_monitor_options.hpp"
@@ -31,11 +33,14 @@ namespace mirari::load {
 
 class LoadMonitor {
  public:
+  // Written as one batch per wake-up: the samples it took and the state they led to land in
+  // one tick.
   struct Outputs {
+    Graph* graph = nullptr;
     Source<LoadByInstance> by_instance;
     Source<double> total;
     Source<InstanceReports> reports;
-    EventSource<LoadSample> samples;
+    EventSource<std::vector<LoadSample>> samples;
     Source<std::uint64_t> rejected;
   };
   using Warn = std::function<void(const std::string&)>;

@@ -49,10 +49,12 @@ class LoadMonitorPlugin final : public Plugin {
     if (previous_) monitor->restore(*previous_);
     LoadMonitor::Current now = monitor->current();
     Graph& graph = ctx.graph();
-    LoadMonitor::Outputs out{
-        graph.source<LoadByInstance>(std::move(now.by_instance)), graph.source<double>(now.total),
-        graph.source<InstanceReports>(std::move(now.reports)), graph.event_source<LoadSample>(),
-        graph.source<std::uint64_t>(now.rejected)};
+    LoadMonitor::Outputs out{&graph,
+                             graph.source<LoadByInstance>(std::move(now.by_instance)),
+                             graph.source<double>(now.total),
+                             graph.source<InstanceReports>(std::move(now.reports)),
+                             graph.event_source<std::vector<LoadSample>>(),
+                             graph.source<std::uint64_t>(now.rejected)};
     ctx.publish(P::kByInstance, out.by_instance.signal().named(P::kByInstance));
     ctx.publish(P::kTotal, out.total.signal().named(P::kTotal));
     ctx.publish(P::kReports, out.reports.signal().named(P::kReports));

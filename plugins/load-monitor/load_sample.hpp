@@ -8,7 +8,8 @@
 //   instances.reports  signal  std::map<std::string, std::map<std::string, double>>
 //                              (type "map<string,map<string,float64>>"): the latest value of
 //                              every key per instance, reported or sampled ("cpu")
-//   load.samples       event   LoadSample  (type "load.sample")
+//   load.samples       event   std::vector<LoadSample>  (type "list<load.sample>"): the
+//                              samples one tick took, in the order they arrived
 //   load.rejected      signal  std::uint64_t  (type "uint64"): report lines refused so far
 //
 // JSON forms, for tools:

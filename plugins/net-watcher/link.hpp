@@ -3,7 +3,8 @@
 // Ports (see net_watcher.hpp):
 //   net.links        signal  std::map<int, Link>  (type "map<int32,net.link>"), keyed by
 //                            ifindex: stable while a link lives, across renames
-//   net.link_events  event   LinkEvent            (type "net.link_event")
+//   net.link_events  event   std::vector<LinkEvent> (type "list<net.link_event>"): the
+//                            changes of one tick, in the order they happened
 //
 // JSON forms, for tools:
 //   Link      {"index": 3, "name": "eth0", "kind": "veth", "mac": "02:00:5e:10:00:01",

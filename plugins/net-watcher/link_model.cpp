@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "rtnetlink/table_diff.hpp"
+#include "common/table_changes.hpp"
 
 namespace mirari::net {
 
@@ -106,7 +106,7 @@ void LinkModel::replace(Link& current, Link next, std::vector<LinkEvent>& events
 
 void LinkModel::diff(const LinkTable& before, const LinkTable& after,
                      std::vector<LinkEvent>& events) {
-  rtnetlink::diff_tables(before, after, events);
+  common::diff_tables(before, after, events);
 }
 
 }  // namespace mirari::net

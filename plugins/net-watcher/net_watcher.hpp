@@ -5,7 +5,7 @@
 // Construction reads the current state (so a watcher started late, or again, begins with
 // the whole truth); follow() then tracks every change from the kernel's notifications,
 // without polling: each batch of notifications read together sets the links source once
-// and emits one event per change (see rtnetlink/mirror.hpp for how they line up in ticks).
+// and emits the list of its changes, in one tick (see rtnetlink/mirror.hpp).
 // Lost notifications are recovered by reading the whole state again and emitting the
 // differences.
 #pragma once
@@ -35,9 +35,9 @@ class NetWatcher {
   const LinkTable& table() const { return mirror_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
-  void follow(Source<LinkTable> links, EventSource<LinkEvent> events,
+  void follow(common::TablePublisher<LinkTable, LinkEvent> out,
               const LinkTable* previous = nullptr) {
-    mirror_.follow(std::move(links), std::move(events), previous);
+    mirror_.follow(std::move(out), previous);
   }
   // Closes the notification socket; nothing is written after it returns. Any thread.
   void stop() { mirror_.stop(); }

@@ -22,9 +22,8 @@
 // - The model is used by one thread at a time: the constructor's, then the listener's
 //   handlers (which never overlap).
 // - After each batch the table written equals the model's table, and the events written
-//   since the previous table write are the changes that lead from that table to this one.
-//   The table is written first, so it lands in the tick of the batch's first event; each
-//   further event of the batch takes one more tick.
+//   with it are the changes that lead from the previous table to this one: both land in one
+//   tick (common/table_publisher.hpp).
 #pragma once
 
 #include <atomic>
@@ -39,6 +38,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <mirari/source.hpp>
+
+#include "common/table_publisher.hpp"
 
 #include "rtnetlink/dump.hpp"
 #include "rtnetlink/listener.hpp"
@@ -92,12 +93,11 @@ class Mirror {
   // The dumped state. Only before follow().
   const Table& table() const { return model_->table(); }
 
-  // Starts following the kernel, writing into table and events (see the header comment).
-  // When previous is given (the table a replaced instance had published), the events that
-  // lead from it to the current state are written first. Call once.
-  void follow(Source<Table> table, EventSource<Event> events, const Table* previous = nullptr) {
-    table_ = std::move(table);
-    events_ = std::move(events);
+  // Starts following the kernel, writing through out (see the header comment). When
+  // previous is given (the table a replaced instance had published), the events that lead
+  // from it to the current state are written first. Call once.
+  void follow(common::TablePublisher<Table, Event> out, const Table* previous = nullptr) {
+    out_ = std::move(out);
     if (previous != nullptr) {
       Model::diff(*previous, model_->table(), pending_);
       flush();
@@ -166,12 +166,7 @@ class Mirror {
     say("stopped following the kernel: " + what);
   }
 
-  void flush() {
-    if (pending_.empty()) return;
-    table_.set(model_->table());
-    for (Event& event : pending_) events_.emit(std::move(event));
-    pending_.clear();
-  }
+  void flush() { out_.publish(model_->table(), pending_); }
 
   void say(const std::string& what) {
     if (report_) report_(what);
@@ -181,8 +176,7 @@ class Mirror {
   Socket dumps_;
   std::unique_ptr<Listener> listener_;
   std::unique_ptr<Model> model_;
-  Source<Table> table_;
-  EventSource<Event> events_;
+  common::TablePublisher<Table, Event> out_;
   std::vector<Event> pending_;
   std::atomic<std::uint64_t> messages_{0};
   std::atomic<std::uint64_t> overruns_{0};

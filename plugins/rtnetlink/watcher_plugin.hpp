@@ -1,6 +1,6 @@
 // The plugin adapter the rtnetlink watchers share: their configuration keys, their two
-// ports, and reload. A watcher plugin is this template applied to its domain class and
-// port names:
+// ports (the table, and a list of the changes each tick brought), and reload. A watcher plugin is
+// this template applied to its domain class and port names:
 //
 //   struct Ports { static constexpr const char* kTable = "net.links";
 //                  static constexpr const char* kEvents = "net.link_events"; };
@@ -57,13 +57,10 @@ class WatcherPlugin final : public Plugin {
     MirrorOptions options = options_;
     options.report = [&log = ctx.log()](const std::string& what) { log.warn("{}", what); };
     auto watcher = std::make_unique<Watcher>(ctx.io(), std::move(options));
-    Graph& graph = ctx.graph();
-    Source<Table> table = graph.source<Table>(watcher->table());
-    EventSource<Event> events = graph.event_source<Event>();
-    ctx.publish(Ports::kTable, table.signal().named(Ports::kTable));
-    ctx.publish(Ports::kEvents, events.event().named(Ports::kEvents));
-    watcher->follow(table, events, previous_ ? &*previous_ : nullptr);
-    table_ = table;
+    out_ = common::TablePublisher<Table, Event>::make(ctx.graph(), watcher->table());
+    ctx.publish(Ports::kTable, out_.table().named(Ports::kTable));
+    ctx.publish(Ports::kEvents, out_.changes().named(Ports::kEvents));
+    watcher->follow(out_, previous_ ? &*previous_ : nullptr);
     watcher_ = std::move(watcher);
   }
 
@@ -75,7 +72,7 @@ class WatcherPlugin final : public Plugin {
   // since, including changes this one read but whose writes the swap drops.
   std::optional<std::string> snapshot() const override {
     if (!watcher_) return std::nullopt;
-    return nlohmann::json(table_.value()).dump();
+    return nlohmann::json(out_.value()).dump();
   }
   void restore(const std::string& state) override {
     previous_ = nlohmann::json::parse(state).get<Table>();
@@ -85,7 +82,7 @@ class WatcherPlugin final : public Plugin {
   MirrorOptions options_;
   std::optional<Table> previous_;
   std::unique_ptr<Watcher> watcher_;
-  Source<Table> table_;
+  common::TablePublisher<Table, Event> out_;
 };
 
 }  // namespace mirari::rtnetlink

@@ -8,7 +8,8 @@
 //   xen.vbds           signal  map<string, XenDevice>  by frontend domid/devid ("5/51712")
 //   xen.data           signal  map<string, XenData>    by domid; only domains with data/ keys
 //   xen.domain_events, xen.vif_events, xen.vbd_events, xen.data_events
-//                      event   XenChange<...> for each change to the tables above
+//                      event   std::vector<XenChange<...>>: the changes one tick made to
+//                              the table above, in the order they happened
 //
 // JSON forms, for tools:
 //   XenDomain {"domid": 5, "name": "web-1", "uuid": "6f1c..." | null,

@@ -5,7 +5,7 @@
 #include <set>
 #include <string_view>
 
-#include "rtnetlink/table_diff.hpp"
+#include "common/table_changes.hpp"
 
 namespace mirari::xen {
 
@@ -182,10 +182,10 @@ XenTables make_tables(const DomainTrees& trees) {
 }
 
 void diff(const XenTables& before, const XenTables& after, XenChanges& changes) {
-  rtnetlink::diff_tables(before.domains, after.domains, changes.domains);
-  rtnetlink::diff_tables(before.vifs, after.vifs, changes.vifs);
-  rtnetlink::diff_tables(before.vbds, after.vbds, changes.vbds);
-  rtnetlink::diff_tables(before.data, after.data, changes.data);
+  common::diff_tables(before.domains, after.domains, changes.domains);
+  common::diff_tables(before.vifs, after.vifs, changes.vifs);
+  common::diff_tables(before.vbds, after.vbds, changes.vbds);
+  common::diff_tables(before.data, after.data, changes.data);
 }
 
 void to_json(nlohmann::json& j, const XenTables& t) {

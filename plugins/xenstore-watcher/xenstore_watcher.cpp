@@ -19,14 +19,6 @@ namespace {
 constexpr const char* kToken = "mirari-xenstore-watcher";
 constexpr std::chrono::milliseconds kFirstReconnectPause{50};
 
-template <class T, class Change>
-void write(Source<T>& table, const T& value, EventSource<Change>& events,
-           std::vector<Change>& changes) {
-  if (changes.empty()) return;
-  table.set(value);
-  for (Change& change : changes) events.emit(std::move(change));
-}
-
 }  // namespace
 
 struct XenStoreWatcher::State {
@@ -49,6 +41,8 @@ struct XenStoreWatcher::State {
   boost::asio::steady_timer timer;
   // Counts connections, so that a handler of an earlier one does nothing.
   std::uint64_t connection = 0;
+  // The firing XenStore sends when the watch is set has not been taken yet.
+  bool registration_pending = false;
   std::atomic<bool> connected{false};  // also read by stats()
   std::chrono::milliseconds pause{0};
 
@@ -72,6 +66,7 @@ struct XenStoreWatcher::State {
     }
     ++connection;
     connected = true;
+    registration_pending = true;
     return read;
   }
 
@@ -94,9 +89,12 @@ struct XenStoreWatcher::State {
     try {
       std::vector<std::string> changed;
       while (std::optional<std::string> path = store.next_watch()) {
+        ++watch_events;
+        // The watch's first firing names the prefix itself and reports no change: what it
+        // stands for was read right after the watch was set.
+        if (std::exchange(registration_pending, false) && *path == options.prefix) continue;
         changed.push_back(std::move(*path));
       }
-      watch_events += changed.size();
       if (!changed.empty()) {
         const std::set<std::uint32_t> read = reader.refresh(store, changed);
         ++batches;
@@ -168,10 +166,13 @@ struct XenStoreWatcher::State {
   }
 
   void write_changes(const XenTables& now, XenChanges& changes) {
-    write(outputs.domains, now.domains, outputs.domain_events, changes.domains);
-    write(outputs.vifs, now.vifs, outputs.vif_events, changes.vifs);
-    write(outputs.vbds, now.vbds, outputs.vbd_events, changes.vbds);
-    write(outputs.data, now.data, outputs.data_events, changes.data);
+    if (changes.empty()) return;
+    outputs.graph->batch([&] {
+      outputs.domains.publish(now.domains, changes.domains);
+      outputs.vifs.publish(now.vifs, changes.vifs);
+      outputs.vbds.publish(now.vbds, changes.vbds);
+      outputs.data.publish(now.data, changes.data);
+    });
   }
 
   void release_descriptor() {
@@ -186,6 +187,12 @@ struct XenStoreWatcher::State {
     if (options.report) options.report(what);
   }
 };
+
+XenStoreWatcher::Outputs XenStoreWatcher::Outputs::make(Graph& graph, const XenTables& tables) {
+  return {&graph, decltype(domains)::make(graph, tables.domains),
+          decltype(vifs)::make(graph, tables.vifs), decltype(vbds)::make(graph, tables.vbds),
+          decltype(data)::make(graph, tables.data)};
+}
 
 XenStoreWatcher::XenStoreWatcher(boost::asio::any_io_executor io, XenStoreWatcherOptions options)
     : state_(std::make_shared<State>(std::move(io), std::move(options))) {

@@ -4,7 +4,9 @@
 // executor and the sources behind its ports.
 //
 // Construction connects, watches the prefix and then reads it (so a watcher started late,
-// or again, begins with the whole truth and misses nothing that happens meanwhile).
+// or again, begins with the whole truth and misses nothing that happens meanwhile). The
+// watch's own first firing, which XenStore sends for the prefix when the watch is set, is
+// not taken as a change: the store is read once at start, not twice.
 // follow() waits on libxenstore's watch descriptor on the executor: each wake-up takes
 // every waiting event, reads again the objects they name (domain_trees.hpp) and writes
 // what changed.
@@ -19,8 +21,8 @@
 // - Everything runs on the executor, one handler at a time; stop() takes the same lock, so
 //   nothing is written after it returns.
 // - After each batch the tables written equal make_tables() of the trees read, and the
-//   events written since the previous tables are the changes between the two. The tables
-//   are written first, so they land in the tick of the batch's first event.
+//   events written with them are the changes since the previous tables: all land in one
+//   tick.
 #pragma once
 
 #include <chrono>
@@ -30,8 +32,9 @@
 #include <string>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <mirari/source.hpp>
+#include <mirari/graph.hpp>
 
+#include "common/table_publisher.hpp"
 #include "xen_tables.hpp"
 
 namespace mirari::xen {
@@ -56,15 +59,16 @@ struct XenStoreWatcherStats {
 
 class XenStoreWatcher {
  public:
+  // What one wake-up changed is written to all four as one batch: a domain and its devices
+  // appear in the same tick.
   struct Outputs {
-    Source<XenDomains> domains;
-    EventSource<XenDomainChange> domain_events;
-    Source<XenDevices> vifs;
-    EventSource<XenDeviceChange> vif_events;
-    Source<XenDevices> vbds;
-    EventSource<XenDeviceChange> vbd_events;
-    Source<XenDataTable> data;
-    EventSource<XenDataChange> data_events;
+    Graph* graph = nullptr;
+    common::TablePublisher<XenDomains, XenDomainChange> domains;
+    common::TablePublisher<XenDevices, XenDeviceChange> vifs;
+    common::TablePublisher<XenDevices, XenDeviceChange> vbds;
+    common::TablePublisher<XenDataTable, XenDataChange> data;
+    // New sources in graph, starting at tables. Graph thread.
+    static Outputs make(Graph& graph, const XenTables& tables);
   };
 
   // Connects, watches and reads. Throws XenStoreError when the store does not answer;

@@ -64,20 +64,15 @@ class XenStoreWatcherPlugin final : public Plugin {
     options.report = [&log = ctx.log()](const std::string& what) { log.warn("{}", what); };
     auto watcher = std::make_unique<XenStoreWatcher>(ctx.io(), std::move(options));
     const XenTables& now = watcher->tables();
-    Graph& graph = ctx.graph();
-    XenStoreWatcher::Outputs out{
-        graph.source<XenDomains>(now.domains), graph.event_source<XenDomainChange>(),
-        graph.source<XenDevices>(now.vifs),    graph.event_source<XenDeviceChange>(),
-        graph.source<XenDevices>(now.vbds),    graph.event_source<XenDeviceChange>(),
-        graph.source<XenDataTable>(now.data),  graph.event_source<XenDataChange>()};
-    ctx.publish(P::kDomains, out.domains.signal().named(P::kDomains));
-    ctx.publish(P::kDomainEvents, out.domain_events.event().named(P::kDomainEvents));
-    ctx.publish(P::kVifs, out.vifs.signal().named(P::kVifs));
-    ctx.publish(P::kVifEvents, out.vif_events.event().named(P::kVifEvents));
-    ctx.publish(P::kVbds, out.vbds.signal().named(P::kVbds));
-    ctx.publish(P::kVbdEvents, out.vbd_events.event().named(P::kVbdEvents));
-    ctx.publish(P::kData, out.data.signal().named(P::kData));
-    ctx.publish(P::kDataEvents, out.data_events.event().named(P::kDataEvents));
+    XenStoreWatcher::Outputs out = XenStoreWatcher::Outputs::make(ctx.graph(), now);
+    ctx.publish(P::kDomains, out.domains.table().named(P::kDomains));
+    ctx.publish(P::kDomainEvents, out.domains.changes().named(P::kDomainEvents));
+    ctx.publish(P::kVifs, out.vifs.table().named(P::kVifs));
+    ctx.publish(P::kVifEvents, out.vifs.changes().named(P::kVifEvents));
+    ctx.publish(P::kVbds, out.vbds.table().named(P::kVbds));
+    ctx.publish(P::kVbdEvents, out.vbds.changes().named(P::kVbdEvents));
+    ctx.publish(P::kData, out.data.table().named(P::kData));
+    ctx.publish(P::kDataEvents, out.data.changes().named(P::kDataEvents));
     outputs_ = out;
     watcher->follow(std::move(out), previous_ ? &*previous_ : nullptr);
     watcher_ = std::move(watcher);

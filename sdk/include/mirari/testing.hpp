@@ -109,6 +109,17 @@ class PluginHarness {
     });
     return seen;
   }
+  // For an event port whose occurrences are lists (the changes of one tick, as the stock
+  // watchers publish them): records every element, in order, from now on.
+  template <class T>
+  std::shared_ptr<std::vector<T>> record_each(const std::string& port) {
+    auto seen = std::make_shared<std::vector<T>>();
+    graph_.change(inputs_, [&] {
+      observe(graph_.subscribe_events<std::vector<T>>(port),
+              [seen](const std::vector<T>& v) { seen->insert(seen->end(), v.begin(), v.end()); });
+    });
+    return seen;
+  }
 
   // Runs one tick.
   TickResult tick() { return graph_.tick(); }

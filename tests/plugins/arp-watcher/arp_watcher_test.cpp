@@ -31,9 +31,11 @@ struct Watch {
       : watcher(loop.executor(), {netns, receive_buffer, {}}),
         initial(watcher.table()),
         table(loop.graph().source<NeighbourTable>(watcher.table())),
-        events(loop.graph().event_source<NeighbourEvent>()) {
-    mirari::observe(events.event(), [seen = seen](const NeighbourEvent& e) { seen->push_back(e); });
-    watcher.follow(table, events);
+        events(loop.graph().event_source<std::vector<NeighbourEvent>>()) {
+    mirari::observe(events.event(), [seen = seen](const std::vector<NeighbourEvent>& batch) {
+      seen->insert(seen->end(), batch.begin(), batch.end());
+    });
+    watcher.follow({loop.graph(), table, events});
   }
 
   const Neighbour* find(const std::string& address) const {
@@ -69,7 +71,7 @@ struct Watch {
   ArpWatcher watcher;
   NeighbourTable initial;
   mirari::Source<NeighbourTable> table;
-  mirari::EventSource<NeighbourEvent> events;
+  mirari::EventSource<std::vector<NeighbourEvent>> events;
   std::shared_ptr<std::vector<NeighbourEvent>> seen =
       std::make_shared<std::vector<NeighbourEvent>>();
 };

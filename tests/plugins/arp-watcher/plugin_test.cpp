@@ -25,7 +25,7 @@ TEST_CASE("the ARP watcher plugin publishes the table and a move as one event") 
   segment.neigh("add", "192.0.2.7", "02:00:5e:00:00:0a");
   PluginHarness h;
   h.start(std::make_unique<ArpWatcherPlugin>(), {{"netns", segment.ns.name()}});
-  auto events = h.record<NeighbourEvent>("arp.events");
+  auto events = h.record_each<NeighbourEvent>("arp.events");
   REQUIRE(h.value<NeighbourTable>("arp.table").size() == 1);
 
   segment.neigh("change", "192.0.2.7", "02:00:5e:00:00:0b");
@@ -48,7 +48,7 @@ TEST_CASE("a reloaded ARP watcher reports the move it missed") {
   segment.neigh("add", "203.0.113.5", "02:00:5e:00:00:0a");
   PluginHarness h;
   h.start(std::make_unique<ArpWatcherPlugin>(), {{"netns", segment.ns.name()}});
-  auto events = h.record<NeighbourEvent>("arp.events");
+  auto events = h.record_each<NeighbourEvent>("arp.events");
   segment.neigh("add", "203.0.113.6", "02:00:5e:00:00:0a");
   h.reload(std::make_unique<ArpWatcherPlugin>());
   REQUIRE(h.settle_until([&] { return !events->empty(); }, kDeadline));

@@ -33,9 +33,11 @@ struct Watch {
   explicit Watch(GraphLoop& loop, BlockWatcherOptions options = {})
       : watcher(loop.executor(), std::move(options)),
         devices(loop.graph().source<BlockTable>(watcher.table())),
-        events(loop.graph().event_source<BlockEvent>()) {
-    mirari::observe(events.event(), [seen = seen](const BlockEvent& e) { seen->push_back(e); });
-    watcher.follow(devices, events);
+        events(loop.graph().event_source<std::vector<BlockEvent>>()) {
+    mirari::observe(events.event(), [seen = seen](const std::vector<BlockEvent>& batch) {
+      seen->insert(seen->end(), batch.begin(), batch.end());
+    });
+    watcher.follow({loop.graph(), devices, events});
   }
 
   const BlockDevice* device(const std::string& name) const {
@@ -57,7 +59,7 @@ struct Watch {
 
   BlockWatcher watcher;
   mirari::Source<BlockTable> devices;
-  mirari::EventSource<BlockEvent> events;
+  mirari::EventSource<std::vector<BlockEvent>> events;
   std::shared_ptr<std::vector<BlockEvent>> seen = std::make_shared<std::vector<BlockEvent>>();
 };
 

@@ -35,7 +35,7 @@ TEST_CASE("the block watcher plugin publishes the devices and a resize as one ev
   LoopDevice loop_device;
   PluginHarness h;
   h.start(std::make_unique<BlockWatcherPlugin>(), {{"include", std::vector<std::string>{"loop"}}});
-  auto events = h.record<BlockEvent>("block.events");
+  auto events = h.record_each<BlockEvent>("block.events");
   REQUIRE(h.value<BlockTable>("block.devices").at(loop_device.name()).size_bytes == 8 * kMiB);
 
   loop_device.resize(16 * kMiB);
@@ -68,7 +68,7 @@ TEST_CASE("a bad block watcher configuration is refused") {
 TEST_CASE("a reloaded block watcher reports the attach it missed") {
   PluginHarness h;
   h.start(std::make_unique<BlockWatcherPlugin>(), {{"include", std::vector<std::string>{"loop"}}});
-  auto events = h.record<BlockEvent>("block.events");
+  auto events = h.record_each<BlockEvent>("block.events");
   LoopDevice loop_device;
   h.reload(std::make_unique<BlockWatcherPlugin>());
   REQUIRE(h.settle_until([&] { return !of(*events, loop_device.name()).empty(); }, kDeadline));

@@ -60,7 +60,7 @@ TEST_CASE("reports sent to the socket show up in the ports") {
   PluginHarness h;
   h.start(std::make_unique<LoadMonitorPlugin>(),
           {{"socket", socket.string()}, {"window", std::int64_t{2}}});
-  auto samples = h.record<LoadSample>("load.samples");
+  auto samples = h.record_each<LoadSample>("load.samples");
   REQUIRE(fs::is_socket(socket));
   struct stat st {};
   REQUIRE(::stat(socket.c_str(), &st) == 0);
@@ -112,7 +112,7 @@ TEST_CASE("a busy process instance gets a non-zero CPU share as its load") {
   config["processes"] = std::vector<std::string>{"busy:" + std::to_string(busy.pid())};
   config["sample_interval_ms"] = std::int64_t{100};
   h.start(std::make_unique<LoadMonitorPlugin>(), config);
-  auto samples = h.record<LoadSample>("load.samples");
+  auto samples = h.record_each<LoadSample>("load.samples");
 
   REQUIRE(h.settle_until(
       [&] {

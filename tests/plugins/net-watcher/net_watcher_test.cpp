@@ -29,9 +29,11 @@ struct Watch {
       : watcher(loop.executor(), {netns, receive_buffer, {}}),
         initial(watcher.table()),
         links(loop.graph().source<LinkTable>(watcher.table())),
-        events(loop.graph().event_source<LinkEvent>()) {
-    mirari::observe(events.event(), [seen = seen](const LinkEvent& e) { seen->push_back(e); });
-    watcher.follow(links, events);
+        events(loop.graph().event_source<std::vector<LinkEvent>>()) {
+    mirari::observe(events.event(), [seen = seen](const std::vector<LinkEvent>& batch) {
+      seen->insert(seen->end(), batch.begin(), batch.end());
+    });
+    watcher.follow({loop.graph(), links, events});
   }
 
   const Link* by_name(const std::string& name) const {
@@ -64,7 +66,7 @@ struct Watch {
   NetWatcher watcher;
   LinkTable initial;
   mirari::Source<LinkTable> links;
-  mirari::EventSource<LinkEvent> events;
+  mirari::EventSource<std::vector<LinkEvent>> events;
   std::shared_ptr<std::vector<LinkEvent>> seen = std::make_shared<std::vector<LinkEvent>>();
 };
 

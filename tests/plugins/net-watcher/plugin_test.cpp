@@ -39,7 +39,7 @@ TEST_CASE("the net watcher plugin publishes the links of its namespace and their
   ns.add_veth("va", "vb");
   PluginHarness h;
   h.start(std::make_unique<NetWatcherPlugin>(), watching(ns));
-  auto events = h.record<LinkEvent>("net.link_events");
+  auto events = h.record_each<LinkEvent>("net.link_events");
   REQUIRE(by_name(h.value<LinkTable>("net.links"), "va") != nullptr);
 
   ns.ip({"link", "set", "va", "mtu", "1400"});
@@ -84,7 +84,7 @@ TEST_CASE("a reload keeps subscribers and reports what changed while it was swap
   h.start(std::make_unique<NetWatcherPlugin>(), watching(ns));
   // A subscriber of both ports, owned by another plugin.
   auto mtus = std::make_shared<std::vector<std::uint32_t>>();
-  auto events = h.record<LinkEvent>("net.link_events");
+  auto events = h.record_each<LinkEvent>("net.link_events");
   h.graph().change(h.graph().add_owner("subscriber"), [&] {
     auto links = h.graph().subscribe<LinkTable>("net.links");
     mirari::observe(mirari::map(links, [](const LinkTable& t) { return by_name(t, "va")->mtu; }),

@@ -74,9 +74,9 @@ TEST_CASE("a domain comes with a vbd and a vif that goes Initialising, Connected
   xs.create_domain(0, "Domain-0");
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>());
-  auto domain_events = h.record<XenDomainChange>("xen.domain_events");
-  auto vif_events = h.record<XenDeviceChange>("xen.vif_events");
-  auto vbd_events = h.record<XenDeviceChange>("xen.vbd_events");
+  auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
+  auto vif_events = h.record_each<XenDeviceChange>("xen.vif_events");
+  auto vbd_events = h.record_each<XenDeviceChange>("xen.vbd_events");
 
   xs.create_domain(7, "db-1");
   REQUIRE(h.settle_until([&] { return !domain_events->empty(); }, kDeadline));
@@ -126,7 +126,7 @@ TEST_CASE("a vbd written in one transaction appears whole, in one event") {
   xs.create_domain(0, "Domain-0");
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>());
-  auto vbd_events = h.record<XenDeviceChange>("xen.vbd_events");
+  auto vbd_events = h.record_each<XenDeviceChange>("xen.vbd_events");
 
   const std::string dir = "backend/vbd/9/51712/";
   xs.write(0, {{dir + "frontend-id", "9"},
@@ -157,8 +157,8 @@ TEST_CASE("a guest's data/ values are in xen.data, and its load in the load moni
   h.start(std::make_unique<LoadMonitorPlugin>(),
           {{"socket", (dir.path() / "load.sock").string()}, {"window", std::int64_t{1}}},
           "load-monitor");
-  auto data_events = h.record<XenDataChange>("xen.data_events");
-  auto samples = h.record<LoadSample>("load.samples");
+  auto data_events = h.record_each<XenDataChange>("xen.data_events");
+  auto samples = h.record_each<LoadSample>("load.samples");
 
   xs.write(5, {{"data/load", "0.75"}, {"data/updated", "Tue 12:00"}});
   REQUIRE(h.settle_until([&] { return h.value<LoadByInstance>("load.by_instance").count("web-1"); },
@@ -186,8 +186,8 @@ TEST_CASE("a watcher the store drops reconnects and reports what changed meanwhi
   xs.create_vif(5, 0, "4");
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>(), kQuickKeepalive);
-  auto domain_events = h.record<XenDomainChange>("xen.domain_events");
-  auto vif_events = h.record<XenDeviceChange>("xen.vif_events");
+  auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
+  auto vif_events = h.record_each<XenDeviceChange>("xen.vif_events");
 
   xs.server().drop_connections();
   xs.reconnect();
@@ -218,7 +218,7 @@ TEST_CASE("a quiet watcher notices a dropped store through its keepalive") {
   const XenStoreWatcherPlugin& watcher = *plugin;
   PluginHarness h;
   h.start(std::move(plugin), kQuickKeepalive);
-  auto domain_events = h.record<XenDomainChange>("xen.domain_events");
+  auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
   // The event every new watch fires at once has been taken: nothing else will wake it.
   REQUIRE(h.settle_until([&] { return watcher.watcher()->stats().watch_events >= 1; }, kDeadline));
 
@@ -251,7 +251,7 @@ TEST_CASE("the watcher follows the prefix it is given, and nothing else") {
   xs.toolstack().write(XenStore::kNoTransaction, "/test/domains/8/name", "other");
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>(), {{"prefix", std::string("/test/domains")}});
-  auto domain_events = h.record<XenDomainChange>("xen.domain_events");
+  auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
   CHECK(h.value<XenDomains>("xen.domains").size() == 1);
   CHECK(h.value<XenDomains>("xen.domains").at("8").name == "other");
 
@@ -296,7 +296,7 @@ TEST_CASE("a reloaded XenStore watcher reports the domain it missed, once") {
   XenStoreFixture xs;
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>());
-  auto domain_events = h.record<XenDomainChange>("xen.domain_events");
+  auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
   xs.create_domain(5, "web-1");
   h.reload(std::make_unique<XenStoreWatcherPlugin>());
   REQUIRE(h.settle_until([&] { return !domain_events->empty(); }, kDeadline));

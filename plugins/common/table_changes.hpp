@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-namespace mirari::rtnetlink {
+namespace mirari::common {
 
 // Appends to events the changes that lead from before to after, in key order: removed for
 // a key only before, added for a key only after, changed for a key whose value differs.
@@ -31,4 +31,4 @@ void diff_tables(const Table& before, const Table& after, std::vector<Event>& ev
   }
 }
 
-}  // namespace mirari::rtnetlink
+}  // namespace mirari::common
