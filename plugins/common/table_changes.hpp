@@ -1,34 +1,32 @@
 // The changes that lead from one table of a watcher to another. Every watcher keeps its
-// state as a std::map keyed by a stable id, and its events are {kind, old, new} with kind
-// added, changed or removed; this is the one place that turns two tables into such events.
+// state as a mirari::Table keyed by a stable id, and its events are {kind, old, new} with
+// kind added, changed or removed; this is the one place that turns two tables into such
+// events.
 #pragma once
 
 #include <optional>
 #include <vector>
 
+#include <mirari/table.hpp>
+
 namespace mirari::common {
 
-// Appends to events the changes that lead from before to after, in key order: removed for
-// a key only before, added for a key only after, changed for a key whose value differs.
-// Event is an aggregate {Kind kind; std::optional<V> old; std::optional<V> new;}.
-template <class Event, class Table>
-void diff_tables(const Table& before, const Table& after, std::vector<Event>& events) {
+// Appends to events the changes that lead from before to after, in the tables' hash order:
+// removed for a key only before, added for a key only after, changed for a key whose value
+// differs. Costs O(changes) when after was derived from before (mirari::diff). Event is an
+// aggregate {Kind kind; std::optional<V> old; std::optional<V> new;}.
+template <class Event, class K, class V>
+void diff_tables(const Table<K, V>& before, const Table<K, V>& after, std::vector<Event>& events) {
   using Kind = typename Event::Kind;
-  auto b = before.begin();
-  auto a = after.begin();
-  while (b != before.end() || a != after.end()) {
-    if (a == after.end() || (b != before.end() && b->first < a->first)) {
-      events.push_back({Kind::removed, b->second, std::nullopt});
-      ++b;
-    } else if (b == before.end() || a->first < b->first) {
-      events.push_back({Kind::added, std::nullopt, a->second});
-      ++a;
+  diff(before, after, [&events](const K&, const V* was, const V* now) {
+    if (was == nullptr) {
+      events.push_back({Kind::added, std::nullopt, *now});
+    } else if (now == nullptr) {
+      events.push_back({Kind::removed, *was, std::nullopt});
     } else {
-      if (b->second != a->second) events.push_back({Kind::changed, b->second, a->second});
-      ++a;
-      ++b;
+      events.push_back({Kind::changed, *was, *now});
     }
-  }
+  });
 }
 
 }  // namespace mirari::common
