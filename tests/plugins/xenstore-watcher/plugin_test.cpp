@@ -166,8 +166,9 @@ TEST_CASE("a guest's data/ values are in xen.data, and its load in the load moni
   CHECK(h.value<LoadByInstance>("load.by_instance").at("web-1") == 0.75);
   REQUIRE(!samples->empty());
   CHECK(samples->back().source == LoadSample::Source::xenstore);
-  REQUIRE(data_events->size() == 1);
-  CHECK(data_events->at(0).new_value->values.at("updated") == "Tue 12:00");
+  // The two values may be read in one wake-up or two: the last change holds both.
+  REQUIRE(!data_events->empty());
+  CHECK(data_events->back().new_value->values.at("updated") == "Tue 12:00");
 
   xs.write(5, "data/load", "0.5");
   REQUIRE(h.settle_until(
