@@ -31,7 +31,7 @@ class ArpWatcher {
       : mirror_(std::move(io), std::move(options), NeighbourModel{}) {}
 
   // The table read at construction. Only before follow().
-  const NeighbourTable& table() const { return mirror_.table(); }
+  NeighbourTable table() const { return mirror_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
   void follow(common::TablePublisher<NeighbourTable, NeighbourEvent> out,

@@ -1,47 +1,54 @@
 #include "load_model.hpp"
 
+#include <algorithm>
+
 namespace mirari::load {
 
 LoadSample LoadModel::report(const Report& report, LoadSample::Source source) {
-  auto& keys = reports_[report.instance];
+  const auto* known = reports_.find(report.instance);
+  std::map<std::string, double> keys = known ? *known : std::map<std::string, double>{};
   if (report.key == kLoadKey && !keys.contains(kLoadKey)) averages_.erase(report.instance);
   keys[report.key] = report.value;
+  reports_.set(report.instance, std::move(keys));
   if (report.key == kLoadKey) smooth(report.instance, report.value);
   return {report.instance, report.key, report.value, source};
 }
 
 LoadSample LoadModel::cpu(const std::string& instance, double share) {
-  auto& keys = reports_[instance];
+  const auto* known = reports_.find(instance);
+  std::map<std::string, double> keys = known ? *known : std::map<std::string, double>{};
   keys[kCpuKey] = share;
-  if (!keys.contains(kLoadKey)) smooth(instance, share);
+  const bool reports_load = keys.contains(kLoadKey);
+  reports_.set(instance, std::move(keys));
+  if (!reports_load) smooth(instance, share);
   return {instance, kCpuKey, share, LoadSample::Source::proc};
 }
 
 bool LoadModel::forget_cpu(const std::string& instance) {
-  auto it = reports_.find(instance);
-  if (it == reports_.end() || it->second.erase(kCpuKey) == 0) return false;
-  if (!it->second.contains(kLoadKey)) {
-    by_instance_.erase(instance);
+  const auto* known = reports_.find(instance);
+  if (known == nullptr || !known->contains(kCpuKey)) return false;
+  std::map<std::string, double> keys = *known;
+  keys.erase(kCpuKey);
+  if (!keys.contains(kLoadKey)) {
+    erase_load(instance);
     averages_.erase(instance);
   }
-  if (it->second.empty()) reports_.erase(it);
+  if (keys.empty()) {
+    reports_.erase(instance);
+  } else {
+    reports_.set(instance, std::move(keys));
+  }
   return true;
 }
 
 bool LoadModel::forget(const std::string& instance) {
-  const bool known = reports_.erase(instance) > 0;
+  const bool known = reports_.erase(instance);
   averages_.erase(instance);
-  return by_instance_.erase(instance) > 0 || known;
-}
-
-double LoadModel::total() const noexcept {
-  double sum = 0;
-  for (const auto& [instance, load] : by_instance_) sum += load;
-  return sum;
+  return erase_load(instance) || known;
 }
 
 LoadModel::State LoadModel::state() const {
-  State state{reports_, {}};
+  State state{reports_.build(), {}};
   for (const auto& [instance, average] : averages_) {
     state.samples[instance].assign(average.samples().begin(), average.samples().end());
   }
@@ -49,9 +56,10 @@ LoadModel::State LoadModel::state() const {
 }
 
 void LoadModel::restore(const State& state) {
-  reports_ = state.reports;
+  reports_ = InstanceReports::Builder(state.reports);
   averages_.clear();
-  by_instance_.clear();
+  by_instance_ = LoadByInstance::Builder();
+  total_ = 0;
   for (const auto& [instance, samples] : state.samples) {
     for (const double sample : samples) smooth(instance, sample);
   }
@@ -68,7 +76,35 @@ void from_json(const nlohmann::json& j, LoadModel::State& s) {
 
 void LoadModel::smooth(const std::string& instance, double load) {
   auto it = averages_.try_emplace(instance, window_).first;
-  by_instance_[instance] = it->second.add(load);
+  set_load(instance, it->second.add(load));
+}
+
+void LoadModel::set_load(const std::string& instance, double load) {
+  const double* was = by_instance_.find(instance);
+  total_ += static_cast<long double>(load) - (was ? *was : 0.0);
+  by_instance_.set(instance, load);
+  count_change();
+}
+
+bool LoadModel::erase_load(const std::string& instance) {
+  const double* was = by_instance_.find(instance);
+  if (was == nullptr) return false;
+  total_ -= *was;
+  by_instance_.erase(instance);
+  count_change();
+  return true;
+}
+
+void LoadModel::count_change() {
+  if (by_instance_.size() == 0) {
+    total_ = 0;
+    changes_since_exact_ = 0;
+    return;
+  }
+  if (++changes_since_exact_ < std::max<std::size_t>(by_instance_.size(), 64)) return;
+  changes_since_exact_ = 0;
+  total_ = 0;
+  for (const auto& [instance, load] : by_instance_.build()) total_ += load;
 }
 
 }  // namespace mirari::load

@@ -9,12 +9,15 @@
 //   two scales never mix in one average.
 // - A process instance that is gone (forget_cpu()) loses its "cpu" key, and its load too
 //   unless it reported one itself: a dead process has no load to scale on.
-// - total() is the sum of by_instance().
+// - total() is the sum of by_instance(), kept as each load changes (O(1) per report) and
+//   summed again exactly once the changes since the last exact sum outnumber the instances,
+//   so rounding cannot accumulate.
 #pragma once
 
 #include <cstddef>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -41,9 +44,10 @@ class LoadModel {
   // Returns whether anything changed.
   bool forget(const std::string& instance);
 
-  const LoadByInstance& by_instance() const noexcept { return by_instance_; }
-  const InstanceReports& reports() const noexcept { return reports_; }
-  double total() const noexcept;
+  // The current versions, O(1): later reports never change them.
+  LoadByInstance by_instance() const noexcept { return by_instance_.build(); }
+  InstanceReports reports() const noexcept { return reports_.build(); }
+  double total() const noexcept { return static_cast<double>(total_); }
 
   // What a reload carries over: the latest reports and the samples each average holds.
   struct State {
@@ -58,11 +62,16 @@ class LoadModel {
 
  private:
   void smooth(const std::string& instance, double load);
+  void set_load(const std::string& instance, double load);
+  bool erase_load(const std::string& instance);
+  void count_change();
 
   std::size_t window_;
-  std::map<std::string, MovingAverage> averages_;
-  LoadByInstance by_instance_;
-  InstanceReports reports_;
+  std::unordered_map<std::string, MovingAverage> averages_;
+  LoadByInstance::Builder by_instance_;
+  InstanceReports::Builder reports_;
+  long double total_ = 0;
+  std::size_t changes_since_exact_ = 0;
 };
 
 void to_json(nlohmann::json& j, const LoadModel::State& s);

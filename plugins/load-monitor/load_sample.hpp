@@ -2,12 +2,12 @@
 // each sample as it arrives.
 //
 // Ports (see load_monitor_plugin.hpp):
-//   load.by_instance   signal  std::map<std::string, double>  (type "map<string,float64>"):
+//   load.by_instance   signal  Table<std::string, double>  (type "table<string,float64>"):
 //                              smoothed load per instance (1.0 = one busy CPU)
 //   load.total         signal  double  (type "float64"): sum of load.by_instance
-//   instances.reports  signal  std::map<std::string, std::map<std::string, double>>
-//                              (type "map<string,map<string,float64>>"): the latest value of
-//                              every key per instance, reported or sampled ("cpu")
+//   instances.reports  signal  Table<std::string, std::map<std::string, double>>
+//                              (type "table<string,map<string,float64>>"): the latest value
+//                              of every key per instance, reported or sampled ("cpu")
 //   load.samples       event   std::vector<LoadSample>  (type "list<load.sample>"): the
 //                              samples one tick took, in the order they arrived
 //   load.rejected      signal  std::uint64_t  (type "uint64"): report lines refused so far
@@ -22,13 +22,14 @@
 #include <map>
 #include <string>
 
+#include <mirari/table.hpp>
 #include <mirari/type_name.hpp>
 #include <nlohmann/json.hpp>
 
 namespace mirari::load {
 
-using LoadByInstance = std::map<std::string, double>;
-using InstanceReports = std::map<std::string, std::map<std::string, double>>;
+using LoadByInstance = mirari::Table<std::string, double>;
+using InstanceReports = mirari::Table<std::string, std::map<std::string, double>>;
 
 // The key whose value is an instance's load, when the instance reports it.
 inline constexpr const char* kLoadKey = "load";

@@ -1,7 +1,7 @@
 // What the net watcher publishes: the host's network links, and changes to them.
 //
 // Ports (see net_watcher.hpp):
-//   net.links        signal  std::map<int, Link>  (type "map<int32,net.link>"), keyed by
+//   net.links        signal  Table<int, Link>  (type "table<int32,net.link>"), keyed by
 //                            ifindex: stable while a link lives, across renames
 //   net.link_events  event   std::vector<LinkEvent> (type "list<net.link_event>"): the
 //                            changes of one tick, in the order they happened
@@ -11,7 +11,7 @@
 //              "mtu": 1500, "up": true, "carrier": true, "oper_state": "up",
 //              "speed_mbps": 10000 | null,
 //              "addresses": [{"family": "ipv4", "address": "192.0.2.1", "prefix_length": 24}]}
-//   LinkTable [[3, Link], [4, Link], ...]   (nlohmann's form of a map with integer keys)
+//   LinkTable {"3": Link, "4": Link, ...}   (keyed by the ifindex's text)
 //   LinkEvent {"kind": "added" | "changed" | "removed", "old": Link | null, "new": Link | null}
 #pragma once
 
@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include <mirari/table.hpp>
 #include <mirari/type_name.hpp>
 #include <nlohmann/json.hpp>
 
@@ -57,7 +58,7 @@ struct Link {
   friend bool operator==(const Link&, const Link&) = default;
 };
 
-using LinkTable = std::map<int, Link>;
+using LinkTable = mirari::Table<int, Link>;
 
 struct LinkEvent {
   enum class Kind { added, changed, removed };

@@ -51,10 +51,9 @@ void LinkModel::apply(const LinkUpdate& update, std::vector<LinkEvent>& events) 
 
 void LinkModel::seen(Link link, std::vector<LinkEvent>& events) {
   if (read_speed_ && link.up && link.carrier) link.speed_mbps = read_speed_(link.name);
-  auto it = links_.find(link.index);
-  if (it != links_.end()) {
-    link.addresses = it->second.addresses;
-    replace(it->second, std::move(link), events);
+  if (const Link* current = links_.find(link.index)) {
+    link.addresses = current->addresses;
+    replace(*current, std::move(link), events);
     return;
   }
   if (auto early = early_addresses_.find(link.index); early != early_addresses_.end()) {
@@ -63,45 +62,46 @@ void LinkModel::seen(Link link, std::vector<LinkEvent>& events) {
   }
   const int index = link.index;
   events.push_back({LinkEvent::Kind::added, std::nullopt, link});
-  links_.emplace(index, std::move(link));
+  links_.set(index, std::move(link));
 }
 
 void LinkModel::gone(int index, std::vector<LinkEvent>& events) {
   early_addresses_.erase(index);
-  auto it = links_.find(index);
-  if (it == links_.end()) return;
-  events.push_back({LinkEvent::Kind::removed, std::move(it->second), std::nullopt});
-  links_.erase(it);
+  const Link* current = links_.find(index);
+  if (current == nullptr) return;
+  events.push_back({LinkEvent::Kind::removed, *current, std::nullopt});
+  links_.erase(index);
 }
 
 void LinkModel::address_seen(int index, Address address, std::vector<LinkEvent>& events) {
-  auto it = links_.find(index);
-  if (it == links_.end()) {
+  const Link* current = links_.find(index);
+  if (current == nullptr) {
     insert_sorted(early_addresses_[index], std::move(address));
     return;
   }
-  Link next = it->second;
-  if (insert_sorted(next.addresses, std::move(address)))
-    replace(it->second, std::move(next), events);
+  Link next = *current;
+  if (insert_sorted(next.addresses, std::move(address))) replace(*current, std::move(next), events);
 }
 
 void LinkModel::address_gone(int index, const Address& address, std::vector<LinkEvent>& events) {
-  auto it = links_.find(index);
-  if (it == links_.end()) {
+  const Link* current = links_.find(index);
+  if (current == nullptr) {
     if (auto early = early_addresses_.find(index); early != early_addresses_.end()) {
       std::erase(early->second, address);
       if (early->second.empty()) early_addresses_.erase(early);
     }
     return;
   }
-  Link next = it->second;
-  if (std::erase(next.addresses, address) != 0) replace(it->second, std::move(next), events);
+  Link next = *current;
+  if (std::erase(next.addresses, address) != 0) replace(*current, std::move(next), events);
 }
 
-void LinkModel::replace(Link& current, Link next, std::vector<LinkEvent>& events) {
+// current points into the builder: it is read before the set that may move it.
+void LinkModel::replace(const Link& current, Link next, std::vector<LinkEvent>& events) {
   if (current == next) return;
   events.push_back({LinkEvent::Kind::changed, current, next});
-  current = std::move(next);
+  const int index = next.index;
+  links_.set(index, std::move(next));
 }
 
 void LinkModel::diff(const LinkTable& before, const LinkTable& after,

@@ -39,9 +39,10 @@ class LinkModel {
 
   void apply(const nlmsghdr& msg, std::vector<LinkEvent>& events);
   void apply(const LinkUpdate& update, std::vector<LinkEvent>& events);
-  const LinkTable& table() const noexcept { return links_; }
+  // The current links: O(1), a version that later messages never change.
+  LinkTable table() const noexcept { return links_.build(); }
 
-  // The events that lead from before to after, in ifindex order.
+  // The events that lead from before to after, in the tables' hash order.
   static void diff(const LinkTable& before, const LinkTable& after, std::vector<LinkEvent>& events);
 
  private:
@@ -49,10 +50,12 @@ class LinkModel {
   void gone(int index, std::vector<LinkEvent>& events);
   void address_seen(int index, Address address, std::vector<LinkEvent>& events);
   void address_gone(int index, const Address& address, std::vector<LinkEvent>& events);
-  void replace(Link& current, Link next, std::vector<LinkEvent>& events);
+  void replace(const Link& current, Link next, std::vector<LinkEvent>& events);
 
   SpeedReader read_speed_;
-  LinkTable links_;
+  // Edited in place between the versions table() hands out: a batch of messages copies a
+  // published version only along the paths it changes.
+  LinkTable::Builder links_;
   std::map<int, std::vector<Address>> early_addresses_;
 };
 

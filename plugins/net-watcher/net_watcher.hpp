@@ -32,7 +32,7 @@ class NetWatcher {
   NetWatcher(boost::asio::any_io_executor io, rtnetlink::MirrorOptions options);
 
   // The links read at construction. Only before follow().
-  const LinkTable& table() const { return mirror_.table(); }
+  LinkTable table() const { return mirror_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
   void follow(common::TablePublisher<LinkTable, LinkEvent> out,

@@ -15,7 +15,7 @@
 //   void apply(const nlmsghdr&, std::vector<Event>& events);
 //                                            one dumped or notified object; appends the
 //                                            events it causes, ignores what it cannot read
-//   const Table& table() const;
+//   Table table() const;                     the current table, O(1) (a mirari::Table version)
 //   static void diff(const Table& before, const Table& after, std::vector<Event>& events);
 //
 // Invariants:
@@ -91,7 +91,7 @@ class Mirror {
   Mirror& operator=(const Mirror&) = delete;
 
   // The dumped state. Only before follow().
-  const Table& table() const { return model_->table(); }
+  Table table() const { return model_->table(); }
 
   // Starts following the kernel, writing through out (see the header comment). When
   // previous is given (the table a replaced instance had published), the events that lead

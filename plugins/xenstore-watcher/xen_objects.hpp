@@ -3,10 +3,10 @@
 // data/ subtree.
 //
 // Ports (see xenstore_watcher_plugin.hpp); tables are keyed by stable ids written as text:
-//   xen.domains        signal  map<string, XenDomain>  by domid ("5")
-//   xen.vifs           signal  map<string, XenDevice>  by frontend domid/devid ("5/0")
-//   xen.vbds           signal  map<string, XenDevice>  by frontend domid/devid ("5/51712")
-//   xen.data           signal  map<string, XenData>    by domid; only domains with data/ keys
+//   xen.domains        signal  table<string, XenDomain>  by domid ("5")
+//   xen.vifs           signal  table<string, XenDevice>  by frontend domid/devid ("5/0")
+//   xen.vbds           signal  table<string, XenDevice>  by frontend domid/devid ("5/51712")
+//   xen.data           signal  table<string, XenData>    by domid; only domains with data/ keys
 //   xen.domain_events, xen.vif_events, xen.vbd_events, xen.data_events
 //                      event   std::vector<XenChange<...>>: the changes one tick made to
 //                              the table above, in the order they happened
@@ -28,6 +28,7 @@
 #include <optional>
 #include <string>
 
+#include <mirari/table.hpp>
 #include <mirari/type_name.hpp>
 #include <nlohmann/json.hpp>
 
@@ -96,9 +97,9 @@ struct XenData {
   friend bool operator==(const XenData&, const XenData&) = default;
 };
 
-using XenDomains = std::map<std::string, XenDomain>;
-using XenDevices = std::map<std::string, XenDevice>;
-using XenDataTable = std::map<std::string, XenData>;
+using XenDomains = mirari::Table<std::string, XenDomain>;
+using XenDevices = mirari::Table<std::string, XenDevice>;
+using XenDataTable = mirari::Table<std::string, XenData>;
 
 enum class XenChangeKind { added, changed, removed };
 

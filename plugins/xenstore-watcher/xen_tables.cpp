@@ -57,10 +57,12 @@ std::optional<XenData> make_data(const XenDomain& domain, const DomainTree& tree
   return data;
 }
 
+using DeviceMap = std::map<std::string, XenDevice>;
+
 // Lists the devices whose backend directories (backend/<kind>/<domid>/<devid>) lie in
 // backend_domid's tree.
 void add_backends(std::uint32_t backend_domid, const DomainTree& tree, XenDevice::Kind kind,
-                  XenDevices& devices) {
+                  DeviceMap& devices) {
   const std::string base = kind == XenDevice::Kind::vif ? "backend/vif/" : "backend/vbd/";
   for (auto it = tree.lower_bound(base); it != tree.end() && it->first.starts_with(base); ++it) {
     const std::string_view rest = std::string_view(it->first).substr(base.size());
@@ -91,7 +93,7 @@ void add_backends(std::uint32_t backend_domid, const DomainTree& tree, XenDevice
   }
 }
 
-void add_frontend_states(const DomainTrees& trees, XenDevices& devices) {
+void add_frontend_states(const DomainTrees& trees, DeviceMap& devices) {
   for (auto& [id, device] : devices) {
     auto frontend = trees.find(device.domid);
     if (frontend == trees.end()) continue;
@@ -104,29 +106,48 @@ void add_frontend_states(const DomainTrees& trees, XenDevices& devices) {
   }
 }
 
-// Sets table[key] to now (absent: erases it) and appends the change, if any.
+// Sets table[key] to now (absent: erases it) and appends the change, if any. Returns
+// whether the key is in the table afterwards.
 template <class T>
-void put(std::map<std::string, T>& table, const std::string& key, std::optional<T> now,
-         std::vector<XenChange<T>>& changes) {
-  auto it = table.find(key);
-  if (it == table.end()) {
-    if (!now) return;
+bool put(typename Table<std::string, T>::Builder& table, const std::string& key,
+         std::optional<T> now, std::vector<XenChange<T>>& changes) {
+  const T* current = table.find(key);
+  if (current == nullptr) {
+    if (!now) return false;
     changes.push_back({XenChangeKind::added, std::nullopt, *now});
-    table.emplace(key, std::move(*now));
+    table.set(key, std::move(*now));
   } else if (!now) {
-    changes.push_back({XenChangeKind::removed, std::move(it->second), std::nullopt});
-    table.erase(it);
-  } else if (it->second != *now) {
-    changes.push_back({XenChangeKind::changed, it->second, *now});
-    it->second = std::move(*now);
+    changes.push_back({XenChangeKind::removed, *current, std::nullopt});
+    table.erase(key);
+    return false;
+  } else if (*current != *now) {
+    changes.push_back({XenChangeKind::changed, *current, *now});
+    table.set(key, std::move(*now));
+  }
+  return true;
+}
+
+using DeviceIndex = std::map<std::uint32_t, std::set<std::string>>;
+
+void index_device(DeviceIndex& index, const XenDevice& device, const std::string& key) {
+  index[device.domid].insert(key);
+  index[device.backend_domid].insert(key);
+}
+
+void unindex_device(DeviceIndex& index, const XenDevice& device, const std::string& key) {
+  for (const std::uint32_t domid : {device.domid, device.backend_domid}) {
+    auto it = index.find(domid);
+    if (it == index.end()) continue;
+    it->second.erase(key);
+    if (it->second.empty()) index.erase(it);
   }
 }
 
 // The devices whose backend or frontend lies in one of domids, made again.
-void update_devices(XenDevices& table, const DomainTrees& trees,
+void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& trees,
                     const std::set<std::uint32_t>& domids, XenDevice::Kind kind,
                     std::vector<XenDeviceChange>& changes) {
-  XenDevices fresh;
+  DeviceMap fresh;
   for (const std::uint32_t domid : domids) {
     if (auto tree = trees.find(domid); tree != trees.end()) {
       add_backends(domid, tree->second, kind, fresh);
@@ -134,42 +155,58 @@ void update_devices(XenDevices& table, const DomainTrees& trees,
   }
   std::set<std::string> affected;
   for (const auto& [key, device] : fresh) affected.insert(key);
-  for (const auto& [key, device] : table) {
-    if (domids.count(device.backend_domid) != 0) {
-      affected.insert(key);
-    } else if (domids.count(device.domid) != 0) {
-      // Its backend is unchanged: only the frontend's state can be new.
-      affected.insert(key);
-      XenDevice& copy = fresh.try_emplace(key, device).first->second;
-      copy.frontend_state.reset();
+  for (const std::uint32_t domid : domids) {
+    auto known = index.find(domid);
+    if (known == index.end()) continue;
+    for (const std::string& key : known->second) {
+      const XenDevice* device = devices.find(key);
+      if (device == nullptr) continue;
+      if (domids.count(device->backend_domid) != 0) {
+        affected.insert(key);
+      } else if (domids.count(device->domid) != 0) {
+        // Its backend is unchanged: only the frontend's state can be new.
+        affected.insert(key);
+        XenDevice& copy = fresh.try_emplace(key, *device).first->second;
+        copy.frontend_state.reset();
+      }
     }
   }
   add_frontend_states(trees, fresh);
+  XenDevices::Builder table(std::move(devices));
   for (const std::string& key : affected) {
+    if (const XenDevice* old = table.find(key)) unindex_device(index, *old, key);
     auto it = fresh.find(key);
-    put(table, key, it == fresh.end() ? std::nullopt : std::optional(std::move(it->second)),
-        changes);
+    std::optional<XenDevice> now;
+    if (it != fresh.end()) now = std::move(it->second);
+    if (put(table, key, std::move(now), changes)) index_device(index, *table.find(key), key);
   }
+  devices = table.build();
 }
 
 }  // namespace
 
 void update_tables(XenTables& tables, const DomainTrees& trees,
                    const std::set<std::uint32_t>& domids, XenChanges& changes) {
+  XenDomains::Builder domains(std::move(tables.domains));
+  XenDataTable::Builder data(std::move(tables.data));
   for (const std::uint32_t domid : domids) {
     const std::string id = std::to_string(domid);
     auto tree = trees.find(domid);
     std::optional<XenDomain> domain;
-    std::optional<XenData> data;
+    std::optional<XenData> values;
     if (tree != trees.end()) {
       domain = make_domain(domid, tree->second);
-      data = make_data(*domain, tree->second);
+      values = make_data(*domain, tree->second);
     }
-    put(tables.domains, id, std::move(domain), changes.domains);
-    put(tables.data, id, std::move(data), changes.data);
+    put(domains, id, std::move(domain), changes.domains);
+    put(data, id, std::move(values), changes.data);
   }
-  update_devices(tables.vifs, trees, domids, XenDevice::Kind::vif, changes.vifs);
-  update_devices(tables.vbds, trees, domids, XenDevice::Kind::vbd, changes.vbds);
+  tables.domains = domains.build();
+  tables.data = data.build();
+  update_devices(tables.vifs, tables.vifs_by_domain, trees, domids, XenDevice::Kind::vif,
+                 changes.vifs);
+  update_devices(tables.vbds, tables.vbds_by_domain, trees, domids, XenDevice::Kind::vbd,
+                 changes.vbds);
 }
 
 XenTables make_tables(const DomainTrees& trees) {
@@ -197,6 +234,10 @@ void from_json(const nlohmann::json& j, XenTables& t) {
   j.at("vifs").get_to(t.vifs);
   j.at("vbds").get_to(t.vbds);
   j.at("data").get_to(t.data);
+  t.vifs_by_domain.clear();
+  t.vbds_by_domain.clear();
+  for (const auto& [key, device] : t.vifs) index_device(t.vifs_by_domain, device, key);
+  for (const auto& [key, device] : t.vbds) index_device(t.vbds_by_domain, device, key);
 }
 
 }  // namespace mirari::xen

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "domain_trees.hpp"
@@ -19,7 +21,14 @@ struct XenTables {
   XenDevices vifs;
   XenDevices vbds;
   XenDataTable data;
-  friend bool operator==(const XenTables&, const XenTables&) = default;
+  // The keys of the vifs and vbds whose backend or frontend lies in each domain, kept by
+  // update_tables() so that a domain's change finds its devices without a scan of the
+  // fleet's. Derived from vifs and vbds: not compared, not written.
+  std::map<std::uint32_t, std::set<std::string>> vifs_by_domain;
+  std::map<std::uint32_t, std::set<std::string>> vbds_by_domain;
+  friend bool operator==(const XenTables& a, const XenTables& b) {
+    return a.domains == b.domains && a.vifs == b.vifs && a.vbds == b.vbds && a.data == b.data;
+  }
 };
 
 struct XenChanges {
@@ -35,11 +44,11 @@ XenTables make_tables(const DomainTrees& trees);
 // Makes again, in tables, what the trees of domids (read again, or gone) make: their domain
 // and data records, and the devices whose backend or frontend lies in one of them; appends
 // the changes. Records are made and compared only for those domains (one, for a guest's
-// report), not for the fleet; a scan of the device tables finds the devices they touch.
+// report), not for the fleet, and each table is copied only along the paths that change.
 void update_tables(XenTables& tables, const DomainTrees& trees,
                    const std::set<std::uint32_t>& domids, XenChanges& changes);
 
-// Appends the changes that lead from before to after, each table's in key order.
+// Appends the changes that lead from before to after, each table's in hash order.
 void diff(const XenTables& before, const XenTables& after, XenChanges& changes);
 
 void to_json(nlohmann::json& j, const XenTables& t);

@@ -86,8 +86,12 @@ class XenStoreWatcherPlugin final : public Plugin {
   // since, including changes this one read but whose writes the swap drops.
   std::optional<std::string> snapshot() const override {
     if (!watcher_) return std::nullopt;
-    return nlohmann::json(XenTables{outputs_.domains.value(), outputs_.vifs.value(),
-                                    outputs_.vbds.value(), outputs_.data.value()})
+    return nlohmann::json(XenTables{outputs_.domains.value(),
+                                    outputs_.vifs.value(),
+                                    outputs_.vbds.value(),
+                                    outputs_.data.value(),
+                                    {},
+                                    {}})
         .dump();
   }
   void restore(const std::string& state) override {

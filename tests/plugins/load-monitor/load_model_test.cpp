@@ -10,8 +10,8 @@ using mirari::load::LoadSample;
 using Source = mirari::load::LoadSample::Source;
 
 TEST_CASE("the load ports' types have stable names") {
-  CHECK(mirari::type_name<LoadByInstance>() == "map<string,float64>");
-  CHECK(mirari::type_name<InstanceReports>() == "map<string,map<string,float64>>");
+  CHECK(mirari::type_name<LoadByInstance>() == "table<string,float64>");
+  CHECK(mirari::type_name<InstanceReports>() == "table<string,map<string,float64>>");
   CHECK(mirari::type_name<LoadSample>() == "load.sample");
 }
 
@@ -109,7 +109,7 @@ TEST_CASE("a forgotten instance leaves the load and the reports") {
   model.report({"b", "load", 0.5});
   CHECK(model.forget("a"));
   CHECK(model.by_instance() == LoadByInstance{{"b", 0.5}});
-  CHECK(model.reports().count("a") == 0);
+  CHECK_FALSE(model.reports().contains("a"));
   CHECK(model.total() == 0.5);
   CHECK_FALSE(model.forget("a"));
 }

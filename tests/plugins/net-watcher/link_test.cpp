@@ -28,7 +28,7 @@ Link sample() {
 }  // namespace
 
 TEST_CASE("the ports' types have stable names") {
-  CHECK(mirari::type_name<LinkTable>() == "map<int32,net.link>");
+  CHECK(mirari::type_name<LinkTable>() == "table<int32,net.link>");
   CHECK(mirari::type_name<LinkEvent>() == "net.link_event");
 }
 

@@ -55,9 +55,9 @@ struct Watch {
     LinkTable table = initial;
     for (const auto& e : *seen) {
       if (e.kind == Kind::removed) {
-        table.erase(e.old_link->index);
+        table = table.erase(e.old_link->index);
       } else {
-        table[e.new_link->index] = *e.new_link;
+        table = table.set(e.new_link->index, *e.new_link);
       }
     }
     return table;

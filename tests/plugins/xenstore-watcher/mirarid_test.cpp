@@ -52,7 +52,7 @@ TEST_CASE("mirarid runs the XenStore watcher: ports, states, reports and a dropp
 
   const json domains = port_info(daemon, "xen.domains");
   REQUIRE(domains.is_object());
-  CHECK(domains["type"] == "map<string,xen.domain>");
+  CHECK(domains["type"] == "table<string,xen.domain>");
   CHECK(port_info(daemon, "xen.vif_events")["type"] == "list<xen.device_change>");
   CHECK(daemon.port("xen.domains").value()["5"]["name"] == "web-1");
 
