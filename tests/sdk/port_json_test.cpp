@@ -109,5 +109,35 @@ TEST_CASE("a watch on an event port sees each occurrence") {
   CHECK(seen == std::vector<std::string>{R"("eth0")", R"("eth1")"});
 }
 
+TEST_CASE("a watch of a table port sees the whole table, then only the keys that changed") {
+  Graph graph;
+  auto links = graph.source<Table<int, std::string>>({{1, "lo"}, {2, "eth0"}});
+  graph.publish("net.names", links.signal());
+  std::vector<nlohmann::json> seen;
+  graph.watch_port("net.names", graph.add_owner("watch"),
+                   [&](const std::string& json) { seen.push_back(nlohmann::json::parse(json)); });
+  links.set(links.value().set(3, "eth1").erase(1));
+  graph.run_until_idle();
+  links.set(links.value().set(2, "uplink"));
+  graph.run_until_idle();
+
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0] == nlohmann::json{{"1", "lo"}, {"2", "eth0"}});
+  CHECK(seen[1] == nlohmann::json{{"changed", {{"3", "eth1"}}}, {"removed", {"1"}}});
+  CHECK(seen[2] ==
+        nlohmann::json{{"changed", {{"2", "uplink"}}}, {"removed", nlohmann::json::array()}});
+}
+
+TEST_CASE("a table port reads and writes as an object keyed by the key's text") {
+  Graph graph;
+  auto links = graph.source<Table<int, std::string>>({{2, "eth0"}});
+  graph.publish("net.names", links.signal());
+  CHECK(nlohmann::json::parse(graph.port_json("net.names")) == nlohmann::json{{"2", "eth0"}});
+  graph.write_port_json("net.names", R"({"7": "eth7"})");
+  graph.run_until_idle();
+  CHECK(links.value() == Table<int, std::string>{{7, "eth7"}});
+  CHECK_THROWS_AS(graph.write_port_json("net.names", R"({"x": "eth7"})"), PortError);
+}
+
 }  // namespace
 }  // namespace mirari

@@ -130,7 +130,8 @@ class Graph {
   // not a source or json is not a value of the port's type.
   void write_port_json(const std::string& port, const std::string& json);
   // Runs effect(json) after every committed tick in which the port changed (a signal, also
-  // once with its current value) or occurred (an event). The observer belongs to owner:
+  // once with its current value) or occurred (an event), in the port type's WatchForm (a
+  // table: whole first, then the keys that changed). The observer belongs to owner:
   // remove_owner(owner) ends it.
   void watch_port(const std::string& port, OwnerId owner,
                   std::function<void(const std::string& json)> effect);
@@ -281,12 +282,17 @@ detail::PortCodec Graph::codec_for() {
       }
     };
     codec.watch = [](detail::NodeBase* port, std::function<void(const std::string&)> effect) {
-      auto as_json = [effect = std::move(effect)](const T& v) { effect(nlohmann::json(v).dump()); };
       Graph& graph = port->graph();
       if constexpr (kEvent) {
+        auto as_json = [effect = std::move(effect)](const T& v) {
+          effect(nlohmann::json(v).dump());
+        };
         auto* node = static_cast<detail::EventNode<T>*>(port);
         graph.make<detail::EventObserver<T, decltype(as_json)>>(std::move(as_json), node);
       } else {
+        auto as_json = [effect = std::move(effect), form = WatchForm<T>{}](const T& v) mutable {
+          effect(form.next(v));
+        };
         auto* node = static_cast<detail::SignalNode<T>*>(port);
         graph.make<detail::SignalObserver<T, decltype(as_json)>>(std::move(as_json), node);
       }

@@ -413,4 +413,34 @@ void from_json(const nlohmann::json& j, TableChange<K, V>& change) {
   change.after = side("after");
 }
 
+// A watch of a table port writes the whole table first, then, for each later version, only
+// what changed since the previous one: {"changed": <the changed entries, in the table's own
+// form>, "removed": [<keys, as the table's form writes them>]}. Each costs O(changes).
+template <class K, class V>
+requires HasJsonForm<K> && HasJsonForm<V>
+struct WatchForm<Table<K, V>> {
+  std::string next(const Table<K, V>& now) {
+    nlohmann::json out;
+    if (!last) {
+      out = now;
+    } else {
+      typename Table<K, V>::Builder changed;
+      nlohmann::json removed = nlohmann::json::array();
+      diff(*last, now, [&](const K& key, const V*, const V* value) {
+        if (value != nullptr) {
+          changed.set(key, *value);
+        } else if constexpr (detail::kTextKey<K>) {
+          removed.push_back(detail::key_text(key));
+        } else {
+          removed.push_back(key);
+        }
+      });
+      out = {{"changed", changed.build()}, {"removed", std::move(removed)}};
+    }
+    last = now;
+    return out.dump();
+  }
+  std::optional<Table<K, V>> last;
+};
+
 }  // namespace mirari
