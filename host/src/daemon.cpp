@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <cstdlib>
 
 #include "config_diff.hpp"
@@ -41,6 +42,7 @@ Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
                const PluginInstance* owner = plugins_.find(error.owner());
                (owner != nullptr ? owner->log() : logging_.daemon()).error("{}", error.what());
              }),
+      trimmer_(graph_, strand_, std::chrono::seconds(1)),
       plugins_(graph_, strand_, workers_, logging_,
                PluginManager::Settings{private_dir(config_), config_.allow_unsafe_permissions},
                [this](const std::string& instance) { return config_.table(instance); }),
@@ -73,7 +75,10 @@ int Daemon::run() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (!ec) on_signal(signal);
   });
-  boost::asio::post(strand_, [this] { startup(); });
+  boost::asio::post(strand_, [this] {
+    trimmer_.start();
+    startup();
+  });
   io_.run();
   return status_;
 }
@@ -241,6 +246,7 @@ void Daemon::shutdown(int status) {
   status_ = status;
   socket_->close();
   watcher_->close();
+  trimmer_.stop();
   plugins_.unload_all([this] {
     boost::system::error_code ignored;
     signals_.cancel(ignored);

@@ -24,6 +24,7 @@
 #include "config_file.hpp"
 #include "control_commands.hpp"
 #include "logging.hpp"
+#include "memory_trimmer.hpp"
 #include "mirari/graph.hpp"
 #include "plugin_manager.hpp"
 #include "tick_runner.hpp"
@@ -61,6 +62,7 @@ class Daemon {
   boost::asio::thread_pool workers_;
   Graph graph_;
   TickRunner ticks_;
+  MemoryTrimmer trimmer_;
   PluginManager plugins_;
   ControlCommands commands_;
   std::unique_ptr<ControlSocket> socket_;
