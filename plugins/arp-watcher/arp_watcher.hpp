@@ -30,7 +30,7 @@ class ArpWatcher {
   ArpWatcher(boost::asio::any_io_executor io, rtnetlink::MirrorOptions options)
       : mirror_(std::move(io), std::move(options), NeighbourModel{}) {}
 
-  // The table read at construction. Only before follow().
+  // The table read at construction: O(1). Only before follow().
   NeighbourTable table() const { return mirror_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.

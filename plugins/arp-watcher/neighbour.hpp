@@ -2,8 +2,9 @@
 // changes to it.
 //
 // Ports (see arp_watcher.hpp):
-//   arp.table   signal  std::map<NeighbourKey, Neighbour>
-//                       (type "map<arp.neighbour_key,arp.neighbour>")
+//   arp.table   signal  NeighbourTable, a mirari::Table<NeighbourKey, Neighbour>
+//                       (type "table<arp.neighbour_key,arp.neighbour>"); iterating it visits
+//                       the entries in hash order, so look entries up by key
 //   arp.events  event   std::vector<NeighbourEvent> (type "list<arp.neighbour_event>"): the
 //                       changes of one tick, in the order they happened
 //
@@ -11,17 +12,20 @@
 //   NeighbourKey    {"ifindex": 3, "address": "192.0.2.7"}
 //   Neighbour       {"family": "ipv4", "address": "192.0.2.7", "mac": "02:00:5e:10:00:07",
 //                    "ifindex": 3, "interface": "eth0", "state": "reachable"}
-//   NeighbourTable  [[NeighbourKey, Neighbour], ...]  (nlohmann's form of a map whose keys
-//                    are not strings)
+//   NeighbourTable  [[NeighbourKey, Neighbour], ...]  (a table's form when its keys are
+//                    neither strings nor numbers; pairs in hash order)
 //   NeighbourEvent  {"kind": "added" | "changed" | "moved" | "removed",
 //                    "old": Neighbour | null, "new": Neighbour | null}
 #pragma once
 
 #include <compare>
-#include <map>
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include <boost/container_hash/hash.hpp>
+#include <mirari/table.hpp>
 #include <mirari/type_name.hpp>
 #include <nlohmann/json.hpp>
 
@@ -37,6 +41,21 @@ struct NeighbourKey {
   std::string address;
   friend auto operator<=>(const NeighbourKey&, const NeighbourKey&) = default;
 };
+
+}  // namespace mirari::arp
+
+// What places a key in a NeighbourTable.
+template <>
+struct std::hash<mirari::arp::NeighbourKey> {
+  std::size_t operator()(const mirari::arp::NeighbourKey& key) const noexcept {
+    std::size_t seed = 0;
+    boost::hash_combine(seed, key.ifindex);
+    boost::hash_combine(seed, key.address);
+    return seed;
+  }
+};
+
+namespace mirari::arp {
 
 // The kernel's NUD state of an entry. Entries in state NOARP (multicast, broadcast and
 // point-to-point mappings, which involve no neighbour at all) are not in the table, and
@@ -55,7 +74,7 @@ struct Neighbour {
   friend bool operator==(const Neighbour&, const Neighbour&) = default;
 };
 
-using NeighbourTable = std::map<NeighbourKey, Neighbour>;
+using NeighbourTable = mirari::Table<NeighbourKey, Neighbour>;
 
 // One change to the table.
 // - added / removed: an entry appeared or went (old or new absent).

@@ -3,6 +3,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <optional>
 
 namespace mirari::arp {
@@ -14,11 +15,6 @@ struct Overloaded : F... {
 };
 template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
-
-// The first key of an interface's entries: keys order by interface first.
-NeighbourKey first_key(int ifindex) {
-  return {ifindex, ""};
-}
 }  // namespace
 
 std::vector<unsigned> NeighbourModel::groups() {
@@ -51,10 +47,11 @@ void NeighbourModel::apply(const NeighbourUpdate& update, std::vector<NeighbourE
 
 void NeighbourModel::put(Neighbour entry, std::vector<NeighbourEvent>& events) {
   const NeighbourKey key = entry.key();
-  auto it = entries_.find(key);
-  const Neighbour* previous = it != entries_.end() ? &it->second : nullptr;
+  const Neighbour* previous = entries_.find(key);
   if (previous != nullptr && *previous == entry) return;
 
+  // Everything read from the builder is copied out before it changes: set() may move the
+  // entries it holds.
   NeighbourEvent event;
   if (previous == nullptr) {
     event.kind = NeighbourEvent::Kind::added;
@@ -74,21 +71,25 @@ void NeighbourModel::put(Neighbour entry, std::vector<NeighbourEvent>& events) {
 
   if (previous != nullptr) {
     unindex(*previous);
-    it->second = entry;
   } else {
-    it = entries_.emplace(key, entry).first;
+    by_interface_[key.ifindex].insert(key.address);
   }
-  index(it->second);
-  event.new_entry = std::move(entry);
+  index(entry);
+  event.new_entry = entry;
+  entries_.set(key, std::move(entry));
   events.push_back(std::move(event));
 }
 
 void NeighbourModel::erase(const NeighbourKey& key, std::vector<NeighbourEvent>& events) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return;
-  unindex(it->second);
-  events.push_back({NeighbourEvent::Kind::removed, std::move(it->second), std::nullopt});
-  entries_.erase(it);
+  const Neighbour* entry = entries_.find(key);
+  if (entry == nullptr) return;
+  unindex(*entry);
+  events.push_back({NeighbourEvent::Kind::removed, *entry, std::nullopt});
+  entries_.erase(key);
+  auto addresses = by_interface_.find(key.ifindex);
+  if (addresses == by_interface_.end()) return;
+  addresses->second.erase(key.address);
+  if (addresses->second.empty()) by_interface_.erase(addresses);
 }
 
 void NeighbourModel::name_interface(int ifindex, const std::string& name,
@@ -98,13 +99,16 @@ void NeighbourModel::name_interface(int ifindex, const std::string& name,
     if (known->second == name) return;
     known->second = name;
   }
-  for (auto it = entries_.lower_bound(first_key(ifindex));
-       it != entries_.end() && it->first.ifindex == ifindex; ++it) {
-    if (it->second.interface == name) continue;
-    Neighbour renamed = it->second;
+  auto addresses = by_interface_.find(ifindex);
+  if (addresses == by_interface_.end()) return;
+  for (const std::string& address : addresses->second) {
+    NeighbourKey key{ifindex, address};
+    const Neighbour* entry = entries_.find(key);
+    if (entry == nullptr || entry->interface == name) continue;
+    Neighbour renamed = *entry;
     renamed.interface = name;
-    events.push_back({NeighbourEvent::Kind::changed, it->second, renamed});
-    it->second = std::move(renamed);
+    events.push_back({NeighbourEvent::Kind::changed, *entry, renamed});
+    entries_.set(std::move(key), std::move(renamed));
   }
 }
 
@@ -112,11 +116,17 @@ void NeighbourModel::drop_interface(int ifindex, std::vector<NeighbourEvent>& ev
   interfaces_.erase(ifindex);
   // The kernel removes the entries of a link that goes, and says so; this covers the case
   // where those messages were not seen.
-  auto it = entries_.lower_bound(first_key(ifindex));
-  while (it != entries_.end() && it->first.ifindex == ifindex) {
-    unindex(it->second);
-    events.push_back({NeighbourEvent::Kind::removed, std::move(it->second), std::nullopt});
-    it = entries_.erase(it);
+  auto addresses = by_interface_.find(ifindex);
+  if (addresses == by_interface_.end()) return;
+  const std::set<std::string> gone = std::move(addresses->second);
+  by_interface_.erase(addresses);
+  for (const std::string& address : gone) {
+    const NeighbourKey key{ifindex, address};
+    const Neighbour* entry = entries_.find(key);
+    if (entry == nullptr) continue;
+    unindex(*entry);
+    events.push_back({NeighbourEvent::Kind::removed, *entry, std::nullopt});
+    entries_.erase(key);
   }
 }
 
@@ -124,7 +134,7 @@ const Neighbour* NeighbourModel::holder_of(const Neighbour& entry) const {
   auto held = holders_.find({entry.ifindex, entry.family, entry.mac});
   if (held == holders_.end()) return nullptr;
   for (const NeighbourKey& key : held->second) {
-    if (key.address != entry.address) return &entries_.at(key);
+    if (key.address != entry.address) return entries_.find(key);
   }
   return nullptr;
 }
@@ -141,15 +151,37 @@ void NeighbourModel::unindex(const Neighbour& entry) {
   if (held->second.empty()) holders_.erase(held);
 }
 
+NeighbourModel NeighbourModel::holding(const NeighbourTable& table) {
+  NeighbourModel model;
+  model.entries_ = NeighbourTable::Builder(table);
+  for (const auto& [key, entry] : table) {
+    model.by_interface_[key.ifindex].insert(key.address);
+    model.index(entry);
+  }
+  return model;
+}
+
 void NeighbourModel::diff(const NeighbourTable& before, const NeighbourTable& after,
                           std::vector<NeighbourEvent>& events) {
-  NeighbourModel replay;
-  std::vector<NeighbourEvent> ignored;
-  for (const auto& [key, entry] : before) replay.put(entry, ignored);
-  for (const auto& [key, entry] : after) replay.put(entry, events);
-  for (const auto& [key, entry] : before) {
-    if (after.count(key) == 0) replay.erase(key, events);
-  }
+  // Only the entries that differ are replayed (an unchanged entry would report nothing and
+  // change nothing), sorted so that the order does not depend on the tables' hash order.
+  std::vector<const Neighbour*> puts;
+  std::vector<const NeighbourKey*> gone;
+  mirari::diff(before, after, [&](const NeighbourKey& key, const Neighbour*, const Neighbour* now) {
+    if (now != nullptr) {
+      puts.push_back(now);
+    } else {
+      gone.push_back(&key);
+    }
+  });
+  std::sort(puts.begin(), puts.end(),
+            [](const Neighbour* a, const Neighbour* b) { return a->key() < b->key(); });
+  std::sort(gone.begin(), gone.end(),
+            [](const NeighbourKey* a, const NeighbourKey* b) { return *a < *b; });
+
+  NeighbourModel replay = holding(before);
+  for (const Neighbour* entry : puts) replay.put(*entry, events);
+  for (const NeighbourKey* key : gone) replay.erase(*key, events);
 }
 
 }  // namespace mirari::arp

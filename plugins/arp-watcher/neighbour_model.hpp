@@ -1,12 +1,19 @@
 // The state of a namespace's neighbour table, as rtnetlink messages build it (an
 // rtnetlink::Mirror model; see rtnetlink/mirror.hpp).
 //
+// The table is kept in a NeighbourTable::Builder: a batch of messages edits in place the
+// nodes no published version holds, and table() hands out a version in O(1). A change costs
+// O(log N) in the table plus O(log) in the indexes below, and a change to an interface
+// (renamed, gone) costs O(its own entries), never O(table).
+//
 // Invariants:
 // - table() holds every entry the messages so far describe, each with the current name of
 //   its interface when the model has seen the link.
 // - Every change to table() is reported by exactly one event (see NeighbourEvent for when a
 //   change is a move), and a move is reported instead of, never besides, its added or
 //   changed event.
+// - by_interface_ holds, for each ifindex with entries, exactly the addresses of its entries
+//   in table(), and no ifindex without entries.
 // - holders_ indexes exactly the entries of table() that have a MAC.
 #pragma once
 
@@ -16,6 +23,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "neighbour.hpp"
@@ -34,16 +42,25 @@ class NeighbourModel {
   NeighbourModel fresh() const { return {}; }
 
   void apply(const nlmsghdr& msg, std::vector<NeighbourEvent>& events);
+  // An interface renamed or gone changes or removes its entries in address order.
   void apply(const NeighbourUpdate& update, std::vector<NeighbourEvent>& events);
-  const NeighbourTable& table() const noexcept { return entries_; }
+  // The current table: O(1). Later changes to the model do not change the version returned.
+  NeighbourTable table() const noexcept { return entries_.build(); }
 
-  // The events that lead from before to after: changes and new entries in key order (so
-  // that moves are recognised as they would have been live), then removals.
+  // The events that lead from before to after, as following the kernel would have reported
+  // them (so that moves are recognised): first the entries of after that are new or differ,
+  // in key order (ifindex, then address text), then the entries only before holds, removed
+  // in key order. The same two tables give the same events in the same order. Costs
+  // O(N log N) in before's size (the replay indexes it); used only to recover from lost
+  // notifications and on reload.
   static void diff(const NeighbourTable& before, const NeighbourTable& after,
                    std::vector<NeighbourEvent>& events);
 
  private:
   using Binding = std::tuple<int, Family, std::string>;  // ifindex, family, MAC
+
+  // A model whose state is table, its indexes built: where diff's replay starts.
+  static NeighbourModel holding(const NeighbourTable& table);
 
   void put(Neighbour entry, std::vector<NeighbourEvent>& events);
   void erase(const NeighbourKey& key, std::vector<NeighbourEvent>& events);
@@ -54,8 +71,10 @@ class NeighbourModel {
   void index(const Neighbour& entry);
   void unindex(const Neighbour& entry);
 
-  NeighbourTable entries_;
+  NeighbourTable::Builder entries_;
   std::map<int, std::string> interfaces_;
+  // ifindex -> the addresses of its entries, in address order.
+  std::unordered_map<int, std::set<std::string>> by_interface_;
   std::map<Binding, std::set<NeighbourKey>> holders_;
 };
 

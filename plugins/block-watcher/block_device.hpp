@@ -1,28 +1,31 @@
 // What the block watcher publishes: the host's block devices, and changes to them.
 //
 // Ports (see block_watcher_plugin.hpp):
-//   block.devices  signal  std::map<std::string, BlockDevice>  (type "map<string,block.device>"),
-//                          keyed by the kernel's name for the device ("vda", "vda1", "loop0")
+//   block.devices  signal  BlockTable, a mirari::Table<std::string, BlockDevice>
+//                          (type "table<string,block.device>"), keyed by the kernel's name
+//                          for the device ("vda", "vda1", "loop0"); iterating it visits the
+//                          devices in hash order, so look devices up by name.
 //                          A loop device the kernel keeps while nothing is attached to it is
 //                          listed with size 0 and no backing file: attaching, resizing and
 //                          detaching are changes to it.
-//   block.events   event   std::vector<BlockEvent>             (type "list<block.event>"): the
-//                          changes of one tick, in the order they happened
+//   block.events   event   std::vector<BlockEvent> (type "list<block.event>"): the changes of
+//                          one tick, in the order they happened
 //
 // JSON forms, for tools:
 //   BlockDevice {"name": "loop0", "major": 7, "minor": 0, "size_bytes": 8388608,
 //                "read_only": false, "rotational": false,
 //                "backing_file": "/var/lib/images/a.img" | null}
-//   BlockTable  {"loop0": BlockDevice, "vda": BlockDevice, ...}
+//   BlockTable  {"loop0": BlockDevice, "vda": BlockDevice, ...}  (a table keyed by strings
+//               is an object keyed by the key)
 //   BlockEvent  {"kind": "added" | "changed" | "removed", "old": BlockDevice | null,
 //                "new": BlockDevice | null}
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 
+#include <mirari/table.hpp>
 #include <mirari/type_name.hpp>
 #include <nlohmann/json.hpp>
 
@@ -41,7 +44,7 @@ struct BlockDevice {
   friend bool operator==(const BlockDevice&, const BlockDevice&) = default;
 };
 
-using BlockTable = std::map<std::string, BlockDevice>;
+using BlockTable = mirari::Table<std::string, BlockDevice>;
 
 struct BlockEvent {
   enum class Kind { added, changed, removed };

@@ -13,10 +13,23 @@ bool BlockModel::includes(const std::string& name) const {
 }
 
 void BlockModel::read_all(std::vector<BlockEvent>& events) {
-  BlockTable after = sysfs_.devices();
-  std::erase_if(after, [&](const auto& entry) { return !includes(entry.first); });
-  diff(devices_, after, events);
-  devices_ = std::move(after);
+  BlockTable::Builder kept;
+  for (const auto& [name, device] : sysfs_.devices()) {
+    if (includes(name)) kept.set(name, device);
+  }
+  const BlockTable before = devices_.build();
+  const BlockTable after = kept.build();
+  diff(before, after, events);
+  // The changes are applied to the current version rather than replacing it, so that the
+  // next version shares all but their paths with the one subscribers hold.
+  mirari::diff(before, after,
+               [this](const std::string& name, const BlockDevice*, const BlockDevice* now) {
+                 if (now != nullptr) {
+                   devices_.set(name, *now);
+                 } else {
+                   devices_.erase(name);
+                 }
+               });
 }
 
 void BlockModel::apply(const Uevent& uevent, std::vector<BlockEvent>& events) {
@@ -42,21 +55,22 @@ void BlockModel::refresh(const std::string& name, std::vector<BlockEvent>& event
     erase(name, events);
     return;
   }
-  auto it = devices_.find(name);
-  if (it == devices_.end()) {
+  const BlockDevice* known = devices_.find(name);
+  if (known == nullptr) {
     events.push_back({BlockEvent::Kind::added, std::nullopt, *device});
-    devices_.emplace(name, std::move(*device));
-  } else if (it->second != *device) {
-    events.push_back({BlockEvent::Kind::changed, it->second, *device});
-    it->second = std::move(*device);
+  } else if (*known != *device) {
+    events.push_back({BlockEvent::Kind::changed, *known, *device});
+  } else {
+    return;
   }
+  devices_.set(name, std::move(*device));
 }
 
 void BlockModel::erase(const std::string& name, std::vector<BlockEvent>& events) {
-  auto it = devices_.find(name);
-  if (it == devices_.end()) return;
-  events.push_back({BlockEvent::Kind::removed, std::move(it->second), std::nullopt});
-  devices_.erase(it);
+  const BlockDevice* known = devices_.find(name);
+  if (known == nullptr) return;
+  events.push_back({BlockEvent::Kind::removed, *known, std::nullopt});
+  devices_.erase(name);
 }
 
 void BlockModel::diff(const BlockTable& before, const BlockTable& after,

@@ -63,8 +63,8 @@ class BlockWatcher {
   BlockWatcher(const BlockWatcher&) = delete;
   BlockWatcher& operator=(const BlockWatcher&) = delete;
 
-  // The devices read at construction. Only before follow().
-  const BlockTable& table() const { return model_.table(); }
+  // The devices read at construction: O(1). Only before follow().
+  BlockTable table() const { return model_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
   void follow(common::TablePublisher<BlockTable, BlockEvent> out,

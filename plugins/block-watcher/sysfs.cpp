@@ -67,16 +67,16 @@ std::optional<BlockDevice> Sysfs::device(const std::string& name) const {
 }
 
 BlockTable Sysfs::devices() const {
-  BlockTable table;
+  BlockTable::Builder table;
   std::error_code error;
   for (const fs::directory_entry& entry :
        fs::directory_iterator(root_ / "class" / "block", error)) {
     const std::string name = entry.path().filename().string();
     if (std::optional<BlockDevice> device = this->device(name)) {
-      table.emplace(name, std::move(*device));
+      table.set(name, std::move(*device));
     }
   }
-  return table;
+  return table.build();
 }
 
 }  // namespace mirari::block

@@ -60,9 +60,9 @@ struct Watch {
     NeighbourTable replay = initial;
     for (const auto& e : *seen) {
       if (e.kind == Kind::removed) {
-        replay.erase(e.old_entry->key());
+        replay = replay.erase(e.old_entry->key());
       } else {
-        replay[e.new_entry->key()] = *e.new_entry;
+        replay = replay.set(e.new_entry->key(), *e.new_entry);
       }
     }
     return replay;

@@ -17,7 +17,7 @@ Neighbour sample() {
 }  // namespace
 
 TEST_CASE("the ARP ports' types have stable names") {
-  CHECK(mirari::type_name<NeighbourTable>() == "map<arp.neighbour_key,arp.neighbour>");
+  CHECK(mirari::type_name<NeighbourTable>() == "table<arp.neighbour_key,arp.neighbour>");
   CHECK(mirari::type_name<NeighbourEvent>() == "arp.neighbour_event");
 }
 
@@ -40,4 +40,28 @@ TEST_CASE("the table and a move read back from their JSON form") {
   const NeighbourEvent event{NeighbourEvent::Kind::moved, sample(), moved};
   CHECK(nlohmann::json(event)["kind"] == "moved");
   CHECK(nlohmann::json(event).get<NeighbourEvent>() == event);
+}
+
+TEST_CASE("a table of several entries is an array of [key, entry] pairs, in any order") {
+  Neighbour other = sample();
+  other.address = "2001:db8::8";
+  Neighbour elsewhere = sample();
+  elsewhere.ifindex = 4;
+  const NeighbourTable table{
+      {sample().key(), sample()}, {other.key(), other}, {elsewhere.key(), elsewhere}};
+  const nlohmann::json j = table;
+  REQUIRE(j.is_array());
+  REQUIRE(j.size() == 3);
+  for (const nlohmann::json& pair : j) {
+    const NeighbourKey key = pair.at(0).get<NeighbourKey>();
+    CHECK(pair.at(1).get<Neighbour>() == table.at(key));
+  }
+  CHECK(j.get<NeighbourTable>() == table);
+}
+
+TEST_CASE("a key's hash follows its interface and address") {
+  const std::hash<NeighbourKey> hash;
+  CHECK(hash({3, "192.0.2.7"}) == hash({3, "192.0.2.7"}));
+  CHECK(hash({3, "192.0.2.7"}) != hash({4, "192.0.2.7"}));
+  CHECK(hash({3, "192.0.2.7"}) != hash({3, "192.0.2.8"}));
 }

@@ -33,3 +33,19 @@ TEST_CASE("the JSON forms round-trip") {
   CHECK(nlohmann::json(table).at("loop0").at("minor") == 0);
   CHECK(nlohmann::json(table).get<BlockTable>() == table);
 }
+
+TEST_CASE("the block ports' types have stable names") {
+  CHECK(mirari::type_name<BlockTable>() == "table<string,block.device>");
+  CHECK(mirari::type_name<BlockEvent>() == "block.event");
+}
+
+TEST_CASE("the devices table is an object keyed by device name") {
+  BlockDevice vda{"vda", 254, 0, 4096, false, true, std::nullopt};
+  const BlockTable table{{"loop0", loop(16)}, {"vda", vda}};
+  const nlohmann::json j = table;
+  REQUIRE(j.is_object());
+  CHECK(j.size() == 2);
+  CHECK(j.at("vda") == nlohmann::json(vda));
+  CHECK(j.at("loop0") == nlohmann::json(loop(16)));
+  CHECK_THROWS_AS(nlohmann::json::array().get<BlockTable>(), std::invalid_argument);
+}

@@ -40,10 +40,7 @@ struct Watch {
     watcher.follow({loop.graph(), devices, events});
   }
 
-  const BlockDevice* device(const std::string& name) const {
-    auto it = devices.value().find(name);
-    return it != devices.value().end() ? &it->second : nullptr;
-  }
+  const BlockDevice* device(const std::string& name) const { return devices.value().find(name); }
   bool backed_by(const LoopDevice& loop_device) const {
     const BlockDevice* d = device(loop_device.name());
     return d != nullptr && d->backing_file == loop_device.file().string();

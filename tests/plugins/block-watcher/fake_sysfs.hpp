@@ -1,5 +1,6 @@
 // A sysfs tree in a temporary directory, shaped like /sys where the block watcher reads it,
-// deleted when the fixture goes.
+// deleted when the fixture goes. Like sysfs it lives in memory (/dev/shm) where it can: tests
+// make trees of thousands of devices.
 #pragma once
 
 #include <stdlib.h>
@@ -15,7 +16,11 @@ namespace mirari::testing {
 class FakeSysfs {
  public:
   FakeSysfs() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mirari-sysfs-XXXXXX").string();
+    std::error_code no_shm;
+    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm", no_shm)
+                                           ? std::filesystem::path("/dev/shm")
+                                           : std::filesystem::temp_directory_path();
+    std::string pattern = (base / "mirari-sysfs-XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       throw std::system_error(errno, std::generic_category(), "cannot create " + pattern);
     }
