@@ -9,8 +9,8 @@
 //
 // Graph thread only, like every combinator. The functions passed here must be pure and should
 // be cheap; they run only for the keys that changed. If one throws, the tick rolls back (on
-// creation: nothing is added and the exception propagates). A rolled-back tick leaves every
-// operator's value and state as before it.
+// creation: nothing is added and the exception propagates). After a rolled-back tick every
+// operator holds its value from before the tick and computes the next ticks from there.
 #pragma once
 
 #include <cmath>
