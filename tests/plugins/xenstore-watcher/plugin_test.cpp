@@ -212,6 +212,30 @@ TEST_CASE("a watcher the store drops reconnects and reports what changed meanwhi
   CHECK(domain_events->at(1).kind == XenChangeKind::removed);
 }
 
+TEST_CASE("the store is read once at start; the watch's own first firing reads nothing again") {
+  XenStoreFixture xs;
+  for (std::uint32_t domid = 1; domid <= 50; ++domid) {
+    xs.create_domain(domid, "guest-" + std::to_string(domid));
+  }
+  auto plugin = std::make_unique<XenStoreWatcherPlugin>();
+  const XenStoreWatcherPlugin& watcher = *plugin;
+  PluginHarness h;
+  h.start(std::move(plugin));
+  auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
+  REQUIRE(h.settle_until([&] { return watcher.watcher()->stats().watch_events >= 1; }, kDeadline));
+  h.settle();
+
+  CHECK(watcher.watcher()->stats().batches == 0);  // no wake-up read the store again
+  CHECK(domain_events->empty());
+  CHECK(h.value<XenDomains>("xen.domains").size() == 50);
+
+  // A write made right after the read is seen, as one batch reading one domain.
+  xs.write(7, "name", "renamed");
+  REQUIRE(h.settle_until([&] { return domain_events->size() == 1; }, kDeadline));
+  CHECK(domain_events->front().new_value->name == "renamed");
+  CHECK(watcher.watcher()->stats().batches == 1);
+}
+
 TEST_CASE("a quiet watcher notices a dropped store through its keepalive") {
   XenStoreFixture xs;
   xs.create_domain(5, "web-1");
