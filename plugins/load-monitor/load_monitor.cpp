@@ -163,7 +163,17 @@ struct LoadMonitor::State {
         break;
       }
       for (int i = 0; i < got; ++i) {
-        received(std::string_view(buffers.data() + i * kDatagramBytes, headers[i].msg_len));
+        std::string_view datagram(buffers.data() + i * kDatagramBytes, headers[i].msg_len);
+        if ((headers[i].msg_hdr.msg_flags & MSG_TRUNC) != 0) {
+          // The kernel cut the datagram: its last line is a fragment, refused rather than
+          // read as a shorter (and wrong) value.
+          const std::size_t end = datagram.rfind('\n');
+          const std::string_view fragment =
+              datagram.substr(end == std::string_view::npos ? 0 : end + 1);
+          datagram = datagram.substr(0, datagram.size() - fragment.size());
+          rejected_lines(fragment, 1);
+        }
+        received(datagram);
       }
       if (static_cast<std::size_t>(got) < kDatagramsPerRead) break;
     }

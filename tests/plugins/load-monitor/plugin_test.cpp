@@ -104,6 +104,33 @@ TEST_CASE("garbage on the socket is ignored and counted") {
                          kDeadline));
 }
 
+TEST_CASE("a datagram the kernel cuts short loses only its cut line, counted as refused") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+  // Lines that end at byte 16,360; the next one crosses the 16,384 bytes the monitor reads,
+  // and what is read of it ("cut-short load 0.1234567") would still parse.
+  std::string datagram;
+  std::size_t instances = 0;
+  for (int i = 10000; datagram.size() + 32 <= 16360; ++i, ++instances) {
+    datagram += "w" + std::to_string(i) + " load 0.5\n";  // 16 bytes
+  }
+  datagram += std::string(16360 - datagram.size() - 8, 'p') + " load 1\n";
+  ++instances;
+  REQUIRE(datagram.size() == 16360);
+  datagram += "cut-short load 0.123456789\n";
+  Reporter reporter(socket);
+  reporter.send(datagram);
+  reporter.send("after load 0.25");
+  REQUIRE(h.settle_until([&] { return has(h.value<LoadByInstance>("load.by_instance"), "after"); },
+                         kDeadline));
+  CHECK(h.value<std::uint64_t>("load.rejected") == 1);
+  const LoadByInstance loads = h.value<LoadByInstance>("load.by_instance");
+  CHECK_FALSE(loads.contains("cut-short"));
+  CHECK(loads.size() == instances + 1);  // and "after"
+}
+
 TEST_CASE("a busy process instance gets a non-zero CPU share as its load") {
   TempDir dir;
   ChildProcess busy({"sh", "-c", "while :; do :; done"});
