@@ -17,6 +17,7 @@
 #include <spdlog/logger.h>
 #include <mirari/combinators.hpp>
 #include <mirari/plugin.hpp>
+#include <mirari/ports/load.hpp>
 
 #include "load_monitor.hpp"
 #include "load_monitor_options.hpp"
@@ -24,7 +25,7 @@
 namespace mirari::load {
 
 struct LoadMonitorPorts {
-  static constexpr const char* kByInstance = "load.by_instance";
+  static constexpr const char* kByInstance = ports::kLoadByInstance;
   static constexpr const char* kTotal = "load.total";
   static constexpr const char* kReports = "instances.reports";
   static constexpr const char* kSamples = "load.samples";

@@ -22,13 +22,14 @@
 #include <map>
 #include <string>
 
+#include <mirari/ports/load.hpp>
 #include <mirari/table.hpp>
 #include <mirari/type_name.hpp>
 #include <nlohmann/json.hpp>
 
 namespace mirari::load {
 
-using LoadByInstance = mirari::Table<std::string, double>;
+using LoadByInstance = ports::LoadByInstance;  // the port catalogue's type
 using InstanceReports = mirari::Table<std::string, std::map<std::string, double>>;
 
 // The key whose value is an instance's load, when the instance reports it.
