@@ -31,9 +31,9 @@ TEST_CASE("the template builds out of tree and hot-loads into a running mirarid"
 
   const auto loaded = daemon.ctl({"load", (work / "build" / "threshold-policy.so").string()});
   REQUIRE(loaded.status == 0);
-  CHECK(daemon.port("instances.desired") == json(1));
-  CHECK(daemon.ctl({"set", "load.total", "0.9"}).status == 0);
-  CHECK(eventually([&] { return daemon.port("instances.desired") == json(2); }));
-  CHECK(daemon.ctl({"set", "load.total", "2.0"}).status == 0);
-  CHECK(eventually([&] { return daemon.port("instances.desired") == json(3); }));
+  CHECK(daemon.port("scale.app.desired") == json(1));
+  CHECK(daemon.ctl({"set", "load.by_instance", R"({"app-1": 0.9})"}).status == 0);
+  CHECK(eventually([&] { return daemon.port("scale.app.desired") == json(2); }));
+  CHECK(daemon.ctl({"set", "load.by_instance", R"({"app-1": 1.0, "app-2": 1.0})"}).status == 0);
+  CHECK(eventually([&] { return daemon.port("scale.app.desired") == json(3); }));
 }
