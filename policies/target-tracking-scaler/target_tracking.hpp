@@ -57,11 +57,12 @@ class TargetTracking {
   // The state after observing o: a decision when the period has passed.
   TargetTrackingState step(TargetTrackingState s, const Observation& o) const;
 
-  // One decision from current, as the HPA's reconcile takes it, with what bounded it: updates
-  // the recommendation log, not the scale events. None when no count can be recommended.
+ private:
+  // One decision from s.desired, as the HPA's reconcile takes it, with what bounded it:
+  // updates the recommendation log, not the scale events. None when no count can be
+  // recommended.
   std::optional<Limited> decide(TargetTrackingState& s, const GroupLoad& load, Millis now) const;
 
- private:
   TargetTrackingOptions options_;
 };
 
