@@ -72,7 +72,7 @@ TEST_CASE("each scaler in mirarid changes its group's count as its inputs are dr
   CHECK(port_is(daemon, "scale.api.desired", 4));
 }
 
-TEST_CASE("a reload in mirarid keeps the scaler's count; a bad input changes nothing") {
+TEST_CASE("a reload in mirarid keeps the scaler's count, and a bad input changes nothing") {
   Daemon daemon({kScalers});
   set(daemon, "load.by_instance", R"({"api-1": 2.0})");
   REQUIRE(port_is(daemon, "scale.api.desired", 4));  // 1 x 2.0 / 0.5, the most one decision adds

@@ -262,7 +262,7 @@ TEST_CASE("a clock that goes back forgets the history and decides afresh") {
   CHECK(s.desired == 6);
 }
 
-TEST_CASE("a scaler starts from the group's live members; a resumed one within the bounds") {
+TEST_CASE("a scaler starts from the group's live members, a resumed one within the bounds") {
   const TargetTracking scaler(options(2, 5, 1.0));
   CHECK(scaler.initial({GroupLoad{3, 1, 3, 0}, 7}).desired == 4);
   CHECK(scaler.initial({GroupLoad{}, 7}).desired == 2);
