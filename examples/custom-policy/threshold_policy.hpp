@@ -2,7 +2,7 @@
 // one instance at a time when the load per instance leaves [low, high].
 //
 // Ports: subscribes load.by_instance (mirari/ports/load.hpp: each instance's load, 1.0 = one
-// busy instance) and reads the group's share of it, the instances named "<group>-..."; publishes
+// busy CPU) and reads the group's share of it, the instances named "<group>-..."; publishes
 // scale.<group>.desired (mirari/ports/scaling.hpp: an int), the port every scaling policy
 // publishes and the instance manager follows. The stock policies under policies/ also read
 // instances.actual and a clock; this template keeps to the essentials.

@@ -80,7 +80,7 @@ Signal<GroupLoad> group_load(const Membership& membership, Signal<InstancesActua
                              Signal<LoadByInstance> load) {
   Graph& graph = actual.node()->graph();
 
-  // The members by instance.actual, and by the configuration.
+  // The members by instances.actual, and by the configuration.
   const std::string group = membership.group;
   Signal<Members> listed =
       map_values(filter(actual, [group](const InstanceStatus& s) { return s.group == group; }),
