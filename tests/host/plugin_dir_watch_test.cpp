@@ -83,7 +83,7 @@ TEST_CASE("a replaced plugin file is reloaded, and keeps its state") {
   CHECK((*instance(plugins(daemon), "counter"))["reloads"] == 1);
 }
 
-TEST_CASE("a plugin file renamed into place is reloaded; hidden files are ignored") {
+TEST_CASE("a plugin file renamed into place is reloaded and hidden files are ignored") {
   Daemon daemon({.plugins = {{"counter.so", "counter"}}});
   const fs::path temporary = daemon.install("counter-v2", ".counter.so");
   fs::rename(temporary, daemon.plugin_dir() / "counter.so");

@@ -14,7 +14,7 @@ BlockDevice loop(std::uint64_t sectors, std::optional<std::string> file = std::n
 }
 }  // namespace
 
-TEST_CASE("a device's JSON names every field; no backing file is null") {
+TEST_CASE("a device's JSON names every field and no backing file is null") {
   const nlohmann::json j = loop(16, "/tmp/a.img");
   CHECK(j == nlohmann::json::parse(R"({"name": "loop0", "major": 7, "minor": 0,
       "size_bytes": 8192, "read_only": false, "rotational": false,

@@ -69,7 +69,8 @@ TEST_CASE("a watcher started after the domains exist begins with all of them") {
   CHECK(h.value<XenDataTable>("xen.data").at("5").values.at("load") == "0.25");
 }
 
-TEST_CASE("a domain comes with a vbd and a vif that goes Initialising, Connected, Closed; all go") {
+TEST_CASE(
+    "a domain comes with a vbd and a vif that goes Initialising, Connected, Closed, then all go") {
   XenStoreFixture xs;
   xs.create_domain(0, "Domain-0");
   PluginHarness h;
@@ -212,7 +213,7 @@ TEST_CASE("a watcher the store drops reconnects and reports what changed meanwhi
   CHECK(domain_events->at(1).kind == XenChangeKind::removed);
 }
 
-TEST_CASE("the store is read once at start; the watch's own first firing reads nothing again") {
+TEST_CASE("the store is read once at start and the watch's own first firing reads nothing again") {
   XenStoreFixture xs;
   for (std::uint32_t domid = 1; domid <= 50; ++domid) {
     xs.create_domain(domid, "guest-" + std::to_string(domid));

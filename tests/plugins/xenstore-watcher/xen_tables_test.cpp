@@ -99,7 +99,7 @@ TEST_CASE("unreadable states and numbers read as unknown or absent") {
   CHECK(parse_xenbus_state("") == XenbusState::unknown);
 }
 
-TEST_CASE("a state change is one changed event with both states; a removal empties all") {
+TEST_CASE("a state change is one changed event with both states and a removal empties all") {
   DomainTrees trees = host_with_guest();
   const XenTables before = make_tables(trees);
   trees[0]["backend/vif/5/0/state"] = "6";
