@@ -236,7 +236,7 @@ void Graph::Impl::run_effects(TickResult& result) {
     // An observer created in a tick in which its node also changed is listed twice.
     if (effect == previous || (effect->flags & detail::kLeaving) != 0) continue;
     previous = effect;
-    ++ran;
+    if ((effect->flags & detail::kInternal) == 0) ++ran;
     try {
       effect->run_effect();
     } catch (...) {
@@ -568,6 +568,11 @@ void Graph::relink(NodeBase* dependent, NodeBase* previous, NodeBase* next,
 void Graph::retire(std::vector<NodeBase*> nodes) {
   if (nodes.empty()) return;
   impl_->leave(std::move(nodes), "the nodes of an earlier bind selection");
+}
+
+void Graph::journal_state(NodeBase* node) {
+  impl_->journal.changed.push_back({node, node->changed_tick});
+  if ((node->flags & detail::kEndTick) != 0) impl_->journal.to_end.push_back(node);
 }
 
 bool Graph::changed_now(const NodeBase* node) const noexcept {

@@ -181,6 +181,10 @@ class Graph {
   void retire(std::vector<detail::NodeBase*> nodes);
   // Marks node for recomputation in the current tick.
   void schedule(detail::NodeBase* node);
+  // Records that node's own state changed in this tick while its value did not (until()
+  // stopping): rollback() undoes it if the tick fails, end_tick() runs at commit. From
+  // recompute() only, at most once per tick, and not in a tick in which the node changes.
+  void journal_state(detail::NodeBase* node);
   // Whether node changed (or occurred) in the tick being computed.
   bool changed_now(const detail::NodeBase* node) const noexcept;
 

@@ -36,15 +36,16 @@ struct InputEndpoint;
 class PortLink;
 
 enum NodeFlag : std::uint32_t {
-  kQueued = 1u << 0,    // sits in the height queue for this tick
-  kEvent = 1u << 2,     // an event node: it has occurrences, not a value
-  kEffect = 1u << 3,    // an observer: runs an effect after commit, has no dependents
-  kEndTick = 1u << 5,   // end_tick() has work to do
-  kPort = 1u << 6,      // a port: owned by the graph, rebound when its publisher changes
-  kBindLhs = 1u << 7,   // the half of a bind that runs the user's function
-  kSource = 1u << 8,    // an input: takes values from the input queue
-  kLeaving = 1u << 9,   // removed in this tick: destroyed at commit, its effects skipped
-  kStandIn = 1u << 10,  // a source the graph published for a port written by hand
+  kQueued = 1u << 0,     // sits in the height queue for this tick
+  kEvent = 1u << 2,      // an event node: it has occurrences, not a value
+  kEffect = 1u << 3,     // an observer: runs an effect after commit, has no dependents
+  kEndTick = 1u << 5,    // end_tick() has work to do
+  kPort = 1u << 6,       // a port: owned by the graph, rebound when its publisher changes
+  kBindLhs = 1u << 7,    // the half of a bind that runs the user's function
+  kSource = 1u << 8,     // an input: takes values from the input queue
+  kLeaving = 1u << 9,    // removed in this tick: destroyed at commit, its effects skipped
+  kStandIn = 1u << 10,   // a source the graph published for a port written by hand
+  kInternal = 1u << 11,  // an effect the graph runs for itself (defer's hand-over): not counted
 };
 
 // Called with each dependency of a node and whether its changes wake the node.
@@ -120,6 +121,26 @@ struct SavedValue {
   void drop() noexcept {
     if constexpr (!kPlain) slot.reset();
   }
+  const T& get() const noexcept {
+    if constexpr (kPlain) {
+      return slot;
+    } else {
+      return *slot;
+    }
+  }
+};
+
+// The cutoff every signal uses unless given another: operator== where T has one; a type
+// without it is never equal to itself, so every recomputation is a change.
+struct DefaultEqual {
+  template <class T>
+  bool operator()(const T& a, const T& b) const {
+    if constexpr (std::equality_comparable<T>) {
+      return a == b;
+    } else {
+      return false;
+    }
+  }
 };
 
 template <class T>
@@ -127,6 +148,8 @@ class SignalNode : public NodeBase {
  public:
   using value_type = T;
   const T& value() const noexcept { return value_; }
+  // The value before this tick's change. Only in a tick in which the node changed.
+  const T& previous() const noexcept { return prev_.get(); }
   const std::string& type_name() const override { return mirari::display_type_name<T>(); }
 
  protected:
@@ -134,12 +157,11 @@ class SignalNode : public NodeBase {
       : NodeBase(graph, extra_flags | (SavedValue<T>::kPlain ? 0u : kEndTick)),
         value_(std::move(initial)) {}
 
-  // Takes v as this tick's value unless it equals the current one (cutoff). Called at most
-  // once per tick.
-  bool assign(T&& v) {
-    if constexpr (std::equality_comparable<T>) {
-      if (v == value_) return false;
-    }
+  // Takes v as this tick's value unless same(current, v) (the cutoff). Called at most once
+  // per tick.
+  template <class Same = DefaultEqual>
+  bool assign(T&& v, const Same& same = Same{}) {
+    if (same(value_, v)) return false;
     prev_.save(std::move(value_));
     value_ = std::move(v);
     return true;
