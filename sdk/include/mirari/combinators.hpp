@@ -40,6 +40,15 @@ struct IsEvent : std::false_type {};
 template <class T>
 struct IsEvent<Event<T>> : std::true_type {};
 
+// The node behind a handle, brought up to date if nothing needed it: a node reads its
+// dependencies when it is made.
+template <class Handle>
+auto* ready(const Handle& handle) {
+  auto* node = handle.node();
+  if ((node->flags & kIdle) != 0) node->graph().refresh(node);
+  return node;
+}
+
 template <class F, class... Ps>
 using LiftResult = std::decay_t<std::invoke_result_t<F&, const Ps&...>>;
 
@@ -47,8 +56,8 @@ template <class Same, class F, class... Ps>
 auto make_lift(Same same, F f, Signal<Ps>... parents) {
   using R = LiftResult<F, Ps...>;
   Graph& graph = std::get<0>(std::tie(parents...)).node()->graph();
-  return Signal<R>(
-      graph.make<LiftNode<R, F, Same, Ps...>>(std::move(f), std::move(same), parents.node()...));
+  return Signal<R>(graph.make<LiftNode<R, F, Same, Ps...>>(std::move(f), std::move(same),
+                                                           detail::ready(parents)...));
 }
 
 // What fix's function returned: the event to feed back, alone or with fix's result.
@@ -74,7 +83,7 @@ template <class T>
 std::vector<EventNode<T>*> nodes_of(const std::vector<Event<T>>& events) {
   std::vector<EventNode<T>*> nodes;
   nodes.reserve(events.size());
-  for (const auto& e : events) nodes.push_back(e.node());
+  for (const auto& e : events) nodes.push_back(detail::ready(e));
   return nodes;
 }
 }  // namespace detail
@@ -122,7 +131,7 @@ auto lift_all(const std::vector<Signal<T>>& signals, F f) {
   if (signals.empty()) throw GraphError("lift_all needs at least one signal");
   std::vector<detail::SignalNode<T>*> nodes;
   nodes.reserve(signals.size());
-  for (const auto& s : signals) nodes.push_back(s.node());
+  for (const auto& s : signals) nodes.push_back(detail::ready(s));
   Graph& graph = nodes.front()->graph();
   return Signal<R>(graph.make<detail::LiftAllNode<R, F, T>>(std::move(f), std::move(nodes)));
 }
@@ -136,7 +145,7 @@ template <class T, class F>
 auto map(Event<T> e, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const T&>>;
   Graph& graph = e.node()->graph();
-  return Event<R>(graph.make<detail::EventMapNode<R, F, T>>(std::move(f), e.node()));
+  return Event<R>(graph.make<detail::EventMapNode<R, F, T>>(std::move(f), detail::ready(e)));
 }
 
 // map with its own cutoff: a recomputed value v is no change (and wakes nothing) when
@@ -152,14 +161,14 @@ auto map(Signal<T> s, F f, Same same) {
 template <class T, SameValue<T> Same>
 Signal<T> cutoff(Signal<T> s, Same same) {
   Graph& graph = s.node()->graph();
-  return Signal<T>(graph.make<detail::CutoffNode<T, Same>>(std::move(same), s.node()));
+  return Signal<T>(graph.make<detail::CutoffNode<T, Same>>(std::move(same), detail::ready(s)));
 }
 
 // The occurrences of e for which keep(value) is true.
 template <class T, class F>
 Event<T> filter(Event<T> e, F keep) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::FilterNode<T, F>>(std::move(keep), e.node()));
+  return Event<T>(graph.make<detail::FilterNode<T, F>>(std::move(keep), detail::ready(e)));
 }
 
 // Occurs whenever one of the events occurs. When several occur in one tick, the leftmost
@@ -167,7 +176,7 @@ Event<T> filter(Event<T> e, F keep) {
 template <class T, class... More>
 requires(std::same_as<More, Event<T>>&&...) Event<T> merge(Event<T> first, More... more) {
   Graph& graph = first.node()->graph();
-  std::vector<detail::EventNode<T>*> nodes{first.node(), more.node()...};
+  std::vector<detail::EventNode<T>*> nodes{detail::ready(first), detail::ready(more)...};
   return Event<T>(graph.make<detail::MergeNode<T>>(std::move(nodes)));
 }
 
@@ -176,7 +185,7 @@ requires(std::same_as<More, Event<T>>&&...) Event<T> merge(Event<T> first, More.
 template <class F, class T, class... More>
 requires(std::same_as<More, Event<T>>&&...) Event<T> merge_with(F f, Event<T> first, More... more) {
   Graph& graph = first.node()->graph();
-  std::vector<detail::EventNode<T>*> nodes{first.node(), more.node()...};
+  std::vector<detail::EventNode<T>*> nodes{detail::ready(first), detail::ready(more)...};
   return Event<T>(graph.make<detail::MergeWithNode<T, F>>(std::move(f), std::move(nodes)));
 }
 
@@ -195,28 +204,29 @@ Event<R> merge_fold(const std::vector<Event<T>>& events, R initial, F f) {
 template <class T>
 Event<T> gate(Event<T> e, Signal<bool> open) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::GateNode<T>>(e.node(), open.node()));
+  return Event<T>(graph.make<detail::GateNode<T>>(detail::ready(e), detail::ready(open)));
 }
 
 // The occurrences of e in the ticks in which dismissed_at does not occur (React's E.dismiss).
 template <class T, class U>
 Event<T> dismiss(Event<T> e, Event<U> dismissed_at) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::DismissNode<T, U>>(e.node(), dismissed_at.node()));
+  return Event<T>(
+      graph.make<detail::DismissNode<T, U>>(detail::ready(e), detail::ready(dismissed_at)));
 }
 
 // The first occurrence of e, in its tick (including the tick that creates it); never again.
 template <class T>
 Event<T> once(Event<T> e) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::OnceNode<T>>(e.node()));
+  return Event<T>(graph.make<detail::OnceNode<T>>(detail::ready(e)));
 }
 
 // Every occurrence of e but the first (an occurrence in the tick that creates it is the first).
 template <class T>
 Event<T> drop_once(Event<T> e) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::DropOnceNode<T>>(e.node()));
+  return Event<T>(graph.make<detail::DropOnceNode<T>>(detail::ready(e)));
 }
 
 // The occurrences of e until stop first occurs; an occurrence of e in that same tick is not
@@ -224,7 +234,7 @@ Event<T> drop_once(Event<T> e) {
 template <class T, class U>
 Event<T> until(Event<T> e, Event<U> stop) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::UntilNode<T, U>>(e.node(), stop.node()));
+  return Event<T>(graph.make<detail::UntilNode<T, U>>(detail::ready(e), detail::ready(stop)));
 }
 
 // A signal that starts at initial and, at each occurrence of e, becomes f(previous, value).
@@ -232,7 +242,7 @@ template <class T, class R, class F>
 Signal<R> fold(Event<T> e, R initial, F f) {
   Graph& graph = e.node()->graph();
   return Signal<R>(
-      graph.make<detail::FoldNode<R, F, T>>(std::move(initial), std::move(f), e.node()));
+      graph.make<detail::FoldNode<R, F, T>>(std::move(initial), std::move(f), detail::ready(e)));
 }
 
 // The event-valued fold (React's E.fold, Rx's scan): at each occurrence of e the state becomes
@@ -241,7 +251,7 @@ template <class T, class R, class F>
 Event<R> scan(Event<T> e, R initial, F f) {
   Graph& graph = e.node()->graph();
   return Event<R>(
-      graph.make<detail::ScanNode<R, F, T>>(std::move(initial), std::move(f), e.node()));
+      graph.make<detail::ScanNode<R, F, T>>(std::move(initial), std::move(f), detail::ready(e)));
 }
 
 // A signal holding the latest occurrence of e (initial until the first one). It takes the
@@ -255,7 +265,7 @@ Signal<T> hold(Event<T> e, T initial) {
 template <class T>
 Event<T> changes(Signal<T> s) {
   Graph& graph = s.node()->graph();
-  return Event<T>(graph.make<detail::ChangesNode<T>>(s.node()));
+  return Event<T>(graph.make<detail::ChangesNode<T>>(detail::ready(s)));
 }
 
 // Occurs with {before, after} in every tick in which s changed; diff(s, f) with
@@ -264,7 +274,7 @@ template <class T, class F>
 auto diff(Signal<T> s, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const T&, const T&>>;
   Graph& graph = s.node()->graph();
-  return Event<R>(graph.make<detail::DiffNode<R, F, T>>(std::move(f), s.node()));
+  return Event<R>(graph.make<detail::DiffNode<R, F, T>>(std::move(f), detail::ready(s)));
 }
 template <class T>
 Event<Diff<T>> diff(Signal<T> s) {
@@ -277,8 +287,8 @@ template <class T, class F>
 requires std::predicate<F&, const T&> Signal<T> filter(Signal<T> s, F keep,
                                                        std::type_identity_t<T> initial) {
   Graph& graph = s.node()->graph();
-  return Signal<T>(
-      graph.make<detail::SignalFilterNode<T, F>>(std::move(keep), std::move(initial), s.node()));
+  return Signal<T>(graph.make<detail::SignalFilterNode<T, F>>(std::move(keep), std::move(initial),
+                                                              detail::ready(s)));
 }
 
 // s while open is true; while it is false, the value s had when open last was true, or
@@ -286,7 +296,8 @@ requires std::predicate<F&, const T&> Signal<T> filter(Signal<T> s, F keep,
 template <class T>
 Signal<T> when(Signal<bool> open, Signal<T> s, std::type_identity_t<T> initial) {
   Graph& graph = s.node()->graph();
-  return Signal<T>(graph.make<detail::WhenNode<T>>(open.node(), std::move(initial), s.node()));
+  return Signal<T>(
+      graph.make<detail::WhenNode<T>>(detail::ready(open), std::move(initial), detail::ready(s)));
 }
 // when with s's value at creation as the initial value.
 template <class T>
@@ -300,7 +311,8 @@ template <class A, class B, class F>
 auto sample(Event<A> e, Signal<B> s, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const A&, const B&>>;
   Graph& graph = e.node()->graph();
-  return Event<R>(graph.make<detail::SampleNode<R, F, A, B>>(std::move(f), e.node(), s.node()));
+  return Event<R>(
+      graph.make<detail::SampleNode<R, F, A, B>>(std::move(f), detail::ready(e), detail::ready(s)));
 }
 template <class A, class B>
 Event<B> sample(Event<A> e, Signal<B> s) {
@@ -319,9 +331,9 @@ auto bind(Signal<A> selector, F f) {
   Graph& graph = selector.node()->graph();
   Inner result;
   graph.change(graph.current_owner(), [&] {
-    auto* lhs = graph.make<detail::BindLhs<A, Inner, F>>(std::move(f), selector.node());
+    auto* lhs = graph.make<detail::BindLhs<A, Inner, F>>(std::move(f), detail::ready(selector));
     Inner first = lhs->select_first();
-    auto* out = graph.make<detail::BindResult<Inner>>(lhs, first.node());
+    auto* out = graph.make<detail::BindResult<Inner>>(lhs, detail::ready(first));
     lhs->set_result(out);
     result = Inner(out);
   });
@@ -348,7 +360,7 @@ Event<T> defer(Event<T> e) {
   Event<T> later;
   graph.change(graph.current_owner(), [&] {
     EventSource<T> target = graph.event_source<T>();
-    graph.make<detail::DeferFeed<T>>(target, e.node());
+    graph.make<detail::DeferFeed<T>>(target, detail::ready(e));
     later = target.event();
   });
   return later;
@@ -376,7 +388,7 @@ auto fix(Graph& graph, F f) {
       next = out;
       result.emplace(out);
     }
-    graph.make<detail::DeferFeed<T>>(target, next.node());
+    graph.make<detail::DeferFeed<T>>(target, detail::ready(next));
   });
   return std::move(*result);
 }
@@ -386,13 +398,13 @@ auto fix(Graph& graph, F f) {
 template <class T, class F>
 void observe(Signal<T> s, F effect) {
   Graph& graph = s.node()->graph();
-  graph.make<detail::SignalObserver<T, F>>(std::move(effect), s.node());
+  graph.make<detail::SignalObserver<T, F>>(std::move(effect), detail::ready(s));
 }
 // Runs effect(value) after every tick in which e occurred.
 template <class T, class F>
 void observe(Event<T> e, F effect) {
   Graph& graph = e.node()->graph();
-  graph.make<detail::EventObserver<T, F>>(std::move(effect), e.node());
+  graph.make<detail::EventObserver<T, F>>(std::move(effect), detail::ready(e));
 }
 
 }  // namespace mirari

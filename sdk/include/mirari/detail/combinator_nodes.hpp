@@ -60,12 +60,17 @@ class Values {
 
 namespace detail {
 
+// A cutoff other than equality makes a value depend on the values taken before (a drift
+// below an epsilon is absorbed), so a node with one keeps state.
+template <class Same>
+inline constexpr std::uint32_t kHistory = std::is_same_v<Same, DefaultEqual> ? 0u : kStateful;
+
 // Same: the cutoff, same(old, new) true when the new value is no change.
 template <class R, class F, class Same, class... Ps>
 class LiftNode final : public SignalNode<R> {
  public:
   LiftNode(Graph& graph, F f, Same same, SignalNode<Ps>*... parents)
-      : SignalNode<R>(graph, R(f(parents->value()...))),
+      : SignalNode<R>(graph, R(f(parents->value()...)), kHistory<Same>),
         f_(std::move(f)),
         same_(std::move(same)),
         parents_(parents...) {}
@@ -165,7 +170,7 @@ template <class R, class F, class A>
 class FoldNode final : public SignalNode<R> {
  public:
   FoldNode(Graph& graph, R initial, F f, EventNode<A>* parent)
-      : SignalNode<R>(graph, std::move(initial)), f_(std::move(f)), parent_(parent) {
+      : SignalNode<R>(graph, std::move(initial), kStateful), f_(std::move(f)), parent_(parent) {
     if (parent_->occurring()) this->value_ = R(f_(this->value_, parent_->occurrence()));
   }
   bool recompute() override {
@@ -232,7 +237,9 @@ template <class T, class Same>
 class CutoffNode final : public SignalNode<T> {
  public:
   CutoffNode(Graph& graph, Same same, SignalNode<T>* parent)
-      : SignalNode<T>(graph, T(parent->value())), same_(std::move(same)), parent_(parent) {}
+      : SignalNode<T>(graph, T(parent->value()), kStateful),
+        same_(std::move(same)),
+        parent_(parent) {}
   bool recompute() override { return this->assign(T(parent_->value()), same_); }
   void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
   std::string_view kind() const noexcept override { return "cutoff"; }
@@ -313,7 +320,8 @@ template <class T, class Keep>
 class SignalFilterNode final : public SignalNode<T> {
  public:
   SignalFilterNode(Graph& graph, Keep keep, T initial, SignalNode<T>* parent)
-      : SignalNode<T>(graph, keep(parent->value()) ? T(parent->value()) : std::move(initial)),
+      : SignalNode<T>(graph, keep(parent->value()) ? T(parent->value()) : std::move(initial),
+                      kStateful),
         keep_(std::move(keep)),
         parent_(parent) {}
   bool recompute() override { return keep_(parent_->value()) && this->assign(T(parent_->value())); }
@@ -331,7 +339,7 @@ template <class T>
 class WhenNode final : public SignalNode<T> {
  public:
   WhenNode(Graph& graph, SignalNode<bool>* open, T initial, SignalNode<T>* parent)
-      : SignalNode<T>(graph, open->value() ? T(parent->value()) : std::move(initial)),
+      : SignalNode<T>(graph, open->value() ? T(parent->value()) : std::move(initial), kStateful),
         open_(open),
         parent_(parent) {}
   bool recompute() override { return open_->value() && this->assign(T(parent_->value())); }
@@ -351,7 +359,7 @@ class WhenNode final : public SignalNode<T> {
 template <class T>
 class OnceNode final : public EventNode<T> {
  public:
-  OnceNode(Graph& graph, EventNode<T>* parent) : EventNode<T>(graph), parent_(parent) {
+  OnceNode(Graph& graph, EventNode<T>* parent) : EventNode<T>(graph, kStateful), parent_(parent) {
     recompute();
   }
   bool recompute() override {
@@ -375,7 +383,8 @@ class OnceNode final : public EventNode<T> {
 template <class T>
 class DropOnceNode final : public EventNode<T> {
  public:
-  DropOnceNode(Graph& graph, EventNode<T>* parent) : EventNode<T>(graph), parent_(parent) {
+  DropOnceNode(Graph& graph, EventNode<T>* parent)
+      : EventNode<T>(graph, kStateful), parent_(parent) {
     dropped_ = parent_->occurring();  // created at an occurrence: that one is the first
   }
   bool recompute() override {
@@ -403,7 +412,7 @@ template <class T, class U>
 class UntilNode final : public EventNode<T> {
  public:
   UntilNode(Graph& graph, EventNode<T>* parent, EventNode<U>* stop)
-      : EventNode<T>(graph), parent_(parent), stop_(stop) {
+      : EventNode<T>(graph, kStateful), parent_(parent), stop_(stop) {
     if (stop_->occurring()) {
       stopped_ = true;
     } else if (parent_->occurring()) {
@@ -504,7 +513,10 @@ template <class R, class F, class T>
 class ScanNode final : public EventNode<R> {
  public:
   ScanNode(Graph& graph, R initial, F f, EventNode<T>* parent)
-      : EventNode<R>(graph), state_(std::move(initial)), f_(std::move(f)), parent_(parent) {
+      : EventNode<R>(graph, kStateful),
+        state_(std::move(initial)),
+        f_(std::move(f)),
+        parent_(parent) {
     if (parent_->occurring()) {
       R next(f_(std::as_const(state_), parent_->occurrence()));
       saved_.save(std::exchange(state_, std::move(next)));
