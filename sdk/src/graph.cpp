@@ -244,7 +244,7 @@ void Graph::Impl::propagate() {
     }
   } catch (...) {
     stats.recomputes += recomputed;
-    running = node;
+    if (running == nullptr) running = node;  // else a node brought up to date inside it failed
     throw;
   }
   stats.recomputes += recomputed;
@@ -537,6 +537,7 @@ TickResult Graph::change(OwnerId owner, const std::function<void()>& build) {
 
 void Graph::adopt(NodeBase* node) {
   Impl& g = *impl_;
+  g.arena.born(node);
   if (g.step_depth == 0) {
     bool adopted = false;
     try {

@@ -17,6 +17,27 @@ NodeArena::~NodeArena() {
 }
 
 void* NodeArena::allocate(std::size_t size) {
+  unborn_.emplace_back(nullptr, size);  // first: what may throw comes before any carving
+  try {
+    void* block = carve(size);
+    unborn_.back().first = block;
+    return block;
+  } catch (...) {
+    unborn_.pop_back();
+    throw;
+  }
+}
+
+void NodeArena::born(const void* block) noexcept {
+  for (std::size_t i = unborn_.size(); i-- > 0;) {
+    if (unborn_[i].first == block) {
+      unborn_.erase(unborn_.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
+}
+
+void* NodeArena::carve(std::size_t size) {
   if (size > kMaxSmall) {
     const std::size_t bytes = (kHeader + size + kPage - 1) & ~(kPage - 1);
     std::byte* region = new_region(bytes);
@@ -54,6 +75,7 @@ void* NodeArena::allocate(std::size_t size) {
 
 void NodeArena::deallocate(void* block, std::size_t size) noexcept {
   if (block == nullptr) return;
+  born(block);
   if (size > kMaxSmall) {
     std::byte* region = static_cast<std::byte*>(block) - kHeader;
     auto it = std::find_if(large_.begin(), large_.end(),

@@ -35,7 +35,9 @@ class NodeArena {
   NodeArena(const NodeArena&) = delete;
   NodeArena& operator=(const NodeArena&) = delete;
 
+  // A new block is unborn (for_each_live skips it) until born(): its node is being built.
   void* allocate(std::size_t size);
+  void born(const void* block) noexcept;
   // size: what was asked of allocate().
   void deallocate(void* block, std::size_t size) noexcept;
 
@@ -61,6 +63,7 @@ class NodeArena {
     return bytes < sizeof(FreeBlock) ? sizeof(FreeBlock) : bytes;
   }
   static std::size_t size_class(std::size_t size) noexcept { return block_bytes(size) / kAlign; }
+  void* carve(std::size_t size);
   std::byte* new_region(std::size_t bytes);
   static void release_region(std::byte* region, std::size_t bytes) noexcept;
 
@@ -74,6 +77,18 @@ class NodeArena {
   std::byte* cursor_ = nullptr;
   std::byte* limit_ = nullptr;
   std::vector<std::pair<std::byte*, std::size_t>> large_;  // regions of one block each
+  // Blocks handed out whose node is still being constructed, with their sizes: their
+  // contents tell nothing yet. Rarely more than one.
+  std::vector<std::pair<const void*, std::size_t>> unborn_;
+  bool unborn(const void* block, std::size_t& size) const noexcept {
+    for (const auto& [b, s] : unborn_) {
+      if (b == block) {
+        size = s;
+        return true;
+      }
+    }
+    return false;
+  }
 };
 
 template <class F>
@@ -83,7 +98,10 @@ void NodeArena::for_each_live(F&& f) const {
     std::byte* const end = c + 1 == chunks_.size() ? cursor_ : chunks_[c].end;
     while (at < end) {
       const auto* maybe_free = reinterpret_cast<const FreeBlock*>(at);
-      if (maybe_free->tag == kFreeTag) {
+      std::size_t size = 0;
+      if (unborn(at, size)) {
+        at += block_bytes(size);
+      } else if (maybe_free->tag == kFreeTag) {
         at += maybe_free->bytes;
       } else {
         at += block_bytes(f(static_cast<void*>(at)));
@@ -92,7 +110,10 @@ void NodeArena::for_each_live(F&& f) const {
   }
   // Copied first: f may free the block, which edits the list.
   const std::vector<std::pair<std::byte*, std::size_t>> large = large_;
-  for (const auto& [region, bytes] : large) f(static_cast<void*>(region + kHeader));
+  for (const auto& [region, bytes] : large) {
+    std::size_t size = 0;
+    if (!unborn(region + kHeader, size)) f(static_cast<void*>(region + kHeader));
+  }
 }
 
 }  // namespace mirari::detail
