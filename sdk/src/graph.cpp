@@ -1,5 +1,6 @@
 // Ticks and structural steps: drain, propagate in height order, commit or roll back, effects.
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <chrono>
 #include <utility>
 
@@ -182,32 +183,33 @@ inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
   using Edges = detail::DependentList;
   const std::uintptr_t word = node->dependents.word();
   if ((word & (Edges::kBlock | Edges::kIdle | Edges::kQuiet)) == 0 && word != 0) {
+    // A chain: its next node is read in a moment anyway, so its own flag decides.
     NodeBase* dependent = Edges::node_of(word);
-    const std::uint32_t flags = dependent->flags;
-    if ((flags & detail::kSimple) != 0) return dependent;
-    wake(dependent, flags);
+    if ((word & Edges::kEffect) == 0 && (dependent->flags & detail::kSimple) != 0) return dependent;
+    wake(word);
     return nullptr;
   }
   // Backwards, so the ready list (last in, first out) computes them in list order, which is
   // creation order: their effects then need no sorting.
   node->dependents.for_each_needed_entry_backwards([this](std::uintptr_t entry) {
     if ((entry & Edges::kQuiet) != 0) return;
-    NodeBase* dependent = Edges::node_of(entry);
-    const std::uint32_t flags = dependent->flags;
-    if ((flags & detail::kSimple) != 0) {
-      ready.push_back(dependent);  // its one input is final: no need to wait for its height
+    if ((entry & Edges::kSimple) != 0) {
+      ready.push_back(Edges::node_of(entry));  // its one input is final: no need to wait
     } else {
-      wake(dependent, flags);
+      wake(entry);
     }
   });
   return nullptr;
 }
 
-inline void Graph::Impl::wake(NodeBase* dependent, std::uint32_t flags) {
-  if ((flags & detail::kEffect) != 0) {
+// Wakes the dependent an entry names: an observer joins the effects to run (its entry says
+// so: it is not read now), any other node the height queue.
+inline void Graph::Impl::wake(std::uintptr_t entry) {
+  NodeBase* dependent = detail::DependentList::node_of(entry);
+  if ((entry & detail::DependentList::kEffect) != 0) {
     fired.push_back(static_cast<detail::EffectNode*>(dependent));
-  } else if ((flags & detail::kQueued) == 0) {
-    dependent->flags = static_cast<std::uint16_t>(flags | detail::kQueued);
+  } else if ((dependent->flags & detail::kQueued) == 0) {
+    dependent->flags |= detail::kQueued;
     heights.push(dependent);
   }
 }
@@ -559,17 +561,29 @@ void Graph::adopt(NodeBase* node) {
   // selector changes the lhs drops the old scope before any of it computes. A port belongs
   // to the graph, not to the bind that first subscribed to it.
   const bool scoped = !g.scopes.empty() && (node->flags & detail::kPort) == 0;
+  if (scoped) node->flags |= detail::kScoped;
   std::uint32_t height = 0;
-  std::uint32_t edges = 0;
   bool quiet = false;
-  std::vector<NodeBase*> dependencies;
+  boost::container::small_vector<NodeBase*, 4> dependencies;
   node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
     height = std::max(height, dependency->height + 1);
-    ++edges;
     quiet = quiet || !wakes;
-    dependency->dependents.add(node, wakes, true);
-    g.lose_kept(dependency);
     dependencies.push_back(dependency);
+  });
+  // One waking input and no structure of its own to change: it may compute as soon as that
+  // input changed, ahead of the height queue.
+  constexpr std::uint32_t kNotSimple =
+      detail::kEffect | detail::kPort | detail::kSource | detail::kBindLhs | detail::kScoped;
+  if (dependencies.size() == 1 && !quiet && (node->flags & kNotSimple) == 0) {
+    node->flags |= detail::kSimple;
+  }
+  const std::uintptr_t kind = (node->flags & detail::kEffect) != 0 ? detail::DependentList::kEffect
+                              : (node->flags & detail::kSimple) != 0
+                                  ? detail::DependentList::kSimple
+                                  : 0;
+  node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
+    dependency->dependents.add(node, wakes, true, kind);
+    g.lose_kept(dependency);
   });
   // A new node is needed (nothing depends on it yet), and so is what it reads. Its
   // dependencies were brought up to date before it computed its first value (detail::ready
@@ -577,15 +591,9 @@ void Graph::adopt(NodeBase* node) {
   for (NodeBase* dependency : dependencies) g.need(dependency);
   if (scoped) {
     height = std::max(height, g.scopes.back().lhs->height + 1);
-    node->flags |= detail::kScoped;
     g.scopes.back().created->push_back(node);
   }
   node->height = height;
-  // One waking input and no structure of its own to change: it may compute as soon as that
-  // input changed, ahead of the height queue.
-  constexpr std::uint32_t kNotSimple =
-      detail::kEffect | detail::kPort | detail::kSource | detail::kBindLhs | detail::kScoped;
-  if (edges == 1 && !quiet && (node->flags & kNotSimple) == 0) node->flags |= detail::kSimple;
   if ((node->flags & detail::kEffect) != 0) {
     g.fired.push_back(static_cast<detail::EffectNode*>(node));
   } else if (node->occurring_now()) {

@@ -44,7 +44,7 @@ struct Graph::Impl {
   void propagate();
   void mark_changed(detail::NodeBase* node);
   detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now);
-  void wake(detail::NodeBase* dependent, std::uint32_t flags);
+  void wake(std::uintptr_t entry);
   static constexpr int kPrefetchLines = 16;
   static constexpr std::uint64_t kTimedEvery = 64;
   static void prefetch_successors(const detail::NodeBase* source);

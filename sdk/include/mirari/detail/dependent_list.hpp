@@ -2,7 +2,9 @@
 //
 // Invariants:
 // - One entry per dependency edge (a node that reads the same parent twice is listed twice),
-//   each tagged with whether a change of this node wakes the dependent (kQuiet if not).
+//   each tagged with whether a change of this node wakes the dependent (kQuiet if not), and
+//   with what the dependent is when that never changes (kEffect, kSimple), so a tick wakes
+//   it without reading the dependent itself.
 // - The entries of needed dependents come first: a tick walks only those, so dependents
 //   nothing needs cost nothing however many there are. The graph keeps the split in step
 //   with its dependents' kIdle flags (add with the right part, then place() or
@@ -24,7 +26,11 @@ class DependentList {
   static constexpr std::uintptr_t kQuiet = 1;  // a change does not wake the dependent
   static constexpr std::uintptr_t kIdle = 2;   // inline entry only: the dependent is not needed
   static constexpr std::uintptr_t kBlock = 4;  // the word points to a Block
-  static constexpr std::uintptr_t kTags = kQuiet | kIdle | kBlock;
+  // High bits, which no user-space address on Linux has (x86-64, arm64): what the dependent
+  // is. An observer; a node whose only input this node is (NodeFlag kSimple).
+  static constexpr std::uintptr_t kEffect = std::uintptr_t{1} << 63;
+  static constexpr std::uintptr_t kSimple = std::uintptr_t{1} << 62;
+  static constexpr std::uintptr_t kTags = kQuiet | kIdle | kBlock | kEffect | kSimple;
 
   DependentList() = default;
   DependentList(const DependentList&) = delete;
@@ -34,12 +40,15 @@ class DependentList {
   }
 
   static NodeBase* node_of(std::uintptr_t entry) noexcept {
-    return reinterpret_cast<NodeBase*>(entry & ~kTags);
+    // The high tags shifted out, the low ones masked: no 64-bit constant in the hot loop.
+    return reinterpret_cast<NodeBase*>(((entry << 2) >> 2) & ~std::uintptr_t{7});
   }
 
-  // Adds an edge to node, among the needed dependents when needed is true.
-  void add(NodeBase* node, bool wakes, bool needed) {
-    const std::uintptr_t entry = reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet);
+  // Adds an edge to node, among the needed dependents when needed is true; kind is 0,
+  // kEffect or kSimple.
+  void add(NodeBase* node, bool wakes, bool needed, std::uintptr_t kind = 0) {
+    const std::uintptr_t entry =
+        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | kind;
     if (word_ == 0) {
       word_ = entry | (needed ? 0 : kIdle);
       return;
