@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mirari/collections.hpp"
 #include "mirari/mirari.hpp"
 #include "node_lookup.hpp"
 
@@ -229,6 +230,31 @@ TEST_CASE("reading an idle node whose computation fails throws its NodeError and
   input.set(4);
   graph.tick();
   CHECK(checked.value() == 4);
+}
+
+TEST_CASE("a table operator made on an idle table starts from the table's current value") {
+  Graph graph;
+  auto input = graph.source<int>(1);
+  auto table = map(input.signal(), [](int n) {
+                 Table<int, int>::Builder b;
+                 for (int i = 0; i < n; ++i) b.set(i, i * 10);
+                 return b.build();
+               }).named("table");
+  const OwnerId viewer = graph.add_owner("viewer");
+  graph.change(viewer, [&] { observe(table, [](const Table<int, int>&) {}); });
+  graph.remove_owner(viewer);
+  input.set(3);
+  graph.tick();
+  REQUIRE_FALSE(node_named(graph, "table").needed);
+
+  auto doubled = map_values(table, [](int v) { return v * 2; });
+
+  CHECK(doubled.value().size() == 3);
+  CHECK(*doubled.value().find(2) == 40);
+  CHECK(node_named(graph, "table").needed);
+  input.set(4);
+  graph.tick();
+  CHECK(doubled.value().size() == 4);
 }
 
 }  // namespace

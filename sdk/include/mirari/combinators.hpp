@@ -40,15 +40,6 @@ struct IsEvent : std::false_type {};
 template <class T>
 struct IsEvent<Event<T>> : std::true_type {};
 
-// The node behind a handle, brought up to date if nothing needed it: a node reads its
-// dependencies when it is made.
-template <class Handle>
-auto* ready(const Handle& handle) {
-  auto* node = handle.node();
-  if ((node->flags & kIdle) != 0) node->graph().refresh(node);
-  return node;
-}
-
 template <class F, class... Ps>
 using LiftResult = std::decay_t<std::invoke_result_t<F&, const Ps&...>>;
 

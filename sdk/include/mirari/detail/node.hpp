@@ -68,6 +68,15 @@ using DependencyVisitor = std::function<void(class NodeBase*, bool wakes)>;
 // changing nothing, when its computation fails.
 void refresh_node(class NodeBase* node);
 
+// The node behind a handle, brought up to date first if nothing needed it: a node reads its
+// dependencies when it is made, so every combinator passes them through this.
+template <class Handle>
+auto* ready(const Handle& handle) {
+  auto* node = handle.node();
+  if ((node->flags & kIdle) != 0) refresh_node(node);
+  return node;
+}
+
 // A node's header. Nodes live in their graph's node arena (node_memory.hpp), which is how
 // graph() finds the graph. The fields a tick touches come first.
 class NodeBase {
