@@ -232,6 +232,27 @@ TEST_CASE("reading an idle node whose computation fails throws its NodeError and
   CHECK(checked.value() == 4);
 }
 
+TEST_CASE("changes of a node needed again does not replay the ticks in which it was idle") {
+  Graph graph;
+  auto input = graph.source<int>(1);
+  auto doubled = map(input.signal(), [](int x) { return 2 * x; });
+  const OwnerId viewer = graph.add_owner("viewer");
+  graph.change(viewer, [&] { observe(doubled, [](int) {}); });
+  graph.remove_owner(viewer);
+  for (int v : {2, 3}) {
+    input.set(v);
+    graph.tick();
+  }
+
+  std::vector<int> seen;
+  observe(changes(doubled), [&](int v) { seen.push_back(v); });
+  CHECK(seen.empty());
+  input.set(4);
+  graph.tick();
+
+  CHECK(seen == std::vector<int>{8});
+}
+
 TEST_CASE("a table operator made on an idle table starts from the table's current value") {
   Graph graph;
   auto input = graph.source<int>(1);

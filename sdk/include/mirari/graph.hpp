@@ -18,7 +18,8 @@
 //      committed values. An effect cannot change the graph's structure; what it writes to a
 //      source lands in a later tick.
 // Within a tick everything is instantaneous: a hold, a sample, a map and a bind all see this
-// tick's values.
+// tick's values. A dependency cycle is refused when built; feedback goes through a node's own
+// past (fold, scan) or through the next tick (defer, fix, or an effect writing a source).
 //
 // Demand: only needed nodes are recomputed. A node is needed while an observer, a port (a
 // published or subscribed one, whatever its subscribers), a node with state of its own
