@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -11,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "demand_shape.hpp"
+#include "fleet_shape.hpp"
 #include "graph_shapes.hpp"
 
 namespace mirari::bench {
@@ -70,14 +73,24 @@ BENCHMARK(BM_PlainFanin);
 BENCHMARK(BM_GraphChains)->Arg(100)->Arg(100'000);
 BENCHMARK(BM_PlainChains)->Arg(100)->Arg(100'000);
 
-// Bytes handed out by malloc, mmapped blocks (large vectors, node chunks) included.
+void BM_SpreadFanin(benchmark::State& s) {
+  run_ticks(s, *make_spread_fanin());
+}
+void BM_SpreadChains(benchmark::State& s) {
+  run_ticks(s, *make_spread_chains(static_cast<int>(s.range(0))));
+}
+BENCHMARK(BM_SpreadFanin);
+BENCHMARK(BM_SpreadChains)->Arg(100)->Arg(100'000);
+
+// Bytes handed out by malloc, mmapped blocks (large vectors) included.
 std::size_t heap_in_use() {
   const struct mallinfo2 info = mallinfo2();
   return info.uordblks + info.hblkhd;
 }
 
-// Heap bytes per node of the 1,000,000-node chains graph, effects included: everything
-// the graph allocates (nodes, edges, node table, input endpoints, effect closures).
+// Bytes per node of the 1,000,000-node chains graph, effects included: everything the graph
+// allocates, on the heap (edges, input endpoints, effect closures, the shape's source handles)
+// and in its node memory, which it maps itself (GraphStats::node_bytes).
 void BM_GraphBytesPerNode(benchmark::State& state) {
   constexpr int kChains = 100'000;
   for (auto _ : state) {
@@ -85,12 +98,58 @@ void BM_GraphBytesPerNode(benchmark::State& state) {
     const std::size_t before = heap_in_use();
     auto shape = make_chains(kChains);
     const std::size_t after = heap_in_use();
+    const GraphStats stats = shape->graph.stats();
     state.counters["bytes_per_node"] =
-        static_cast<double>(after - before) / (kChains * kChainLength);
-    state.counters["graph_nodes"] = static_cast<double>(shape->graph.stats().nodes);
+        static_cast<double>(after - before + stats.node_bytes) / (kChains * kChainLength);
+    state.counters["graph_nodes"] = static_cast<double>(stats.nodes);
   }
 }
 BENCHMARK(BM_GraphBytesPerNode)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Demand: the observed chain of 10 alone, and beside 100,000 chains of 10 (1,000,000 nodes)
+// on the same sources that nothing needs. A tick should cost the same in both.
+void BM_GraphChainAlone(benchmark::State& s) {
+  graph_ticks(
+      s, [] { return make_chain_beside_idle(0); }, 1);
+}
+void BM_GraphChainBesideIdle(benchmark::State& s) {
+  graph_ticks(
+      s, [&] { return make_chain_beside_idle(static_cast<int>(s.range(0))); }, 1);
+  s.counters["idle_nodes"] = static_cast<double>(s.range(0) * kChainLength);
+}
+BENCHMARK(BM_GraphChainAlone);
+BENCHMARK(BM_GraphChainBesideIdle)->Arg(100'000);
+
+// The fleet: one instance's load report to the committed tick in which its group's policy
+// has decided, per report (the two clock reads around it included); p50 and p99.
+void BM_GraphFleetReport(benchmark::State& state) {
+  auto fleet = make_fleet();
+  std::vector<double> latencies;
+  latencies.reserve(1 << 20);
+  std::uint64_t rng = 0x9E3779B97F4A7C15ull;
+  for (auto _ : state) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    const int instance = static_cast<int>(rng % kInstances);
+    const double load = 0.1 + static_cast<double>((rng >> 20) % 1000) / 1000.0;
+    const auto start = std::chrono::steady_clock::now();
+    fleet->report(instance, load);
+    const auto end = std::chrono::steady_clock::now();
+    if (latencies.size() < latencies.capacity()) {
+      latencies.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+    }
+  }
+  std::sort(latencies.begin(), latencies.end());
+  const auto at = [&](double q) {
+    return latencies.empty() ? 0.0
+                             : latencies[static_cast<std::size_t>(q * (latencies.size() - 1))];
+  };
+  state.counters["p50_us"] = at(0.50);
+  state.counters["p99_us"] = at(0.99);
+  state.counters["decisions"] = static_cast<double>(fleet->decisions);
+}
+BENCHMARK(BM_GraphFleetReport);
 
 // Inputs per second ingested from 4 writer threads, each emitting on its own event source
 // (every occurrence is kept and processed: one per source per tick), while the graph thread

@@ -157,7 +157,61 @@ class PlainChains final : public PlainShape {
   std::vector<std::int64_t> values_;
 };
 
+class SpreadFanin final : public PlainShape {
+ public:
+  SpreadFanin() : memory_(static_cast<std::size_t>(kWidth) * kNodeStride) {
+    for (int i = 0; i < kWidth; ++i) {
+      values_.push_back(
+          reinterpret_cast<std::int64_t*>(&memory_[static_cast<std::size_t>(i) * kNodeStride]));
+    }
+  }
+  void tick(std::int64_t t) override {
+    *values_[static_cast<std::size_t>(t % kWidth)] = t;
+    benchmark::DoNotOptimize(values_.data());
+    std::int64_t total = 0;
+    for (const std::int64_t* x : values_) total += *x;
+    checksum += total;
+  }
+
+ private:
+  std::vector<std::byte> memory_;
+  std::vector<std::int64_t*> values_;
+};
+
+class SpreadChains final : public PlainShape {
+ public:
+  explicit SpreadChains(int count)
+      : count_(count), memory_(static_cast<std::size_t>(count) * (kChainLength + 1) * kNodeStride) {
+    for (int c = 0; c < count; ++c) {
+      chains_.push_back(&memory_[static_cast<std::size_t>(c) * (kChainLength + 1) * kNodeStride]);
+    }
+  }
+  void tick(std::int64_t t) override {
+    std::byte* chain = chains_[static_cast<std::size_t>(pick_chain(t, count_))];
+    benchmark::DoNotOptimize(chain);
+    std::int64_t x = t;
+    for (int i = 0; i < kChainLength; ++i) {
+      auto* value = reinterpret_cast<std::int64_t*>(chain + i * kNodeStride);
+      *value = x;
+      x = x + 1;
+    }
+    checksum += x;
+  }
+
+ private:
+  int count_;
+  std::vector<std::byte> memory_;
+  std::vector<std::byte*> chains_;
+};
+
 }  // namespace
+
+std::unique_ptr<PlainShape> make_spread_fanin() {
+  return std::make_unique<SpreadFanin>();
+}
+std::unique_ptr<PlainShape> make_spread_chains(int count) {
+  return std::make_unique<SpreadChains>(count);
+}
 
 std::unique_ptr<GraphShape> make_chain() {
   return std::make_unique<Chain>();

@@ -2,7 +2,9 @@
 """Prints Mirari's figures next to the peers' and plain C++, with the targets' verdicts.
 
 Arguments: Google Benchmark JSON (graph shapes), Google Benchmark JSON (ingestion),
-peers' JSON lines. Ratios above 1 mean Mirari is faster (or smaller)."""
+peers' JSON lines. Ratios above 1 mean Mirari is faster (or smaller). Times are wall-clock
+medians; on a machine shared with other work they grow with its load, so the CPU-time
+figure is printed beside each one."""
 import json
 import sys
 
@@ -14,12 +16,12 @@ FIGURES = {
     "tick_1k_us": ("BM_GraphChains/100", "BM_PlainChains/100", 1000.0, "us/tick"),
     "tick_1m_us": ("BM_GraphChains/100000", "BM_PlainChains/100000", 1000.0, "us/tick"),
 }
-# figure: minimum speed-up over the faster peer that the targets ask for
+# figure: the most it may be, in its unit
 TARGETS = {
-    "chain_ns_per_node": 3.0,
-    "fanout_ns_per_node": 5.0,
-    "fanin_us_per_tick": 4.0,
-    "tick_1m_us": 5.0,
+    "chain_ns_per_node": 2.5,
+    "fanout_ns_per_node": 4.0,
+    "fanin_us_per_tick": 0.3,
+    "tick_1k_us": 0.08,
 }
 
 
@@ -30,8 +32,12 @@ def medians(path):
             continue
         name = b.get("run_name", b["name"]).replace("/iterations:1", "")
         unit = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[b.get("time_unit", "ns")]
-        out[name] = dict(b, real_ns=b["real_time"] * unit)
+        out[name] = dict(b, real_ns=b["real_time"] * unit, cpu_ns=b["cpu_time"] * unit)
     return out
+
+
+def verdict(ok, how_far):
+    return "met" if ok else f"missed by {how_far:.2f}x"
 
 
 def main():
@@ -43,35 +49,50 @@ def main():
             p = json.loads(line)
             peers.setdefault(p["figure"], {})[p["peer"]] = p["value"]
 
-    print(f"{'figure':<20}{'mirari':>10}{'react':>10}{'alien':>10}{'plain':>10}"
+    print(f"{'figure':<20}{'mirari':>10}{'(cpu)':>9}{'react':>10}{'alien':>10}{'plain':>10}"
           f"{'x react':>9}{'x alien':>9}{'/plain':>8}  target")
     results = {}
     for fig, (mine, plain, div, unit) in FIGURES.items():
         m = graph[mine]["real_ns"] / div
+        cpu = graph[mine]["cpu_ns"] / div
         c = graph[plain]["real_ns"] / div
         r = peers.get(fig, {}).get("react")
         a = peers.get(fig, {}).get("alien-signals")
         results[fig] = m
-        verdict = ""
-        if fig in TARGETS and r and a:
+        target = ""
+        if fig in TARGETS:
             need = TARGETS[fig]
-            best = min(r, a)
-            verdict = f"{best / m:.2f}x the faster peer, need {need:.0f}x: " + (
-                "met" if best / m >= need else f"missed by {need / (best / m):.2f}x")
-        print(f"{fig:<20}{m:>10.3f}{r or 0:>10.3f}{a or 0:>10.3f}{c:>10.3f}"
-              f"{(r / m if r else 0):>9.2f}{(a / m if a else 0):>9.2f}{m / c:>8.1f}  {verdict}")
+            target = f"at most {need:g} {unit}: " + verdict(m <= need, m / need)
+        print(f"{fig:<20}{m:>10.3f}{cpu:>9.3f}{r or 0:>10.3f}{a or 0:>10.3f}{c:>10.3f}"
+              f"{(r / m if r else 0):>9.2f}{(a / m if a else 0):>9.2f}{m / c:>8.1f}  {target}")
+    # The memory floor: plain loops touching the same cache lines, laid out as the nodes are.
+    for fig, floor in (("fanin_us_per_tick", "BM_SpreadFanin"),
+                       ("tick_1k_us", "BM_SpreadChains/100"),
+                       ("tick_1m_us", "BM_SpreadChains/100000")):
+        if floor in graph:
+            f = graph[floor]["real_ns"] / 1000.0
+            print(f"{'  floor ' + fig:<20}{f:>10.3f}  us: Mirari is {results[fig] / f:.2f}x the "
+                  "plain loop over the same cache lines")
     ratio = results["tick_1m_us"] / results["tick_1k_us"]
-    print(f"{'tick 1M / tick 1k':<20}{ratio:>10.2f}  target at most 2.00: "
-          + ("met" if ratio <= 2 else f"missed by {ratio / 2:.2f}x"))
+    print(f"{'tick 1M / tick 1k':<20}{ratio:>10.2f}  target at most 2: "
+          + verdict(ratio <= 2, ratio / 2))
     bpn = graph["BM_GraphBytesPerNode"]["bytes_per_node"]
     r, a = peers.get("bytes_per_node", {}).get("react"), peers.get("bytes_per_node", {}).get(
         "alien-signals")
-    print(f"{'bytes_per_node':<20}{bpn:>10.1f}{r or 0:>10.1f}{a or 0:>10.1f}{'':>10}"
-          f"{(r / bpn if r else 0):>9.2f}{(a / bpn if a else 0):>9.2f}{'':>8}  target at most 128: "
-          + ("met" if bpn <= 128 else "missed"))
+    print(f"{'bytes_per_node':<20}{bpn:>10.1f}{'':>9}{r or 0:>10.1f}{a or 0:>10.1f}{'':>10}"
+          f"{(r / bpn if r else 0):>9.2f}{(a / bpn if a else 0):>9.2f}{'':>8}  target at most 96: "
+          + verdict(bpn <= 96, bpn / 96))
     rate = ingest["BM_GraphIngest4Threads/500000/manual_time"]["inputs_per_s"]
-    print(f"{'inputs/s, 4 threads':<20}{rate / 1e6:>9.2f}M  target at least 5M: "
-          + ("met" if rate >= 5e6 else "missed"))
+    print(f"{'inputs/s, 4 threads':<20}{rate / 1e6:>9.2f}M  target at least 10M: "
+          + verdict(rate >= 10e6, 10e6 / rate))
+    alone = graph["BM_GraphChainAlone"]["real_ns"]
+    beside = graph["BM_GraphChainBesideIdle/100000"]["real_ns"]
+    print(f"{'chain + 1M idle':<20}{beside / 1000:>10.3f}  us/tick, {beside / alone:.2f}x the chain "
+          f"alone ({alone / 1000:.3f} us); target at most 1.10x: "
+          + verdict(beside / alone <= 1.10, beside / alone / 1.10))
+    fleet = graph["BM_GraphFleetReport"]
+    print(f"{'fleet report->tick':<20}{fleet['p50_us']:>10.3f}  us p50, {fleet['p99_us']:.3f} us p99 "
+          "(10,000 instances, 100 groups, 100 threshold policies)")
 
 
 if __name__ == "__main__":

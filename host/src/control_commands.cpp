@@ -49,7 +49,8 @@ json node_json(const NodeInfo& n) {
           {"event", n.event},
           {"height", n.height},
           {"recomputes", n.recomputes},
-          {"changed_tick", n.changed_tick}};
+          {"changed_tick", n.changed_tick},
+          {"needed", n.needed}};
 }
 
 json port_json(const PortInfo& p) {
@@ -230,6 +231,7 @@ json ControlCommands::stats() const {
           {"effects", g.effects},
           {"effect_errors", g.effect_errors},
           {"nodes", g.nodes},
+          {"idle_nodes", g.idle},
           {"max_height", g.max_height},
           {"tick_duration_ns",
            {{"p50", t.p50_ns},

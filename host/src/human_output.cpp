@@ -85,9 +85,10 @@ std::string nodes_text(const json& r) {
   for (const json& n : r) {
     rows.push_back({text(n["name"]), text(n["owner"]), text(n["kind"]),
                     (n["event"].get<bool>() ? "event<" : "signal<") + text(n["type"]) + ">",
-                    text(n["height"]), text(n["recomputes"])});
+                    text(n["height"]), text(n["recomputes"]),
+                    n.value("needed", true) ? "yes" : "idle"});
   }
-  return table({"NODE", "OWNER", "KIND", "TYPE", "HEIGHT", "RECOMPUTES"}, rows);
+  return table({"NODE", "OWNER", "KIND", "TYPE", "HEIGHT", "RECOMPUTES", "NEEDED"}, rows);
 }
 
 std::string ports_text(const json& r) {
@@ -114,6 +115,7 @@ std::string stats_text(const json& r) {
                                              {"effects", text(r["effects"])},
                                              {"effect errors", text(r["effect_errors"])},
                                              {"nodes", text(r["nodes"])},
+                                             {"idle nodes", text(r["idle_nodes"])},
                                              {"max height", text(r["max_height"])},
                                              {"tick p50", micros(t["p50"])},
                                              {"tick p90", micros(t["p90"])},

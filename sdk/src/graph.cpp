@@ -1,5 +1,6 @@
 // Ticks and structural steps: drain, propagate in height order, commit or roll back, effects.
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <chrono>
 #include <utility>
 
@@ -40,14 +41,17 @@ std::string describe(const std::exception_ptr& error) {
 Graph::Graph() : impl_(std::make_unique<Impl>(*this)) {}
 
 Graph::~Graph() {
-  // No computation runs while the table is torn down, so edges need no unlinking.
-  for (NodeBase* node : impl_->nodes) impl_->free_node(node);
+  // No computation runs while the nodes are torn down, so edges need no unlinking.
+  impl_->for_each_node([this](NodeBase* node) { impl_->free_node(node); });
 }
 
 void Graph::Impl::free_node(NodeBase* node) noexcept {
-  const std::size_t size = node->footprint;
+  // footprint 0: a node over 64 KiB, which the arena keeps in a region of its own.
+  const std::size_t size =
+      node->footprint != 0 ? node->footprint : detail::NodeArena::kMaxSmall + 1;
   node->~NodeBase();
   arena.deallocate(node, size);
+  --node_count;
 }
 
 void* Graph::allocate_node(std::size_t size) {
@@ -63,7 +67,10 @@ void Graph::release_node_memory(void* memory, std::size_t size) noexcept {
 
 template <class Body>
 bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&& body) {
-  const auto start = std::chrono::steady_clock::now();
+  // Reading the clock costs as much as a small tick, so one step in kTimedEvery is timed.
+  const bool timed = stats.ticks % kTimedEvery == 0;
+  const auto start =
+      timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   const std::uint64_t recomputes_before = stats.recomputes;
   ++step_depth;
   try {
@@ -87,9 +94,12 @@ bool Graph::Impl::run_step(TickResult& result, std::exception_ptr& error, Body&&
   --step_depth;
   result.recomputed += stats.recomputes - recomputes_before;
   commit(result);
-  stats.last_tick_ns = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-          .count());
+  if (timed) {
+    stats.last_tick_ns =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                       std::chrono::steady_clock::now() - start)
+                                       .count());
+  }
   return true;
 }
 
@@ -159,38 +169,84 @@ void Graph::Impl::prefetch_successors(const NodeBase* source) {
 void Graph::Impl::mark_changed(NodeBase* node) {
   const std::uint64_t now = tick_no + 1;
   if (node->changed_tick == now) return;  // its dependents are awake already
+  if (NodeBase* next = changed(node, now)) ready.push_back(next);
+}
+
+// Records that node changed in tick now and wakes its needed dependents: observers join the
+// effects to run, nodes whose only input it is are ready at once, the others wait in the
+// height queue. A chain's next node is returned instead of queued, so the hot loop goes
+// straight on to it.
+inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
   journal.changed.push_back({node, node->changed_tick});
   node->changed_tick = now;
   if ((node->flags & detail::kEndTick) != 0) journal.to_end.push_back(node);
   using Edges = detail::DependentList;
-  node->dependents.for_each_entry([this](std::uintptr_t entry) {
+  const std::uintptr_t word = node->dependents.word();
+  if ((word & (Edges::kBlock | Edges::kIdle | Edges::kQuiet)) == 0 && word != 0) {
+    // A chain: its next node is read in a moment anyway, so its own flag decides.
+    NodeBase* dependent = Edges::node_of(word);
+    if ((word & Edges::kEffect) == 0 && (dependent->flags & detail::kSimple) != 0) return dependent;
+    wake(word);
+    return nullptr;
+  }
+  // Backwards, so the ready list (last in, first out) computes them in list order, which is
+  // creation order: their effects then need no sorting.
+  node->dependents.for_each_needed_entry_backwards([this](std::uintptr_t entry) {
     if ((entry & Edges::kQuiet) != 0) return;
-    NodeBase* dependent = Edges::node_of(entry);
-    if ((entry & Edges::kEffect) != 0) {
-      fired.push_back(static_cast<detail::EffectNode*>(dependent));
-    } else if ((dependent->flags & detail::kQueued) == 0) {
-      dependent->flags |= detail::kQueued;
-      heights.push(dependent);
+    if ((entry & Edges::kSimple) != 0) {
+      ready.push_back(Edges::node_of(entry));  // its one input is final: no need to wait
+    } else {
+      wake(entry);
     }
   });
+  return nullptr;
+}
+
+// Wakes the dependent an entry names: an observer joins the effects to run (its entry says
+// so: it is not read now), any other node the height queue.
+inline void Graph::Impl::wake(std::uintptr_t entry) {
+  NodeBase* dependent = detail::DependentList::node_of(entry);
+  if ((entry & detail::DependentList::kEffect) != 0) {
+    fired.push_back(static_cast<detail::EffectNode*>(dependent));
+  } else if ((dependent->flags & detail::kQueued) == 0) {
+    dependent->flags |= detail::kQueued;
+    heights.push(dependent);
+  }
 }
 
 void Graph::Impl::propagate() {
+  const std::uint64_t now = tick_no + 1;
   std::uint32_t height = 0;
   std::uint64_t recomputed = 0;
   NodeBase* node = nullptr;
   try {
-    while ((node = heights.pop(height)) != nullptr) {
-      if (node->height != height) continue;  // raised while queued: its new entry counts
-      node->flags &= ~detail::kQueued;
-      if ((node->flags & detail::kLeaving) != 0) continue;  // a bind dropped it in this tick
+    for (;;) {
+      if (node == nullptr) {
+        if (!ready.empty()) {
+          node = ready.back();
+          ready.pop_back();
+        } else {
+          node = heights.pop(height);
+          if (node == nullptr) break;
+          if (node->height != height) {  // raised while queued: its new entry counts
+            node = nullptr;
+            continue;
+          }
+          node->flags &= ~detail::kQueued;
+        }
+      }
+      if ((node->flags & detail::kLeaving) != 0) {  // dropped in this tick
+        node = nullptr;
+        continue;
+      }
       ++node->recomputes;
       ++recomputed;
-      if (node->recompute()) mark_changed(node);
+      // An event brought up to date earlier in this tick has changed already.
+      node = node->recompute() && node->changed_tick != now ? changed(node, now) : nullptr;
     }
   } catch (...) {
     stats.recomputes += recomputed;
-    running = node;
+    if (running == nullptr) running = node;  // else a node brought up to date inside it failed
     throw;
   }
   stats.recomputes += recomputed;
@@ -205,18 +261,21 @@ void Graph::Impl::commit(TickResult& result) {
   for (NodeBase* node : journal.to_end) node->end_tick();
   if (journal.structural()) {
     std::vector<NodeBase*> retired = std::move(journal.retired);
+    std::vector<NodeBase*> released = std::move(journal.released);
     journal.clear();
+    // Released first: a node relinked away from may be retired too.
+    release(released);
     if (!retired.empty()) destroy(expand(retired));
   } else {
-    journal.changed.clear();
-    journal.to_end.clear();
+    detail::TickJournal::empty(journal.changed);
+    detail::TickJournal::empty(journal.to_end);
   }
 }
 
 void Graph::Impl::run_effects(TickResult& result) {
   if (fired.empty()) return;
   const auto by_creation = [](const detail::EffectNode* a, const detail::EffectNode* b) {
-    return a->sequence < b->sequence;
+    return a->id < b->id;
   };
   // Nodes of one height are computed last-queued first, so effects usually fire in exactly
   // reverse creation order: a reverse is enough then.
@@ -230,13 +289,16 @@ void Graph::Impl::run_effects(TickResult& result) {
   Restore<bool> guard(in_effects, true);
   std::size_t ran = 0;
   const detail::EffectNode* previous = nullptr;
-  for (std::size_t i = 0; i < fired.size(); ++i) {
-    detail::EffectNode* effect = fired[i];
-    if (i + 2 < fired.size()) __builtin_prefetch(fired[i + 2]);
+  for (detail::EffectNode* effect : fired) {
     // An observer created in a tick in which its node also changed is listed twice.
-    if (effect == previous || (effect->flags & detail::kLeaving) != 0) continue;
+    if (effect == previous) continue;
     previous = effect;
-    ++ran;
+    const std::uint32_t flags = effect->flags;
+    if ((flags & (detail::kLeaving | detail::kInternal)) != 0) {
+      if ((flags & detail::kLeaving) != 0) continue;
+    } else {
+      ++ran;
+    }
     try {
       effect->run_effect();
     } catch (...) {
@@ -247,19 +309,19 @@ void Graph::Impl::run_effects(TickResult& result) {
   }
   result.effects += ran;
   stats.effects += ran;
-  if (fired.capacity() > detail::TickJournal::kKeptCapacity) {
-    std::vector<detail::EffectNode*>().swap(fired);
-  } else {
-    fired.clear();
-  }
+  detail::TickJournal::empty(fired);
 }
 
 void Graph::Impl::rollback() {
   heights.clear();
+  ready.clear();
   for (auto it = journal.changed.rbegin(); it != journal.changed.rend(); ++it) {
     it->node->rollback();
     it->node->changed_tick = it->previous_tick;
   }
+  // Before the undo actions: a relink undone takes a node's need away, and a node that had
+  // nothing depending on it before the step must be kept again by then.
+  for (NodeBase* node : journal.unkept) node->flags |= detail::kKept;
   for (auto it = journal.undo.rbegin(); it != journal.undo.rend(); ++it) (*it)();
   fired.clear();
   std::vector<NodeBase*> created = std::move(journal.created);
@@ -284,9 +346,14 @@ std::vector<NodeBase*> Graph::Impl::expand(const std::vector<NodeBase*>& roots) 
 void Graph::Impl::destroy(std::vector<NodeBase*> doomed) {
   if (doomed.empty()) return;
   // Unlink everything first: a doomed node may depend on another doomed node.
+  for (NodeBase* node : doomed) node->flags |= detail::kLeaving;
+  std::vector<NodeBase*> released;
   for (NodeBase* node : doomed) {
-    node->visit_dependencies(
-        [node](NodeBase* dependency, bool) { dependency->dependents.remove(node); });
+    const bool needed = (node->flags & detail::kIdle) == 0;
+    node->visit_dependencies([&](NodeBase* dependency, bool) {
+      dependency->dependents.remove(node);
+      if (needed && (dependency->flags & detail::kLeaving) == 0) released.push_back(dependency);
+    });
     if ((node->flags & detail::kSource) != 0) {
       for (std::size_t i = inbox_next; i < inbox.size(); ++i) {
         if (inbox[i].target == node) inbox[i].target = nullptr;
@@ -294,13 +361,8 @@ void Graph::Impl::destroy(std::vector<NodeBase*> doomed) {
     }
     names.erase(node);
   }
-  for (NodeBase* node : doomed) {
-    const std::uint32_t slot = node->slot;
-    nodes[slot] = nodes.back();
-    nodes[slot]->slot = slot;
-    nodes.pop_back();
-    free_node(node);
-  }
+  for (NodeBase* node : doomed) free_node(node);
+  release(released);
 }
 
 void Graph::Impl::leave(std::vector<NodeBase*> roots, const std::string& what) {
@@ -424,6 +486,14 @@ std::uint64_t Graph::current_tick() const noexcept {
   return impl_->tick_no;
 }
 
+void Graph::refresh(NodeBase* node) {
+  impl_->refresh(node);
+}
+
+void detail::refresh_node(NodeBase* node) {
+  node->graph().refresh(node);
+}
+
 std::shared_ptr<detail::InputEndpoint> Graph::new_endpoint(detail::InputCombiner combine) {
   return std::make_shared<detail::InputEndpoint>(impl_->queue, std::move(combine));
 }
@@ -469,6 +539,7 @@ TickResult Graph::change(OwnerId owner, const std::function<void()>& build) {
 
 void Graph::adopt(NodeBase* node) {
   Impl& g = *impl_;
+  g.arena.born(node);
   if (g.step_depth == 0) {
     bool adopted = false;
     try {
@@ -484,31 +555,53 @@ void Graph::adopt(NodeBase* node) {
   }
   node->owner = g.owner;
   node->id = ++g.next_id;
-  std::uint32_t height = 0;
-  const bool effect = (node->flags & detail::kEffect) != 0;
-  node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
-    height = std::max(height, dependency->height + 1);
-    dependency->dependents.add(node, wakes, effect);
-  });
+  ++g.node_count;
+  g.journal.created.push_back(node);
   // A node a bind's function creates sits above the bind's lhs, so in a tick where the
   // selector changes the lhs drops the old scope before any of it computes. A port belongs
   // to the graph, not to the bind that first subscribed to it.
   const bool scoped = !g.scopes.empty() && (node->flags & detail::kPort) == 0;
-  if (scoped) height = std::max(height, g.scopes.back().lhs->height + 1);
+  if (scoped) node->flags |= detail::kScoped;
+  std::uint32_t height = 0;
+  bool quiet = false;
+  boost::container::small_vector<NodeBase*, 4> dependencies;
+  node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
+    height = std::max(height, dependency->height + 1);
+    quiet = quiet || !wakes;
+    dependencies.push_back(dependency);
+  });
+  // One waking input and no structure of its own to change: it may compute as soon as that
+  // input changed, ahead of the height queue.
+  constexpr std::uint32_t kNotSimple =
+      detail::kEffect | detail::kPort | detail::kSource | detail::kBindLhs | detail::kScoped;
+  if (dependencies.size() == 1 && !quiet && (node->flags & kNotSimple) == 0) {
+    node->flags |= detail::kSimple;
+  }
+  const std::uintptr_t kind = (node->flags & detail::kEffect) != 0 ? detail::DependentList::kEffect
+                              : (node->flags & detail::kSimple) != 0
+                                  ? detail::DependentList::kSimple
+                                  : 0;
+  node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
+    dependency->dependents.add(node, wakes, true, kind);
+    g.lose_kept(dependency);
+  });
+  // A new node is needed (nothing depends on it yet), and so is what it reads. Its
+  // dependencies were brought up to date before it computed its first value (detail::ready
+  // in the combinators); a dependency that woke only now is brought up to date here.
+  for (NodeBase* dependency : dependencies) g.need(dependency);
+  if (scoped) {
+    height = std::max(height, g.scopes.back().lhs->height + 1);
+    g.scopes.back().created->push_back(node);
+  }
   node->height = height;
-  node->slot = static_cast<std::uint32_t>(g.nodes.size());
-  g.nodes.push_back(node);
-  g.journal.created.push_back(node);
-  if (scoped) g.scopes.back().created->push_back(node);
   if ((node->flags & detail::kEffect) != 0) {
-    auto* effect = static_cast<detail::EffectNode*>(node);
-    effect->sequence = ++g.next_effect;
-    g.fired.push_back(effect);
+    g.fired.push_back(static_cast<detail::EffectNode*>(node));
   } else if (node->occurring_now()) {
     g.journal.changed.push_back({node, 0});
     node->changed_tick = g.tick_no + 1;
     g.journal.to_end.push_back(node);
   }
+  g.settle_woken();
 }
 
 void Graph::remove_owner(OwnerId owner) {
@@ -519,9 +612,9 @@ void Graph::remove_owner(OwnerId owner) {
     return;
   }
   std::vector<NodeBase*> doomed;
-  for (const auto& node : g.nodes) {
+  g.for_each_node([&](NodeBase* node) {
     if (node->owner == owner && (node->flags & detail::kLeaving) == 0) doomed.push_back(node);
-  }
+  });
   g.leave(std::move(doomed), "'" + g.owners.at(owner) + "'");
   // Its code is no longer needed by the graph, except through ports, which hold it themselves.
   if (auto it = g.anchors.find(owner); it != g.anchors.end()) {
@@ -552,22 +645,38 @@ void Graph::relink(NodeBase* dependent, NodeBase* previous, NodeBase* next,
     throw CycleError("dependency cycle: '" + g.name_of(next) + "' depends on '" +
                      g.name_of(dependent) + "', which would depend on it");
   }
-  if (previous != nullptr) previous->dependents.remove(dependent);
-  set_dependency(next);
-  if (next != nullptr) {
-    next->dependents.add(dependent, true);
-    if (next->height >= dependent->height) g.raise(dependent, next->height + 1);
+  const bool needed = (dependent->flags & detail::kIdle) == 0;
+  if (previous != nullptr) {
+    previous->dependents.remove(dependent);
+    // previous stays needed until the step commits: a rollback gives the edge back.
+    if (needed) g.journal.released.push_back(previous);
   }
-  g.journal.undo.push_back([dependent, previous, next, set_dependency] {
-    if (next != nullptr) next->dependents.remove(dependent);
+  set_dependency(next);
+  if (next != nullptr) next->dependents.add(dependent, true, needed);
+  g.journal.undo.push_back([&g, dependent, previous, next, set_dependency, needed] {
+    if (next != nullptr) {
+      next->dependents.remove(dependent);
+      if (needed) g.release({next});
+    }
     set_dependency(previous);
-    if (previous != nullptr) previous->dependents.add(dependent, true);
+    if (previous != nullptr) previous->dependents.add(dependent, true, needed);
   });
+  if (next != nullptr) {
+    g.lose_kept(next);
+    if (needed) g.need(next);
+    if (next->height >= dependent->height) g.raise(dependent, next->height + 1);
+    g.settle_woken();
+  }
 }
 
 void Graph::retire(std::vector<NodeBase*> nodes) {
   if (nodes.empty()) return;
   impl_->leave(std::move(nodes), "the nodes of an earlier bind selection");
+}
+
+void Graph::journal_state(NodeBase* node) {
+  impl_->journal.changed.push_back({node, node->changed_tick});
+  if ((node->flags & detail::kEndTick) != 0) impl_->journal.to_end.push_back(node);
 }
 
 bool Graph::changed_now(const NodeBase* node) const noexcept {

@@ -1,15 +1,16 @@
 // Internal: the state behind mirari::Graph, shared by the files that implement it
-// (graph.cpp: ticks and steps; ports.cpp; introspection.cpp).
+// (graph.cpp: ticks and steps; demand.cpp: which nodes are needed; ports.cpp;
+// introspection.cpp).
 //
 // Invariants:
-// - Outside a step, the height queue is empty, no node is flagged kQueued
-//   or kLeaving, and the journal is empty.
+// - Outside a step, the height queue and the ready list are empty, no node is flagged
+//   kQueued or kLeaving, and the journal is empty.
 // - Every dependency edge is recorded twice: by the dependent (visit_dependencies) and in the
 //   dependency's DependentList, and both sides name live nodes.
+// - Every node lives in the arena, and node_count says how many do.
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <exception>
 #include <map>
 #include <memory>
@@ -31,7 +32,7 @@ struct Graph::Impl {
     std::vector<detail::NodeBase*>* created;
   };
 
-  explicit Impl(Graph& graph) : self(graph) {}
+  explicit Impl(Graph& graph) : self(graph), arena(graph) {}
 
   // --- steps (graph.cpp) ---
   // Runs body and propagation as one step; commits, runs effects, or rolls back. Returns
@@ -42,7 +43,10 @@ struct Graph::Impl {
   std::size_t apply_inputs(std::size_t limit);
   void propagate();
   void mark_changed(detail::NodeBase* node);
+  detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now);
+  void wake(std::uintptr_t entry);
   static constexpr int kPrefetchLines = 16;
+  static constexpr std::uint64_t kTimedEvery = 64;
   static void prefetch_successors(const detail::NodeBase* source);
   void commit(TickResult& result);
   void rollback();
@@ -57,6 +61,27 @@ struct Graph::Impl {
   bool reaches(detail::NodeBase* from, const detail::NodeBase* to) const;
   NodeError node_error(const detail::NodeBase* node, const std::string& message) const;
   std::string name_of(const detail::NodeBase* node) const;
+  // Calls f(node) for every node, in no particular order; f may destroy the node.
+  template <class F>
+  void for_each_node(F&& f) const;
+
+  // --- demand (demand.cpp) ---
+  // A needed node now depends on node through one more edge; node, and what it depends on,
+  // become needed if they were idle (bookkeeping only: settle_woken() brings them up to date).
+  void need(detail::NodeBase* node);
+  // Brings the nodes need() woke up to date, in height order. May throw a node's failure.
+  void settle_woken();
+  // Brings nodes (sorted by height) up to date. Inside a step a failure propagates (the step
+  // rolls back); between steps it is thrown as the NodeError of the failing node.
+  void catch_up(const std::vector<detail::NodeBase*>& nodes);
+  // One edge from a needed node to node is gone (or its dependent stopped being needed);
+  // node, and what only it needed, become idle. Bookkeeping only: nothing is computed.
+  void release(const std::vector<detail::NodeBase*>& nodes);
+  // Brings an idle node, and the idle nodes it depends on, up to date with the values of
+  // the step being computed (between steps: the committed ones), without making it needed.
+  void refresh(detail::NodeBase* node);
+  // Clears node's kKept (it now has a dependent), journaled so a rollback restores it.
+  void lose_kept(detail::NodeBase* node);
 
   // Destroys a node that is unlinked from the graph and returns its memory.
   void free_node(detail::NodeBase* node) noexcept;
@@ -64,8 +89,7 @@ struct Graph::Impl {
   Graph& self;
   detail::NodeArena arena;  // declared first: released after every node in it
   std::shared_ptr<detail::InputQueue> queue = std::make_shared<detail::InputQueue>();
-  // Owned; a node's slot is its index here. A deque: no reallocation slack at a million nodes.
-  std::deque<detail::NodeBase*> nodes;
+  std::size_t node_count = 0;
   std::unordered_map<const detail::NodeBase*, std::string> names;
   std::vector<std::string> owners{"graph"};
   struct Port {
@@ -80,6 +104,10 @@ struct Graph::Impl {
   std::unordered_map<OwnerId, std::shared_ptr<const void>> anchors;
 
   detail::HeightQueue heights;
+  // Nodes whose only dependency changed in this tick: computed before the height queue's
+  // next node, since nothing else can change their input any more (kSimple).
+  std::vector<detail::NodeBase*> ready;
+  std::vector<detail::NodeBase*> woken;  // needed again since the last settle_woken()
   detail::TickJournal journal;
   std::vector<detail::EffectNode*> fired;
   std::vector<detail::InputEntry> inbox;  // taken from the queue, not yet applied
@@ -91,9 +119,18 @@ struct Graph::Impl {
   OwnerId owner = kGraphOwner;
   const detail::NodeBase* running = nullptr;  // the node computing now, for error reports
   std::uint32_t next_id = 0;
-  std::uint64_t next_effect = 0;
   std::uint64_t tick_no = 0;  // the last committed tick; a step computes tick_no + 1
   GraphStats stats;
 };
+
+template <class F>
+void Graph::Impl::for_each_node(F&& f) const {
+  arena.for_each_live([&](void* block) -> std::size_t {
+    auto* node = static_cast<detail::NodeBase*>(block);
+    const std::size_t size = node->footprint;
+    f(node);
+    return size;
+  });
+}
 
 }  // namespace mirari

@@ -35,8 +35,8 @@ void Graph::name_node(const NodeBase* node, std::string name) {
 
 std::vector<NodeInfo> Graph::nodes() const {
   std::vector<const NodeBase*> sorted;
-  sorted.reserve(impl_->nodes.size());
-  sorted.assign(impl_->nodes.begin(), impl_->nodes.end());
+  sorted.reserve(impl_->node_count);
+  impl_->for_each_node([&](const NodeBase* node) { sorted.push_back(node); });
   std::sort(sorted.begin(), sorted.end(),
             [](const NodeBase* a, const NodeBase* b) { return a->id < b->id; });
   std::vector<NodeInfo> out;
@@ -51,6 +51,7 @@ std::vector<NodeInfo> Graph::nodes() const {
     info.height = node->height;
     info.recomputes = node->recomputes;
     info.changed_tick = node->changed_tick;
+    info.needed = (node->flags & detail::kIdle) == 0;
     out.push_back(std::move(info));
   }
   return out;
@@ -58,10 +59,14 @@ std::vector<NodeInfo> Graph::nodes() const {
 
 GraphStats Graph::stats() const {
   GraphStats s = impl_->stats;
-  s.nodes = impl_->nodes.size();
+  s.nodes = impl_->node_count;
+  s.node_bytes = impl_->arena.bytes_in_use();
   s.max_height = 0;
-  for (const auto& node : impl_->nodes)
+  s.idle = 0;
+  impl_->for_each_node([&](const NodeBase* node) {
     s.max_height = std::max<std::size_t>(s.max_height, node->height);
+    if ((node->flags & detail::kIdle) != 0) ++s.idle;
+  });
   return s;
 }
 
@@ -83,7 +88,7 @@ std::string quoted(const std::string& s) {
 std::string Graph::dot() const {
   const Impl& g = *impl_;
   std::map<OwnerId, std::vector<const NodeBase*>> by_owner;
-  for (const NodeBase* node : g.nodes) by_owner[node->owner].push_back(node);
+  g.for_each_node([&](const NodeBase* node) { by_owner[node->owner].push_back(node); });
   std::ostringstream out;
   out << "digraph mirari {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n";
   for (auto& [owner, members] : by_owner) {
@@ -100,11 +105,13 @@ std::string Graph::dot() const {
     }
     out << "  }\n";
   }
-  for (const auto& node : g.nodes) {
-    node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
-      out << "  n" << dependency->id << " -> n" << node->id << (wakes ? "" : " [style=dashed]")
-          << ";\n";
-    });
+  for (const auto& [owner, members] : by_owner) {
+    for (const NodeBase* node : members) {
+      node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
+        out << "  n" << dependency->id << " -> n" << node->id << (wakes ? "" : " [style=dashed]")
+            << ";\n";
+      });
+    }
   }
   out << "}\n";
   return out.str();

@@ -41,6 +41,7 @@ TEST_CASE("ports, nodes and graph show the shared graph") {
 
   auto nodes = daemon.ctl({"nodes"});
   CHECK(nodes.out.find("count ") != std::string::npos);
+  CHECK(nodes.out.find("NEEDED") != std::string::npos);
 
   auto dot = daemon.ctl({"graph", "--dot"});
   CHECK(dot.status == 0);
@@ -48,7 +49,8 @@ TEST_CASE("ports, nodes and graph show the shared graph") {
 
   const json graph = json::parse(daemon.ctl({"--json", "graph"}).out);
   CHECK(graph["ports"].size() == 4);
-  CHECK(!graph["nodes"].empty());
+  REQUIRE(!graph["nodes"].empty());
+  CHECK(graph["nodes"][0]["needed"].is_boolean());
 }
 
 TEST_CASE("stats and metrics report ticks and their duration") {
@@ -58,6 +60,7 @@ TEST_CASE("stats and metrics report ticks and their duration") {
 
   const json stats = json::parse(daemon.ctl({"--json", "stats"}).out);
   CHECK(stats["inputs"] == 5);
+  CHECK(stats["idle_nodes"] == 0);
   CHECK(stats["tick_duration_ns"]["count"] == 5);
   CHECK(stats["tick_duration_ns"]["p50"].get<std::uint64_t>() > 0);
   CHECK(stats["tick_duration_ns"]["p50"] <= stats["tick_duration_ns"]["p99"]);

@@ -18,7 +18,19 @@
 //      committed values. An effect cannot change the graph's structure; what it writes to a
 //      source lands in a later tick.
 // Within a tick everything is instantaneous: a hold, a sample, a map and a bind all see this
-// tick's values.
+// tick's values. A dependency cycle is refused when built; feedback goes through a node's own
+// past (fold, scan) or through the next tick (defer, fix, or an effect writing a source).
+//
+// Demand: only needed nodes are recomputed. A node is needed while an observer, a port (a
+// published or subscribed one, whatever its subscribers), a node with state of its own
+// (fold, hold, scan, once, until, filter and when on signals, a custom cutoff, a bind's
+// selection) or another needed node depends on it, and also while nothing has depended on it
+// yet: a node built and not built upon is a result its builder reads. So removing an
+// observer, or its owner, leaves the nodes only it needed idle: they keep their last value
+// and cost nothing per tick. An idle node is brought up to date, with this tick's values,
+// when it is read (Signal::value()) or needed again (observed, published, selected by a
+// bind); it does not count as changed in that tick, and changes() of it does not occur for
+// the ticks it was idle. nodes() and stats() tell which nodes are needed.
 //
 // Structural changes (nodes created, owners removed, ports bound) are steps too: all the
 // changes made inside one change() call commit together or not at all.
@@ -151,8 +163,8 @@ class Graph {
 
   // --- For node implementations (combinators.hpp); not for plugins ---
   // Builds a node of type N (constructed as N(*this, args...), which computes its first
-  // value) in the graph's node memory and adopts it. Throws GraphError from effects; if the
-  // constructor throws, nothing is added.
+  // value from dependencies the caller brought up to date) in the graph's node memory and
+  // adopts it. Throws GraphError from effects; if the constructor throws, nothing is added.
   template <class N, class... Args>
   N* make(Args&&... args) {
     void* memory = allocate_node(sizeof(N));
@@ -168,7 +180,8 @@ class Graph {
     return node;
   }
   // Takes ownership of a constructed node: sets its owner and height, links it to its
-  // dependencies, and records it in the current step (its own step outside of one).
+  // dependencies, which it makes needed, and records it in the current step (its own step
+  // outside of one).
   void adopt(detail::NodeBase* node);
   // Bind support: runs fn with nodes created in it recorded as the scope of lhs.
   void in_scope(detail::NodeBase* lhs, const std::function<void()>& fn,
@@ -181,8 +194,17 @@ class Graph {
   void retire(std::vector<detail::NodeBase*> nodes);
   // Marks node for recomputation in the current tick.
   void schedule(detail::NodeBase* node);
+  // Records that node's own state changed in this tick while its value did not (until()
+  // stopping): rollback() undoes it if the tick fails, end_tick() runs at commit. From
+  // recompute() only, at most once per tick, and not in a tick in which the node changes.
+  void journal_state(detail::NodeBase* node);
   // Whether node changed (or occurred) in the tick being computed.
   bool changed_now(const detail::NodeBase* node) const noexcept;
+  // Brings a node nothing needs up to date before it is read, without making it needed
+  // (a no-op for a needed node). Node implementations call it on each dependency before they
+  // read it at creation (detail::ready). Throws NodeError when a computation fails between
+  // steps; inside a step the failure rolls the step back.
+  void refresh(detail::NodeBase* node);
 
  private:
   struct Impl;

@@ -11,7 +11,7 @@
 namespace mirari {
 
 struct NodeInfo {
-  std::string name;   // given with .named(), else "<kind>#<slot>"
+  std::string name;   // given with .named(), else "<kind>#<id>"
   std::string owner;  // the owner's name
   std::string kind;   // source, map, fold, bind, port, observer, ...
   std::string type;   // stable type name of the value or occurrence
@@ -19,6 +19,10 @@ struct NodeInfo {
   std::uint32_t height = 0;
   std::uint64_t recomputes = 0;
   std::uint64_t changed_tick = 0;  // last tick in which it changed or occurred; 0: never
+  // Whether something needs it (an observer, a port, a node with state, or a needed node
+  // depends on it, or nothing has depended on it yet). A node nothing needs is not
+  // recomputed; it is brought up to date when read or needed again.
+  bool needed = true;
 };
 
 struct PortInfo {
@@ -52,8 +56,12 @@ struct GraphStats {
   std::uint64_t effects = 0;
   std::uint64_t effect_errors = 0;
   std::size_t nodes = 0;
+  std::size_t idle = 0;        // nodes nothing needs (see NodeInfo::needed)
+  std::size_t node_bytes = 0;  // node memory held, free blocks included (edges are elsewhere)
   std::size_t max_height = 0;
-  std::uint64_t last_tick_ns = 0;  // duration of the last tick, drain to last effect
+  // Duration of a recent tick, drain to last effect: reading the clock costs as much as a
+  // small tick, so one step in 64 is timed.
+  std::uint64_t last_tick_ns = 0;
 };
 
 }  // namespace mirari

@@ -45,7 +45,7 @@ class logger;
 namespace mirari {
 
 // Raised whenever the layout of anything in this header or the graph's headers changes.
-inline constexpr std::uint32_t kAbiVersion = 2;
+inline constexpr std::uint32_t kAbiVersion = 3;
 
 enum class Kind { watcher, policy, reconfigurer };
 std::string_view to_string(Kind kind) noexcept;

@@ -18,8 +18,14 @@ class Signal {
   Signal() = default;
   explicit Signal(detail::SignalNode<T>* node) noexcept : node_(node) {}
 
-  // The value: during a tick, this tick's value; between ticks, the committed one.
-  const T& value() const noexcept { return node_->value(); }
+  // The value: during a tick, this tick's value; between ticks, the committed one. A node
+  // nothing needs (see graph.hpp) is brought up to date first, without becoming needed;
+  // should its computation fail, that is thrown as a NodeError and the value is unchanged.
+  const T& value() const {
+    if ((node_->flags & detail::kIdle) != 0) [[unlikely]]
+      detail::refresh_node(node_);
+    return node_->value();
+  }
   // Names the node in introspection (`nodes`, the DOT dump). Returns *this.
   Signal named(const std::string& name) const;
 
@@ -38,7 +44,8 @@ class Event {
   Event() = default;
   explicit Event(detail::EventNode<T>* node) noexcept : node_(node) {}
 
-  // Whether the event occurs in the current tick, and its value if it does.
+  // Whether the event occurs in the current tick, and its value if it does. An event
+  // nothing needs is not computed, and does not occur.
   bool occurring() const noexcept { return node_->occurring(); }
   const T& occurrence() const { return node_->occurrence(); }
   Event named(const std::string& name) const;

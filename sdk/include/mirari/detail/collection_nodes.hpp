@@ -12,6 +12,9 @@
 // did not change (cutoff), rollback() is not called and the node keeps the failed tick's
 // input in seen_: op of that input equals the value, so the invariant holds and the next
 // diff starts from there.
+//
+// Demand. seen_ is state beside the value, so these nodes are kStateful: always needed, never
+// brought up to date from idle (which restores only a value if the step rolls back).
 #pragma once
 
 #include <cmath>
@@ -59,7 +62,7 @@ class TableChangesNode final : public EventNode<std::vector<TableChange<K, V>>> 
  public:
   // Starts from the table's value at creation: the first occurrence is its next change.
   TableChangesNode(Graph& graph, SignalNode<Table<K, V>>* parent)
-      : EventNode<Changes>(graph), parent_(parent), seen_(parent->value()) {}
+      : EventNode<Changes>(graph, kStateful), parent_(parent), seen_(parent->value()) {}
 
   bool recompute() override {
     Changes changes;
@@ -113,7 +116,7 @@ class UnaryTableNode : public SignalNode<Table<K, R>> {
 
  protected:
   UnaryTableNode(Graph& graph, SignalNode<Table<K, V>>* parent)
-      : SignalNode<Table<K, R>>(graph, Table<K, R>()), parent_(parent) {}
+      : SignalNode<Table<K, R>>(graph, Table<K, R>(), kStateful), parent_(parent) {}
   // Computes the first value; called by the final class once its function is in place.
   void start() {
     typename Table<K, R>::Builder out;
@@ -174,7 +177,7 @@ template <class K, class A, class B, class R, class F>
 class JoinNode final : public SignalNode<Table<K, R>> {
  public:
   JoinNode(Graph& graph, F f, SignalNode<Table<K, A>>* left, SignalNode<Table<K, B>>* right)
-      : SignalNode<Table<K, R>>(graph, Table<K, R>()),
+      : SignalNode<Table<K, R>>(graph, Table<K, R>(), kStateful),
         f_(std::move(f)),
         left_(left),
         right_(right) {
@@ -261,7 +264,7 @@ class GroupByNode final : public SignalNode<Table<G, typename Agg::result_type>>
 
  public:
   GroupByNode(Graph& graph, GroupFn group, Agg agg, SignalNode<Table<K, V>>* parent)
-      : SignalNode<Out>(graph, Out()),
+      : SignalNode<Out>(graph, Out(), kStateful),
         group_(std::move(group)),
         agg_(std::move(agg)),
         parent_(parent) {

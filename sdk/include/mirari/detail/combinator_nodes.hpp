@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -16,6 +18,7 @@
 #include "mirari/errors.hpp"
 #include "mirari/graph.hpp"
 #include "mirari/signal.hpp"
+#include "mirari/source.hpp"
 
 namespace mirari {
 
@@ -57,13 +60,23 @@ class Values {
 
 namespace detail {
 
-template <class R, class F, class... Ps>
+// A cutoff other than equality makes a value depend on the values taken before (a drift
+// below an epsilon is absorbed), so a node with one keeps state.
+template <class Same>
+inline constexpr std::uint32_t kHistory = std::is_same_v<Same, DefaultEqual> ? 0u : kStateful;
+
+// Same: the cutoff, same(old, new) true when the new value is no change.
+template <class R, class F, class Same, class... Ps>
 class LiftNode final : public SignalNode<R> {
  public:
-  LiftNode(Graph& graph, F f, SignalNode<Ps>*... parents)
-      : SignalNode<R>(graph, R(f(parents->value()...))), f_(std::move(f)), parents_(parents...) {}
+  LiftNode(Graph& graph, F f, Same same, SignalNode<Ps>*... parents)
+      : SignalNode<R>(graph, R(f(parents->value()...)), kHistory<Same>),
+        f_(std::move(f)),
+        same_(std::move(same)),
+        parents_(parents...) {}
   bool recompute() override {
-    return this->assign(std::apply([this](auto*... p) { return R(f_(p->value()...)); }, parents_));
+    return this->assign(std::apply([this](auto*... p) { return R(f_(p->value()...)); }, parents_),
+                        same_);
   }
   void visit_dependencies(const DependencyVisitor& visit) const override {
     std::apply([&](auto*... p) { (visit(p, true), ...); }, parents_);
@@ -72,6 +85,7 @@ class LiftNode final : public SignalNode<R> {
 
  private:
   [[no_unique_address]] F f_;
+  [[no_unique_address]] Same same_;
   std::tuple<SignalNode<Ps>*...> parents_;
 };
 
@@ -156,7 +170,7 @@ template <class R, class F, class A>
 class FoldNode final : public SignalNode<R> {
  public:
   FoldNode(Graph& graph, R initial, F f, EventNode<A>* parent)
-      : SignalNode<R>(graph, std::move(initial)), f_(std::move(f)), parent_(parent) {
+      : SignalNode<R>(graph, std::move(initial), kStateful), f_(std::move(f)), parent_(parent) {
     if (parent_->occurring()) this->value_ = R(f_(this->value_, parent_->occurrence()));
   }
   bool recompute() override {
@@ -206,6 +220,353 @@ class SampleNode final : public EventNode<R> {
   [[no_unique_address]] F f_;
   EventNode<A>* trigger_;
   SignalNode<B>* sampled_;
+};
+
+template <class T>
+class ConstantNode final : public SignalNode<T> {
+ public:
+  ConstantNode(Graph& graph, T value) : SignalNode<T>(graph, std::move(value)) {}
+  bool recompute() override { return false; }
+  void visit_dependencies(const DependencyVisitor&) const override {}
+  std::string_view kind() const noexcept override { return "constant"; }
+};
+
+// Follows its parent, but takes a new value only when same(held, new) is false: the held
+// value is the last one it took, not the parent's previous one.
+template <class T, class Same>
+class CutoffNode final : public SignalNode<T> {
+ public:
+  CutoffNode(Graph& graph, Same same, SignalNode<T>* parent)
+      : SignalNode<T>(graph, T(parent->value()), kStateful),
+        same_(std::move(same)),
+        parent_(parent) {}
+  bool recompute() override { return this->assign(T(parent_->value()), same_); }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  std::string_view kind() const noexcept override { return "cutoff"; }
+
+ private:
+  [[no_unique_address]] Same same_;
+  SignalNode<T>* parent_;
+};
+
+// Occurs with f(before, after) in each tick in which the parent changed. It reads the value
+// the parent saved when it changed, so it keeps no copy of its own.
+template <class R, class F, class T>
+class DiffNode final : public EventNode<R> {
+ public:
+  DiffNode(Graph& graph, F f, SignalNode<T>* parent)
+      : EventNode<R>(graph), f_(std::move(f)), parent_(parent) {
+    if (graph.changed_now(parent_)) recompute();
+  }
+  // Woken only when the parent changed in this tick.
+  bool recompute() override { return this->occur(R(f_(parent_->previous(), parent_->value()))); }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  std::string_view kind() const noexcept override { return "diff"; }
+
+ private:
+  [[no_unique_address]] F f_;
+  SignalNode<T>* parent_;
+};
+
+// The occurrences of e at which the signal open is true in the same tick.
+template <class T>
+class GateNode final : public EventNode<T> {
+ public:
+  GateNode(Graph& graph, EventNode<T>* parent, SignalNode<bool>* open)
+      : EventNode<T>(graph), parent_(parent), open_(open) {
+    recompute();
+  }
+  bool recompute() override {
+    return parent_->occurring() && open_->value() && this->occur(T(parent_->occurrence()));
+  }
+  // The gate is read, not watched: opening it alone does not make the node occur.
+  void visit_dependencies(const DependencyVisitor& visit) const override {
+    visit(parent_, true);
+    visit(open_, false);
+  }
+  std::string_view kind() const noexcept override { return "gate"; }
+
+ private:
+  EventNode<T>* parent_;
+  SignalNode<bool>* open_;
+};
+
+// The occurrences of e in the ticks in which c does not occur.
+template <class T, class U>
+class DismissNode final : public EventNode<T> {
+ public:
+  DismissNode(Graph& graph, EventNode<T>* parent, EventNode<U>* dismissed_at)
+      : EventNode<T>(graph), parent_(parent), dismissed_at_(dismissed_at) {
+    recompute();
+  }
+  bool recompute() override {
+    return parent_->occurring() && !dismissed_at_->occurring() &&
+           this->occur(T(parent_->occurrence()));
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override {
+    visit(parent_, true);
+    visit(dismissed_at_, false);
+  }
+  std::string_view kind() const noexcept override { return "dismiss"; }
+
+ private:
+  EventNode<T>* parent_;
+  EventNode<U>* dismissed_at_;
+};
+
+// Takes the parent's value when keep(value) holds, else keeps the last value it took (initial
+// when the first one is not kept).
+template <class T, class Keep>
+class SignalFilterNode final : public SignalNode<T> {
+ public:
+  SignalFilterNode(Graph& graph, Keep keep, T initial, SignalNode<T>* parent)
+      : SignalNode<T>(graph, keep(parent->value()) ? T(parent->value()) : std::move(initial),
+                      kStateful),
+        keep_(std::move(keep)),
+        parent_(parent) {}
+  bool recompute() override { return keep_(parent_->value()) && this->assign(T(parent_->value())); }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  std::string_view kind() const noexcept override { return "filter"; }
+
+ private:
+  [[no_unique_address]] Keep keep_;
+  SignalNode<T>* parent_;
+};
+
+// The parent's value while open is true; while it is false, the last value taken when it
+// was true (initial if it has never been).
+template <class T>
+class WhenNode final : public SignalNode<T> {
+ public:
+  WhenNode(Graph& graph, SignalNode<bool>* open, T initial, SignalNode<T>* parent)
+      : SignalNode<T>(graph, open->value() ? T(parent->value()) : std::move(initial), kStateful),
+        open_(open),
+        parent_(parent) {}
+  bool recompute() override { return open_->value() && this->assign(T(parent_->value())); }
+  // Opening wakes it too: it then takes the parent's current value.
+  void visit_dependencies(const DependencyVisitor& visit) const override {
+    visit(open_, true);
+    visit(parent_, true);
+  }
+  std::string_view kind() const noexcept override { return "when"; }
+
+ private:
+  SignalNode<bool>* open_;
+  SignalNode<T>* parent_;
+};
+
+// The first occurrence of e; afterwards it never occurs again.
+template <class T>
+class OnceNode final : public EventNode<T> {
+ public:
+  OnceNode(Graph& graph, EventNode<T>* parent) : EventNode<T>(graph, kStateful), parent_(parent) {
+    recompute();
+  }
+  bool recompute() override {
+    if (done_ || !parent_->occurring()) return false;
+    done_ = true;
+    return this->occur(T(parent_->occurrence()));
+  }
+  void rollback() noexcept override {
+    EventNode<T>::rollback();
+    done_ = false;  // it can only have occurred, for the first time, in the failed tick
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  std::string_view kind() const noexcept override { return "once"; }
+
+ private:
+  EventNode<T>* parent_;
+  bool done_ = false;
+};
+
+// Every occurrence of e except the first.
+template <class T>
+class DropOnceNode final : public EventNode<T> {
+ public:
+  DropOnceNode(Graph& graph, EventNode<T>* parent)
+      : EventNode<T>(graph, kStateful), parent_(parent) {
+    dropped_ = parent_->occurring();  // created at an occurrence: that one is the first
+  }
+  bool recompute() override {
+    if (!parent_->occurring()) return false;
+    if (dropped_) return this->occur(T(parent_->occurrence()));
+    dropped_ = true;
+    this->graph().journal_state(this);
+    return false;
+  }
+  void rollback() noexcept override {
+    if (!this->occurring_now()) dropped_ = false;  // the failed tick dropped the first one
+    EventNode<T>::rollback();
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  std::string_view kind() const noexcept override { return "drop-once"; }
+
+ private:
+  EventNode<T>* parent_;
+  bool dropped_ = false;
+};
+
+// The occurrences of e before the first occurrence of stop; one at the same instant as stop
+// is not taken (as React's E.until).
+template <class T, class U>
+class UntilNode final : public EventNode<T> {
+ public:
+  UntilNode(Graph& graph, EventNode<T>* parent, EventNode<U>* stop)
+      : EventNode<T>(graph, kStateful), parent_(parent), stop_(stop) {
+    if (stop_->occurring()) {
+      stopped_ = true;
+    } else if (parent_->occurring()) {
+      this->occur(T(parent_->occurrence()));
+    }
+  }
+  bool recompute() override {
+    if (stopped_) return false;
+    if (stop_->occurring()) {
+      stopped_ = true;
+      this->graph().journal_state(this);
+      return false;
+    }
+    return parent_->occurring() && this->occur(T(parent_->occurrence()));
+  }
+  void rollback() noexcept override {
+    if (!this->occurring_now()) stopped_ = false;  // the failed tick is the one that stopped it
+    EventNode<T>::rollback();
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override {
+    visit(parent_, true);
+    visit(stop_, true);
+  }
+  std::string_view kind() const noexcept override { return "until"; }
+
+ private:
+  EventNode<T>* parent_;
+  EventNode<U>* stop_;
+  bool stopped_ = false;
+};
+
+// Occurs when any parent occurs, with the occurrences of the tick combined left to right:
+// f(f(a, b), c).
+template <class T, class F>
+class MergeWithNode final : public EventNode<T> {
+ public:
+  MergeWithNode(Graph& graph, F f, std::vector<EventNode<T>*> parents)
+      : EventNode<T>(graph), f_(std::move(f)), parents_(std::move(parents)) {
+    recompute();
+  }
+  bool recompute() override {
+    std::optional<T> combined;
+    for (auto* p : parents_) {
+      if (!p->occurring()) continue;
+      if (combined) {
+        combined.emplace(f_(std::as_const(*combined), p->occurrence()));
+      } else {
+        combined.emplace(p->occurrence());
+      }
+    }
+    return combined && this->occur(std::move(*combined));
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override {
+    for (auto* p : parents_) visit(p, true);
+  }
+  std::string_view kind() const noexcept override { return "merge-with"; }
+
+ private:
+  [[no_unique_address]] F f_;
+  std::vector<EventNode<T>*> parents_;
+};
+
+// Occurs when any parent occurs, with f folded over the tick's occurrences in parent order,
+// from initial (React's E.merge).
+template <class R, class F, class T>
+class MergeFoldNode final : public EventNode<R> {
+ public:
+  MergeFoldNode(Graph& graph, R initial, F f, std::vector<EventNode<T>*> parents)
+      : EventNode<R>(graph),
+        initial_(std::move(initial)),
+        f_(std::move(f)),
+        parents_(std::move(parents)) {
+    recompute();
+  }
+  bool recompute() override {
+    std::optional<R> acc;
+    for (auto* p : parents_) {
+      if (!p->occurring()) continue;
+      if (!acc) acc.emplace(initial_);
+      acc.emplace(f_(std::as_const(*acc), p->occurrence()));
+    }
+    return acc && this->occur(std::move(*acc));
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override {
+    for (auto* p : parents_) visit(p, true);
+  }
+  std::string_view kind() const noexcept override { return "merge-fold"; }
+
+ private:
+  R initial_;
+  [[no_unique_address]] F f_;
+  std::vector<EventNode<T>*> parents_;
+};
+
+// An event-valued fold: at each occurrence of e the state becomes f(state, value), and the
+// node occurs with the new state.
+template <class R, class F, class T>
+class ScanNode final : public EventNode<R> {
+ public:
+  ScanNode(Graph& graph, R initial, F f, EventNode<T>* parent)
+      : EventNode<R>(graph, kStateful),
+        state_(std::move(initial)),
+        f_(std::move(f)),
+        parent_(parent) {
+    if (parent_->occurring()) {
+      R next(f_(std::as_const(state_), parent_->occurrence()));
+      saved_.save(std::exchange(state_, std::move(next)));
+      this->occur(R(state_));
+    }
+  }
+  bool recompute() override {
+    if (!parent_->occurring()) return false;
+    R next(f_(std::as_const(state_), parent_->occurrence()));
+    saved_.save(std::exchange(state_, std::move(next)));
+    return this->occur(R(state_));
+  }
+  void rollback() noexcept override {
+    EventNode<R>::rollback();
+    state_ = saved_.take();
+  }
+  void end_tick() noexcept override {
+    EventNode<R>::end_tick();
+    saved_.drop();
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  std::string_view kind() const noexcept override { return "scan"; }
+
+ private:
+  R state_;
+  SavedValue<R> saved_;
+  [[no_unique_address]] F f_;
+  EventNode<T>* parent_;
+};
+
+// The hand-over half of defer: after a tick in which the parent occurred commits, it emits
+// the occurrence into an event source, so it lands in a later tick through the input queue
+// like any other input (and not at all if the tick rolls back).
+template <class T>
+class DeferFeed final : public EffectNode {
+ public:
+  DeferFeed(Graph& graph, EventSource<T> target, EventNode<T>* parent)
+      : EffectNode(graph), target_(std::move(target)), parent_(parent) {
+    this->flags |= kInternal;
+  }
+  void run_effect() override {
+    if (parent_->occurring()) target_.emit(T(parent_->occurrence()));
+  }
+  void visit_dependencies(const DependencyVisitor& visit) const override { visit(parent_, true); }
+  const std::string& type_name() const override { return mirari::display_type_name<T>(); }
+  std::string_view kind() const noexcept override { return "defer"; }
+
+ private:
+  EventSource<T> target_;
+  EventNode<T>* parent_;
 };
 
 // The half of a bind that holds the current inner node and forwards it.

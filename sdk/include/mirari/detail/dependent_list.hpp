@@ -1,9 +1,16 @@
 // Internal: the list of a node's dependents. Plugin authors never see it.
 //
-// Invariant: one entry per dependency edge (a node that reads the same parent twice is listed
-// twice), each entry tagged with whether a change of this node wakes the dependent and whether
-// the dependent is an observer (so waking it needs no look at the observer itself). Most
-// nodes have exactly one dependent, so the first entry is stored inline, with no allocation.
+// Invariants:
+// - One entry per dependency edge (a node that reads the same parent twice is listed twice),
+//   each tagged with whether a change of this node wakes the dependent (kQuiet if not), and
+//   with what the dependent is when that never changes (kEffect, kSimple), so a tick wakes
+//   it without reading the dependent itself.
+// - The entries of needed dependents come first: a tick walks only those, so dependents
+//   nothing needs cost nothing however many there are. The graph keeps the split in step
+//   with its dependents' kIdle flags (add with the right part, then place() or
+//   repartition() when a dependent's need changes).
+// - The list is one word: empty, one entry inline (most nodes have exactly one dependent),
+//   or a pointer to a block on the heap holding the entries.
 #pragma once
 
 #include <cstdint>
@@ -16,82 +23,199 @@ class NodeBase;
 
 class DependentList {
  public:
+  static constexpr std::uintptr_t kQuiet = 1;  // a change does not wake the dependent
+  static constexpr std::uintptr_t kIdle = 2;   // inline entry only: the dependent is not needed
+  static constexpr std::uintptr_t kBlock = 4;  // the word points to a Block
+  // High bits, which no user-space address on Linux has (x86-64, arm64): what the dependent
+  // is. An observer; a node whose only input this node is (NodeFlag kSimple).
+  static constexpr std::uintptr_t kEffect = std::uintptr_t{1} << 63;
+  static constexpr std::uintptr_t kSimple = std::uintptr_t{1} << 62;
+  static constexpr std::uintptr_t kTags = kQuiet | kIdle | kBlock | kEffect | kSimple;
+
   DependentList() = default;
   DependentList(const DependentList&) = delete;
   DependentList& operator=(const DependentList&) = delete;
   ~DependentList() {
-    if (cap_ > 1) std::free(many_);
+    if (is_block()) std::free(block());
   }
 
-  static constexpr std::uintptr_t kQuiet = 1;   // a change does not wake the dependent
-  static constexpr std::uintptr_t kEffect = 2;  // the dependent is an observer
   static NodeBase* node_of(std::uintptr_t entry) noexcept {
-    return reinterpret_cast<NodeBase*>(entry & ~(kQuiet | kEffect));
+    // The high tags shifted out, the low ones masked: no 64-bit constant in the hot loop.
+    return reinterpret_cast<NodeBase*>(((entry << 2) >> 2) & ~std::uintptr_t{7});
   }
 
-  void add(NodeBase* node, bool wakes, bool effect = false) {
+  // Adds an edge to node, among the needed dependents when needed is true; kind is 0,
+  // kEffect or kSimple.
+  void add(NodeBase* node, bool wakes, bool needed, std::uintptr_t kind = 0) {
     const std::uintptr_t entry =
-        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | (effect ? kEffect : 0);
-    if (size_ == 0 && cap_ == 1) {
-      one_ = entry;
-    } else {
-      if (size_ == cap_) grow();
-      many_[size_] = entry;
+        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | kind;
+    if (word_ == 0) {
+      word_ = entry | (needed ? 0 : kIdle);
+      return;
     }
-    ++size_;
+    Block* b = is_block() ? block() : to_block();
+    if (b->size == b->cap) b = grow(b);
+    b->items()[b->size] = entry;
+    if (needed) {
+      // The first idle entry moves to the end, the new one takes its place.
+      b->items()[b->size] = b->items()[b->live];
+      b->items()[b->live] = entry;
+      ++b->live;
+    }
+    ++b->size;
   }
 
   // Removes one edge to node; false when there is none.
   bool remove(NodeBase* node) {
-    std::uintptr_t* items = data();
-    for (std::uint32_t i = 0; i < size_; ++i) {
-      if (node_of(items[i]) == node) {
-        items[i] = items[size_ - 1];
-        --size_;
-        return true;
+    if (!is_block()) {
+      if (word_ == 0 || node_of(word_) != node) return false;
+      word_ = 0;
+      return true;
+    }
+    Block* b = block();
+    for (std::uint32_t i = 0; i < b->size; ++i) {
+      if (node_of(b->items()[i]) != node) continue;
+      if (i < b->live) {
+        b->items()[i] = b->items()[b->live - 1];
+        b->items()[b->live - 1] = b->items()[b->size - 1];
+        --b->live;
+      } else {
+        b->items()[i] = b->items()[b->size - 1];
       }
+      --b->size;
+      return true;
     }
     return false;
   }
 
-  // f(NodeBase* dependent, bool wakes)
+  // Moves one edge to node into the needed part (needed) or out of it; false when no edge
+  // to node is in the other part.
+  bool place(NodeBase* node, bool needed) {
+    if (!is_block()) {
+      if (word_ == 0 || node_of(word_) != node || ((word_ & kIdle) == 0) == needed) return false;
+      word_ ^= kIdle;
+      return true;
+    }
+    Block* b = block();
+    const std::uint32_t from = needed ? b->live : 0;
+    const std::uint32_t to = needed ? b->size : b->live;
+    for (std::uint32_t i = from; i < to; ++i) {
+      if (node_of(b->items()[i]) != node) continue;
+      const std::uint32_t edge = needed ? b->live : b->live - 1;
+      const std::uintptr_t moved = b->items()[i];
+      b->items()[i] = b->items()[edge];
+      b->items()[edge] = moved;
+      b->live = needed ? b->live + 1 : b->live - 1;
+      return true;
+    }
+    return false;
+  }
+
+  // Puts every entry in the part that needed(dependent) says, in one pass.
+  template <class Needed>
+  void repartition(Needed&& needed) {
+    if (!is_block()) {
+      if (word_ != 0) word_ = needed(node_of(word_)) ? (word_ & ~kIdle) : (word_ | kIdle);
+      return;
+    }
+    Block* b = block();
+    std::uint32_t live = 0;
+    for (std::uint32_t i = 0; i < b->size; ++i) {
+      if (!needed(node_of(b->items()[i]))) continue;
+      const std::uintptr_t moved = b->items()[i];
+      b->items()[i] = b->items()[live];
+      b->items()[live] = moved;
+      ++live;
+    }
+    b->live = live;
+  }
+
+  // f(NodeBase* dependent, bool wakes), every edge.
   template <class F>
   void for_each(F&& f) const {
-    const std::uintptr_t* items = data();
-    for (std::uint32_t i = 0; i < size_; ++i) f(node_of(items[i]), (items[i] & kQuiet) == 0);
+    if (!is_block()) {
+      if (word_ != 0) f(node_of(word_), (word_ & kQuiet) == 0);
+      return;
+    }
+    const Block* b = block();
+    for (std::uint32_t i = 0; i < b->size; ++i) {
+      f(node_of(b->items()[i]), (b->items()[i] & kQuiet) == 0);
+    }
   }
 
-  // f(std::uintptr_t entry): the raw tagged entries, for the graph's hot loop.
+  // f(std::uintptr_t entry) for the edges of needed dependents: the graph's hot loop.
   template <class F>
-  void for_each_entry(F&& f) const {
-    const std::uintptr_t* items = data();
-    for (std::uint32_t i = 0; i < size_; ++i) f(items[i]);
+  void for_each_needed_entry(F&& f) const {
+    if (!is_block()) {
+      if (word_ != 0 && (word_ & kIdle) == 0) f(word_);
+      return;
+    }
+    const Block* b = block();
+    for (std::uint32_t i = 0; i < b->live; ++i) f(b->items()[i]);
   }
 
-  std::uint32_t size() const noexcept { return size_; }
-  bool empty() const noexcept { return size_ == 0; }
+  template <class F>
+  void for_each_needed_entry_backwards(F&& f) const {
+    if (!is_block()) {
+      if (word_ != 0 && (word_ & kIdle) == 0) f(word_);
+      return;
+    }
+    const Block* b = block();
+    for (std::uint32_t i = b->live; i-- > 0;) f(b->items()[i]);
+  }
+
+  // The raw word, for the graph's hot loop: a lone entry when no tag but kQuiet/kIdle is set.
+  std::uintptr_t word() const noexcept { return word_; }
+
+  std::uint32_t size() const noexcept { return is_block() ? block()->size : (word_ != 0 ? 1 : 0); }
+  bool empty() const noexcept { return size() == 0; }
 
  private:
-  std::uintptr_t* data() noexcept { return cap_ == 1 ? &one_ : many_; }
-  const std::uintptr_t* data() const noexcept { return cap_ == 1 ? &one_ : many_; }
+  // A header followed by cap entries.
+  struct Block {
+    std::uint32_t size;
+    std::uint32_t live;  // entries [0, live) are needed dependents
+    std::uint32_t cap;
+    std::uint32_t unused;
+    std::uintptr_t* items() noexcept { return reinterpret_cast<std::uintptr_t*>(this + 1); }
+    const std::uintptr_t* items() const noexcept {
+      return reinterpret_cast<const std::uintptr_t*>(this + 1);
+    }
+  };
+  static std::size_t block_bytes(std::uint32_t cap) {
+    return sizeof(Block) + cap * sizeof(std::uintptr_t);
+  }
+  bool is_block() const noexcept { return (word_ & kBlock) != 0; }
+  Block* block() const noexcept { return reinterpret_cast<Block*>(word_ & ~kTags); }
 
-  void grow() {
-    const std::uint32_t cap = cap_ * 2 < 4 ? 4 : cap_ * 2;
-    auto* items = static_cast<std::uintptr_t*>(std::malloc(cap * sizeof(std::uintptr_t)));
-    if (items == nullptr) throw std::bad_alloc();
-    const std::uintptr_t* old = data();
-    for (std::uint32_t i = 0; i < size_; ++i) items[i] = old[i];
-    if (cap_ > 1) std::free(many_);
-    many_ = items;
-    cap_ = cap;
+  // One inline entry becomes a block holding it.
+  Block* to_block() {
+    Block* b = allocate(4);
+    const bool needed = (word_ & kIdle) == 0;
+    b->items()[0] = word_ & ~kIdle;
+    b->size = 1;
+    b->live = needed ? 1 : 0;
+    word_ = reinterpret_cast<std::uintptr_t>(b) | kBlock;
+    return b;
+  }
+  Block* grow(Block* old) {
+    Block* b = allocate(old->cap * 2);
+    b->size = old->size;
+    b->live = old->live;
+    for (std::uint32_t i = 0; i < old->size; ++i) b->items()[i] = old->items()[i];
+    std::free(old);
+    word_ = reinterpret_cast<std::uintptr_t>(b) | kBlock;
+    return b;
+  }
+  static Block* allocate(std::uint32_t cap) {
+    auto* b = static_cast<Block*>(std::malloc(block_bytes(cap)));
+    if (b == nullptr) throw std::bad_alloc();
+    b->cap = cap;
+    b->unused = 0;
+    return b;
   }
 
-  union {
-    std::uintptr_t one_ = 0;
-    std::uintptr_t* many_;
-  };
-  std::uint32_t size_ = 0;
-  std::uint32_t cap_ = 1;
+  std::uintptr_t word_ = 0;
 };
 
 }  // namespace mirari::detail
