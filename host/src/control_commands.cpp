@@ -88,7 +88,13 @@ void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer
     if (!request.is_object()) {
       throw BadRequest(R"(a request is a JSON object such as {"id": 1, "cmd": "status"})");
     }
-    if (auto it = request.find("id"); it != request.end()) id = *it;
+    if (auto it = request.find("id"); it != request.end()) {
+      // Echoed in every response: only a scalar, so no response carries what it was sent.
+      if (it->is_structured() || it->is_binary()) {
+        throw BadRequest(R"(a request's "id" is a number, a string, a boolean or null)");
+      }
+      id = *it;
+    }
     auto cmd_it = request.find("cmd");
     if (cmd_it == request.end() || !cmd_it->is_string()) {
       throw BadRequest(R"(a request needs a string "cmd")");

@@ -13,6 +13,7 @@
 #include <istream>
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.hpp"
 #include "control_commands.hpp"
 
 namespace mirari::host {
@@ -133,10 +134,9 @@ class ControlSocket::Session final : public ControlPeer,
   void handle(const std::string& line) {
     json request;
     try {
-      request = json::parse(line);
-    } catch (const json::parse_error& e) {
-      send(
-          ControlCommands::error(nullptr, std::string("malformed request, not JSON: ") + e.what()));
+      request = parse_bounded_json(line);
+    } catch (const BadJson& e) {
+      send(ControlCommands::error(nullptr, std::string("malformed request, ") + e.what()));
       return;
     }
     commands_.run(request, shared_from_this());

@@ -169,3 +169,52 @@ TEST_CASE("a watch ends when its client disconnects") {
   REQUIRE(daemon.ctl({"emit", "counter.ticks", "1"}).status == 0);
   CHECK(eventually([&] { return daemon.port("counter.count") == json(2); }));
 }
+
+TEST_CASE("a number out of a double's range gets an error response, and the daemon keeps running") {
+  Daemon daemon;
+  ControlClient client(daemon.socket());
+  for (const std::string& line :
+       std::vector<std::string>{"1e400", R"({"id": 1e400, "cmd": "status"})",
+                                R"({"id": 2, "cmd": "set", "port": "p", )"
+                                R"("value": [1, -1e400]})"}) {
+    client.send_line(line + "\n");
+    const json r = *client.next();
+    CHECK(r["id"].is_null());
+    CHECK(r["ok"] == false);
+    CHECK(r["error"].get<std::string>().find("malformed request, a number out of range: ") == 0);
+  }
+  CHECK(client.call({{"cmd", "status"}})["ok"] == true);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("a value nested 100k deep is refused whole, in id or value, without recursion") {
+  Daemon daemon;
+  ControlClient client(daemon.socket());
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const std::string& line :
+       std::vector<std::string>{R"({"id": )" + deep + R"(, "cmd": "status"})",
+                                R"({"id": 3, "cmd": "set", "port": "p", "value": )" + deep + "}",
+                                std::string(200000, '{')}) {
+    client.send_line(line + "\n");
+    const json r = *client.next();
+    CHECK(r["id"].is_null());
+    CHECK(r["error"] == "malformed request, arrays and objects nested deeper than 64 levels");
+  }
+  CHECK(client.call({{"cmd", "status"}})["ok"] == true);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("an id that is not a scalar is not echoed") {
+  Daemon daemon;
+  ControlClient client(daemon.socket());
+  for (const std::string id : {R"([1, 2])", R"({"a": [1]})"}) {
+    client.send_line(R"({"id": )" + id + R"(, "cmd": "status"})" + "\n");
+    const json r = *client.next();
+    CHECK(r == json({{"id", nullptr},
+                     {"ok", false},
+                     {"error", R"(a request's "id" is a number, a string, a boolean or null)"}}));
+  }
+  client.send_line(R"({"id": "x", "cmd": "status"})"
+                   "\n");
+  CHECK((*client.next())["id"] == "x");
+}
