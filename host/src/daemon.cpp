@@ -173,11 +173,14 @@ void Daemon::reconfigure() {
     logging_.daemon().info("SIGHUP: mirarid runs without a configuration file; nothing to re-read");
     return;
   }
+  const auto refuse = [this](const std::string& why) {
+    logging_.daemon().error("configuration not re-read, the running one is kept: {}", why);
+  };
   DaemonConfig next;
   try {
     next = read_config(config_.file, flags_);
   } catch (const ConfigFileError& e) {
-    logging_.daemon().error("configuration not re-read, the running one is kept: {}", e.what());
+    refuse(e.what());
     return;
   }
   if (next.runtime_dir != config_.runtime_dir || next.control_socket != config_.control_socket ||
@@ -189,6 +192,20 @@ void Daemon::reconfigure() {
     next.worker_threads = config_.worker_threads;
   }
   const PluginChanges changes = diff_plugins(config_, next);
+  // Every new or changed table is checked by the plugin itself (created and configured)
+  // before anything applies: one bad table refuses the whole file.
+  Prepared prepared;
+  try {
+    for (const auto* names : {&changes.changed, &changes.added}) {
+      for (const std::string& name : *names) {
+        prepared.emplace_back(plugins_.prepare(*next.table(name), Origin::config));
+      }
+    }
+  } catch (const PluginError& e) {
+    for (auto& instance : prepared) plugins_.discard(std::move(instance));
+    refuse(e.what());
+    return;
+  }
   const bool dirs_changed = next.plugin_dirs != config_.plugin_dirs;
   config_ = std::move(next);
   logging_.set_level(config_.log_level);
@@ -196,46 +213,44 @@ void Daemon::reconfigure() {
   if (dirs_changed) watcher_->watch(config_.plugin_dirs);
   logging_.daemon().info("configuration re-read: unloading {}; reloading {}; loading {}",
                          joined(changes.removed), joined(changes.changed), joined(changes.added));
-  apply(changes);
+  apply(changes.removed, std::move(prepared));
 }
 
-void Daemon::apply(const PluginChanges& changes) {
-  // Removed instances go first: a new one may publish the ports they published.
-  std::vector<std::string> removed;
-  for (const std::string& name : changes.removed) {
-    const PluginInstance* instance = plugins_.find(name);
-    if (instance != nullptr && instance->origin() == Origin::config) removed.push_back(name);
-  }
-  auto then = [this, changed = changes.changed, added = changes.added] {
-    const auto reload_or_load = [this](const std::string& name) {
+void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prepared) {
+  auto then = std::make_shared<Prepared>(std::move(prepared));
+  const auto start = [this, then] {
+    for (auto& instance : *then) {
+      if (stopping_) {
+        plugins_.discard(std::move(instance));
+        continue;
+      }
       try {
-        if (plugins_.find(name) != nullptr) {
-          plugins_.reload(name);
-        } else if (const PluginTable* table = config_.table(name)) {
-          plugins_.load(table->file, name, Origin::config);
-        }
+        plugins_.commit(std::move(instance));
       } catch (const PluginError& e) {
         logging_.daemon().error("{}", e.what());
       }
-    };
-    for (const std::string& name : changed) reload_or_load(name);
-    for (const std::string& name : added) reload_or_load(name);
+    }
   };
+  // Removed instances go first: a new one may publish the ports they published.
+  std::vector<std::string> removed;
+  for (const std::string& name : removed_tables) {
+    const PluginInstance* instance = plugins_.find(name);
+    if (instance != nullptr && instance->origin() == Origin::config) removed.push_back(name);
+  }
   if (removed.empty()) {
-    then();
+    start();
     return;
   }
   auto remaining = std::make_shared<std::size_t>(removed.size());
-  auto shared_then = std::make_shared<decltype(then)>(std::move(then));
   for (const std::string& name : removed) {
+    const auto one_gone = [this, remaining, start](const std::string& error) {
+      if (!error.empty()) logging_.daemon().error("{}", error);
+      if (--*remaining == 0) start();
+    };
     try {
-      plugins_.unload(name, [this, remaining, shared_then](const std::string& error) {
-        if (!error.empty()) logging_.daemon().error("{}", error);
-        if (--*remaining == 0 && !stopping_) (*shared_then)();
-      });
+      plugins_.unload(name, one_gone);
     } catch (const PluginError& e) {
-      logging_.daemon().error("{}", e.what());
-      if (--*remaining == 0) (*shared_then)();
+      one_gone(e.what());
     }
   }
 }

@@ -5,10 +5,13 @@
 //   start:    the configured plugins load in file order (if one fails, mirarid stops what it
 //             loaded and exits 1); then, with watch.load, every other plugin file in the
 //             plugin directories; then the directories are watched.
-//   SIGHUP:   the configuration file is re-read; a bad one is logged and ignored. Otherwise
-//             the log level, the watch switches, the plugin directories and the permissions
-//             override apply at once; instances whose table is gone are unloaded, those whose
-//             table changed are reloaded, new tables are loaded. The runtime directory, the
+//   SIGHUP:   the configuration file is re-read; a bad one is logged and ignored whole. A
+//             file is bad when it cannot be read, or when one of its new or changed plugin
+//             tables is refused by its plugin (each is created and configured first, before
+//             anything applies). Otherwise the log level, the watch switches, the plugin
+//             directories and the permissions override apply at once; instances whose table
+//             is gone are unloaded, those whose table changed are reloaded, new tables are
+//             loaded. The runtime directory, the
 //             control socket and the worker threads keep their values until a restart.
 //   SIGTERM, SIGINT: the control socket closes, instances are unloaded in reverse load order,
 //             and run() returns 0. A second such signal exits at once.
@@ -51,7 +54,9 @@ class Daemon {
   void on_plugin_file(const std::filesystem::path& file, bool written);
   void on_signal(int signal);
   void reconfigure();
-  void apply(const PluginChanges& changes);
+  // Instances created and configured from a re-read file, not yet started.
+  using Prepared = std::vector<std::unique_ptr<PluginInstance>>;
+  void apply(const std::vector<std::string>& removed_tables, Prepared prepared);
   void shutdown(int status);
 
   DaemonConfig config_;

@@ -72,12 +72,14 @@ const Config& PluginInstance::config() const noexcept {
 }
 
 void PluginInstance::start() {
+  started_ = true;
   plugin_->start(*context_);
 }
 
 void PluginInstance::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (!started_) return;  // a prepared instance that was discarded has no I/O to cancel
   try {
     plugin_->stop();
   } catch (const std::exception& e) {

@@ -46,7 +46,7 @@ class PluginInstance {
   std::optional<std::string> snapshot() const { return plugin_->snapshot(); }
   // Runs the plugin's start(). The caller wraps it in graph.change(owner(), ...).
   void start();
-  // Runs the plugin's stop() once; later calls do nothing.
+  // Runs the plugin's stop() once, if start() ran; later calls do nothing.
   void stop();
 
   const std::string& name() const noexcept { return table_.instance; }
@@ -78,6 +78,7 @@ class PluginInstance {
   OwnerId owner_;
   std::unique_ptr<Context> context_;
   std::unique_ptr<Plugin> plugin_;
+  bool started_ = false;
   bool stopped_ = false;
   unsigned reloads_ = 0;
   std::chrono::system_clock::time_point loaded_at_ = std::chrono::system_clock::now();

@@ -132,7 +132,64 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
     table.file = file;
     origin = Origin::config;
   }
-  auto next = create(std::move(library), std::move(table), origin);
+  return start(create(std::move(library), std::move(table), origin));
+}
+
+const PluginInstance& PluginManager::reload(const std::string& name) {
+  const PluginInstance& old = *running(name).instance;
+  PluginTable table = old.table();
+  Origin origin = old.origin();
+  if (const PluginTable* configured = tables_(name)) {
+    table = *configured;
+    origin = Origin::config;
+  }
+  std::unique_ptr<PluginInstance> next;
+  try {
+    next = prepare(std::move(table), origin);
+  } catch (const PluginError& e) {
+    throw PluginError("reload of '" + name + "' failed, the running instance is kept: " + e.what());
+  }
+  return commit(std::move(next));
+}
+
+std::unique_ptr<PluginInstance> PluginManager::prepare(PluginTable table, Origin origin) {
+  if (shutting_down_) throw PluginError("mirarid is shutting down");
+  const std::string name = table.instance;
+  table.file = normal(table.file);
+  const Entry* current = entry(name);
+  if (current != nullptr && current->stopping) {
+    throw PluginError("'" + name + "' is being unloaded");
+  }
+  auto library = open(table.file);
+  const std::string plugin = library->descriptor().name;
+  if (current != nullptr && plugin != current->instance->descriptor().name) {
+    throw PluginError(table.file.string() + " holds plugin '" + plugin + "', not '" +
+                      current->instance->descriptor().name + "'");
+  }
+  return create(std::move(library), std::move(table), origin);
+}
+
+const PluginInstance& PluginManager::commit(std::unique_ptr<PluginInstance> prepared) {
+  if (shutting_down_) {
+    discard(std::move(prepared));
+    throw PluginError("mirarid is shutting down");
+  }
+  Entry* current = entry(prepared->name());
+  if (current == nullptr) return start(std::move(prepared));
+  if (current->stopping) {
+    const std::string name = prepared->name();
+    discard(std::move(prepared));
+    throw PluginError("'" + name + "' is being unloaded");
+  }
+  return swap(*current, std::move(prepared));
+}
+
+void PluginManager::discard(std::unique_ptr<PluginInstance> prepared) {
+  retire(std::move(prepared));
+}
+
+const PluginInstance& PluginManager::start(std::unique_ptr<PluginInstance> next) {
+  const std::string instance = next->name();
   try {
     graph_.change(next->owner(), [&] { next->start(); });
   } catch (...) {
@@ -142,36 +199,14 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
   }
   const Descriptor& d = next->descriptor();
   logging_.daemon().info("loaded '{}' ({} {}, {}) from {}", instance, d.name, d.version,
-                         to_string(d.kind), file.string());
+                         to_string(d.kind), next->file().string());
   entries_.push_back(Entry{std::move(next), false});
   return *entries_.back().instance;
 }
 
-const PluginInstance& PluginManager::reload(const std::string& name) {
-  if (shutting_down_) throw PluginError("mirarid is shutting down");
-  Entry& current = running(name);
+const PluginInstance& PluginManager::swap(Entry& current, std::unique_ptr<PluginInstance> next) {
   PluginInstance& old = *current.instance;
-  PluginTable table = old.table();
-  if (const PluginTable* configured = tables_(name)) table = *configured;
-  table.file = normal(table.file);
-  const auto refused = [&](const std::string& why) {
-    return PluginError("reload of '" + name + "' failed, the running instance is kept: " + why);
-  };
-
-  std::unique_ptr<PluginInstance> next;
-  try {
-    auto library = open(table.file);
-    const std::string plugin = library->descriptor().name;
-    if (plugin != old.descriptor().name) {
-      throw PluginError(table.file.string() + " holds plugin '" + plugin + "', not '" +
-                        old.descriptor().name + "'");
-    }
-    const Origin origin = tables_(name) != nullptr ? Origin::config : old.origin();
-    next = create(std::move(library), std::move(table), origin);
-  } catch (const PluginError& e) {
-    throw refused(e.what());
-  }
-
+  const std::string name = old.name();
   // From the snapshot to the swap's commit, nothing else runs on the graph's thread.
   try {
     if (auto state = old.snapshot()) next->restore(*state);
@@ -182,7 +217,7 @@ const PluginInstance& PluginManager::reload(const std::string& name) {
   } catch (...) {
     const std::string why = describe(std::current_exception());
     retire(std::move(next));
-    throw refused(why);
+    throw PluginError("reload of '" + name + "' failed, the running instance is kept: " + why);
   }
 
   next->set_reloads(old.reloads() + 1);

@@ -70,6 +70,19 @@ class PluginManager {
   // file it was loaded from), carrying its snapshot. Throws PluginError; the old instance
   // then keeps running.
   const PluginInstance& reload(const std::string& name);
+
+  // The two halves of a load or reload, for a caller that checks several tables before it
+  // applies any (a re-read configuration file).
+  //
+  // Opens table.file and creates and configures the instance table.instance, without starting
+  // it. When an instance of that name runs, the new one is to replace it, and must be the same
+  // plugin. Throws PluginError; nothing changes then.
+  std::unique_ptr<PluginInstance> prepare(PluginTable table, Origin origin);
+  // Starts a prepared instance: as a new instance, or in place of the running one of its name
+  // (a reload). Throws PluginError; a running instance then keeps running.
+  const PluginInstance& commit(std::unique_ptr<PluginInstance> prepared);
+  // Releases a prepared instance that is not to be started.
+  void discard(std::unique_ptr<PluginInstance> prepared);
   // Unloads the instance; done is called once it is released. Throws PluginError when
   // there is no such running instance.
   void unload(const std::string& name, Done done);
@@ -103,6 +116,8 @@ class PluginManager {
   std::shared_ptr<PluginLibrary> open(const std::filesystem::path& file);
   std::unique_ptr<PluginInstance> create(std::shared_ptr<PluginLibrary> library, PluginTable table,
                                          Origin origin);
+  const PluginInstance& start(std::unique_ptr<PluginInstance> next);
+  const PluginInstance& swap(Entry& current, std::unique_ptr<PluginInstance> next);
   // Stops instance, then runs then() once its work is finished; warns while it is not.
   void when_quiet(PluginInstance& instance, std::function<void()> then);
   // Takes a stopped-or-running instance whose nodes are gone and releases it once quiet.
