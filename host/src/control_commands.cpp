@@ -8,6 +8,7 @@
 #include "file_trust.hpp"
 #include "metrics.hpp"
 #include "plugin_description.hpp"
+#include "plugin_file_check.hpp"
 #include "plugin_manager.hpp"
 #include "tick_runner.hpp"
 
@@ -222,8 +223,7 @@ json ControlCommands::describe(const std::string& name) const {
     throw BadRequest("no plugin instance '" + name + "' is loaded, and no plugin file '" + name +
                      "' is in the plugin directories");
   }
-  if (!config_.allow_unsafe_permissions) check_trusted(file);
-  return describe_plugin_file(file, scratch_dir_);
+  return check_plugin_file(file, scratch_dir_, !config_.allow_unsafe_permissions).description;
 }
 
 json ControlCommands::stats() const {

@@ -10,6 +10,7 @@
 #include "config_diff.hpp"
 #include "control_socket.hpp"
 #include "plugin_dir_watcher.hpp"
+#include "private_copy.hpp"
 
 namespace mirari::host {
 
@@ -58,6 +59,9 @@ int Daemon::run() {
   if (ec) {
     logging_.daemon().critical("cannot create {}: {}", private_dir(config_).string(), ec.message());
     return 1;
+  }
+  if (const std::size_t stale = remove_stale_copies(private_dir(config_))) {
+    logging_.daemon().info("removed {} private plugin copies left by an earlier mirarid", stale);
   }
   try {
     socket_ = std::make_unique<ControlSocket>(strand_, config_.control_socket, commands_,

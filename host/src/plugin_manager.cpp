@@ -10,6 +10,7 @@
 #include "config_file.hpp"
 #include "file_trust.hpp"
 #include "logging.hpp"
+#include "plugin_file_check.hpp"
 
 namespace mirari::host {
 
@@ -87,8 +88,9 @@ std::shared_ptr<PluginLibrary> PluginManager::open(const fs::path& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) throw PluginError(file.string() + ": no such plugin file");
   try {
-    if (!settings_.allow_unsafe_permissions) check_trusted(file);
-    return PluginLibrary::open(file, settings_.private_dir);
+    const CheckedPlugin checked =
+        check_plugin_file(file, settings_.private_dir, !settings_.allow_unsafe_permissions);
+    return PluginLibrary::open_copy(checked.copy->path(), file);
   } catch (const UntrustedFile& e) {
     throw PluginError(e.what());
   } catch (const PluginLoadError& e) {

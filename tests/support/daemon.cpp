@@ -98,7 +98,17 @@ Daemon::Daemon(DaemonOptions options) {
     argv.insert(argv.end(), {"--plugin-dir", plugin_dir().string()});
   }
   argv.insert(argv.end(), options.args.begin(), options.args.end());
-  child_ = start_logged(argv, dir() / "mirarid.out", dir() / "mirarid.log");
+  argv_ = std::move(argv);
+  start();
+}
+
+void Daemon::restart() {
+  child_->wait_for_exit();
+  start();
+}
+
+void Daemon::start() {
+  child_ = start_logged(argv_, dir() / "mirarid.out", dir() / "mirarid.log");
   const bool ready = eventually([this] {
     if (!child_->running()) return true;
     try {

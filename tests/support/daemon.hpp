@@ -114,9 +114,16 @@ class Daemon {
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = kDeadline) {
     return child_->wait(timeout);
   }
+  // Starts mirarid again, as a supervisor would, with the same flags and directory, once the
+  // previous one has exited (waits for it; kill it first to restart a running one). Returns
+  // once the new one answers (or throws with its log).
+  void restart();
 
  private:
+  void start();
+
   TempDir dir_;
+  std::vector<std::string> argv_;
   std::unique_ptr<Child> child_;
   mutable int runs_ = 0;
 };
