@@ -281,7 +281,10 @@ void ControlCommands::watch(const json& id, const std::string& port,
   graph_.watch_port(port, owner, [weak, id](const std::string& value) {
     if (auto p = weak.lock()) p->send(ok(id, json::parse(value)));
   });
-  peer->on_disconnect([&graph = graph_, owner] { graph.remove_owner(owner); });
+  peer->on_disconnect([&graph = graph_, owner] {
+    graph.remove_owner(owner);
+    graph.release_owner(owner);
+  });
 }
 
 }  // namespace mirari::host

@@ -9,7 +9,6 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <deque>
 #include <istream>
 #include <nlohmann/json.hpp>
 
@@ -48,16 +47,24 @@ void clear_stale(const fs::path& path, const boost::asio::any_io_executor& execu
 
 }  // namespace
 
+// What the unsent responses of every client hold together.
+struct ControlSocket::Output {
+  OutputLimits limits;
+  std::size_t held = 0;
+};
+
 class ControlSocket::Session final : public ControlPeer,
                                      public std::enable_shared_from_this<Session> {
  public:
   Session(stream_protocol::socket socket, ControlCommands& commands, spdlog::logger& log,
-          std::uint64_t number)
+          std::uint64_t number, std::shared_ptr<Output> output, ControlSocket& owner)
       : socket_(std::move(socket)),
         commands_(commands),
         log_(log),
         number_(number),
-        in_(kMaxLine) {}
+        in_(kMaxLine),
+        output_(std::move(output)),
+        owner_(owner) {}
 
   void start() {
     ucred peer{};
@@ -76,14 +83,22 @@ class ControlSocket::Session final : public ControlPeer,
 
   void send(const json& response) override {
     if (closed_) return;
-    queued_bytes_ += out_.emplace_back(line_of(response)).size();
-    if (queued_bytes_ > kMaxQueued) {
-      log_.warn("control client {} disconnected: it does not read its responses", number_);
+    pending_ += line_of(response);
+    account();
+    if (held_ > output_->limits.per_client) {
+      log_.warn(
+          "control client {} disconnected: it does not read its responses (they hold {} bytes, "
+          "more than the {} one client may hold)",
+          number_, held_, output_->limits.per_client);
       close();
       return;
     }
-    if (out_.size() == 1) write();
+    if (output_->held > output_->limits.all_clients) owner_.shed();
+    if (!closed_ && !writing_now_) write();
   }
+
+  // The memory its unsent responses hold.
+  std::size_t held() const noexcept { return held_; }
 
   void on_disconnect(std::function<void()> cleanup) override {
     cleanups_.push_back(std::move(cleanup));
@@ -97,8 +112,10 @@ class ControlSocket::Session final : public ControlPeer,
     closed_ = true;
     boost::system::error_code ignored;
     socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
-    // Unsent responses stay queued: a write in flight may still refer to the first one.
     socket_.close(ignored);
+    // What a write in flight refers to is released when it completes.
+    std::string().swap(pending_);
+    account();
     run_cleanups();
   }
 
@@ -142,23 +159,36 @@ class ControlSocket::Session final : public ControlPeer,
     commands_.run(request, shared_from_this());
   }
 
+  // Sends everything pending as one write; what is sent meanwhile waits for the next.
   void write() {
+    writing_.swap(pending_);
+    writing_now_ = true;
     boost::asio::async_write(
-        socket_, boost::asio::buffer(out_.front()),
+        socket_, boost::asio::buffer(writing_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          self->writing_now_ = false;
+          self->writing_.clear();
+          // A large buffer is given back; a small one is kept for the next responses.
+          if (self->writing_.capacity() > kKeptBuffer) std::string().swap(self->writing_);
+          self->account();
           if (self->closed_) return;
           if (ec) {
             self->close();
             return;
           }
-          self->queued_bytes_ -= self->out_.front().size();
-          self->out_.pop_front();
-          if (!self->out_.empty()) {
+          if (!self->pending_.empty()) {
             self->write();
           } else if (self->close_after_write_) {
             self->linger();
           }
         });
+  }
+
+  // Counts the capacity of both buffers: what the queue really holds, not just its text.
+  void account() {
+    const std::size_t held = pending_.capacity() + writing_.capacity();
+    output_->held = output_->held - held_ + held;
+    held_ = held;
   }
 
   // Closing with unread input would reset the connection and could destroy the last
@@ -194,21 +224,26 @@ class ControlSocket::Session final : public ControlPeer,
   spdlog::logger& log_;
   std::uint64_t number_;
   boost::asio::streambuf in_;
-  std::deque<std::string> out_;
-  std::size_t queued_bytes_ = 0;
+  std::shared_ptr<Output> output_;
+  ControlSocket& owner_;  // used only while open: closing the socket closes every session
+  std::string pending_;   // responses not yet handed to a write
+  std::string writing_;   // the responses of the write in flight
+  bool writing_now_ = false;
+  std::size_t held_ = 0;
   bool closed_ = false;
   bool close_after_write_ = false;
   std::vector<std::function<void()>> cleanups_;
 };
 
 ControlSocket::ControlSocket(boost::asio::any_io_executor strand, fs::path path,
-                             ControlCommands& commands, spdlog::logger& log)
+                             ControlCommands& commands, spdlog::logger& log, OutputLimits limits)
     : strand_(std::move(strand)),
       path_(std::move(path)),
       commands_(commands),
       log_(log),
       acceptor_(strand_),
-      retry_(strand_) {
+      retry_(strand_),
+      output_(std::make_shared<Output>(Output{limits, 0})) {
   std::error_code fs_error;
   fs::create_directories(path_.parent_path(), fs_error);
   clear_stale(path_, strand_);
@@ -239,7 +274,8 @@ void ControlSocket::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, stream_protocol::socket s) {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
-      auto session = std::make_shared<Session>(std::move(s), commands_, log_, ++next_number_);
+      auto session =
+          std::make_shared<Session>(std::move(s), commands_, log_, ++next_number_, output_, *this);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->start();
@@ -252,6 +288,20 @@ void ControlSocket::accept() {
       if (!wait && acceptor_.is_open()) accept();
     });
   });
+}
+
+void ControlSocket::shed() {
+  std::shared_ptr<Session> largest;
+  for (const auto& weak : sessions_) {
+    auto session = weak.lock();
+    if (session && (!largest || session->held() > largest->held())) largest = session;
+  }
+  if (!largest) return;
+  log_.warn(
+      "control client {} disconnected: the unsent responses of all clients hold {} bytes, more "
+      "than {}; it held the most ({} bytes)",
+      largest->number(), output_->held, output_->limits.all_clients, largest->held());
+  largest->close();
 }
 
 void ControlSocket::close() {

@@ -4,8 +4,11 @@
 // only root and the daemon's own user may connect; anyone else gets one error line and is
 // disconnected. A client sends one request per line and may send the next before the answer
 // to the previous one; a line that is not a request gets an error response and the
-// connection stays open. A line longer than kMaxLine, or a client that stops reading while
-// its unsent responses exceed kMaxQueued, is disconnected.
+// connection stays open. A line longer than kMaxLine is answered with an error and the client
+// disconnected. A client's unsent responses are kept in one buffer whose capacity (what it
+// really holds) is counted: a client that stops reading while they hold more than
+// limits.per_client is disconnected, and when all clients' unsent responses hold more than
+// limits.all_clients, the client holding the most is.
 //
 // Invariant: every client callback (the commands, their cleanups) runs on the strand, and a
 // client's cleanups run exactly once, after it is gone, in a handler of their own.
@@ -33,15 +36,21 @@ class ControlSocketError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct OutputLimits {
+  std::size_t per_client = 64u << 20;
+  std::size_t all_clients = 256u << 20;
+};
+
 class ControlSocket {
  public:
   static constexpr std::size_t kMaxLine = 1 << 20;
-  static constexpr std::size_t kMaxQueued = 64u << 20;
+  // A client's write buffer up to this size is kept between writes.
+  static constexpr std::size_t kKeptBuffer = 64u << 10;
 
   // Binds path and starts accepting on strand. A socket file left by a daemon that is gone is
   // replaced; one a live daemon listens on is not. Throws ControlSocketError.
   ControlSocket(boost::asio::any_io_executor strand, std::filesystem::path path,
-                ControlCommands& commands, spdlog::logger& log);
+                ControlCommands& commands, spdlog::logger& log, OutputLimits limits = {});
   // Closes and removes the socket file.
   ~ControlSocket();
   ControlSocket(const ControlSocket&) = delete;
@@ -52,7 +61,10 @@ class ControlSocket {
 
  private:
   class Session;
+  struct Output;
   void accept();
+  // Disconnects the client whose unsent responses hold the most.
+  void shed();
 
   boost::asio::any_io_executor strand_;
   std::filesystem::path path_;
@@ -60,6 +72,7 @@ class ControlSocket {
   spdlog::logger& log_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer retry_;  // after a failed accept (out of descriptors)
+  std::shared_ptr<Output> output_;
   std::vector<std::weak_ptr<Session>> sessions_;
   std::uint64_t next_number_ = 0;
 };

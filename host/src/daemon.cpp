@@ -64,8 +64,9 @@ int Daemon::run() {
     logging_.daemon().info("removed {} private plugin copies left by an earlier mirarid", stale);
   }
   try {
-    socket_ = std::make_unique<ControlSocket>(strand_, config_.control_socket, commands_,
-                                              logging_.daemon());
+    socket_ = std::make_unique<ControlSocket>(
+        strand_, config_.control_socket, commands_, logging_.daemon(),
+        OutputLimits{config_.output_limit_per_client, config_.output_limit_all_clients});
     watcher_ = std::make_unique<PluginDirWatcher>(
         strand_,
         [this](const fs::path& file, PluginDirWatcher::Change change) {
@@ -188,12 +189,17 @@ void Daemon::reconfigure() {
     return;
   }
   if (next.runtime_dir != config_.runtime_dir || next.control_socket != config_.control_socket ||
-      next.worker_threads != config_.worker_threads) {
+      next.worker_threads != config_.worker_threads ||
+      next.output_limit_per_client != config_.output_limit_per_client ||
+      next.output_limit_all_clients != config_.output_limit_all_clients) {
     logging_.daemon().warn(
-        "runtime_dir, control_socket and worker_threads take their new values at restart");
+        "runtime_dir, control_socket, worker_threads and the output limits take their new values "
+        "at restart");
     next.runtime_dir = config_.runtime_dir;
     next.control_socket = config_.control_socket;
     next.worker_threads = config_.worker_threads;
+    next.output_limit_per_client = config_.output_limit_per_client;
+    next.output_limit_all_clients = config_.output_limit_all_clients;
   }
   const PluginChanges changes = diff_plugins(config_, next);
   // Every new or changed table is checked by the plugin itself (created and configured)

@@ -56,7 +56,7 @@ PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, 
         std::make_unique<Context>(graph_, *executor_, std::move(config), *log_, table_.instance);
   } catch (...) {
     plugin_.reset();
-    graph_.set_code_anchor(owner_, nullptr);
+    release_owner();
     throw;
   }
 }
@@ -64,7 +64,17 @@ PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, 
 PluginInstance::~PluginInstance() {
   plugin_.reset();
   context_.reset();
+  release_owner();
+}
+
+void PluginInstance::release_owner() noexcept {
   graph_.set_code_anchor(owner_, nullptr);
+  try {
+    graph_.release_owner(owner_);
+  } catch (const std::exception& e) {
+    // Nodes of it remain (they keep its name in listings): a leak of a name, not of code.
+    log_->error("its graph owner is kept: {}", e.what());
+  }
 }
 
 const Config& PluginInstance::config() const noexcept {

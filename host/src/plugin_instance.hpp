@@ -68,6 +68,8 @@ class PluginInstance {
 
  private:
   class Context;
+  // Drops the code anchor and the graph owner, whose nodes are gone by then.
+  void release_owner() noexcept;
 
   Graph& graph_;
   std::shared_ptr<PluginLibrary> library_;

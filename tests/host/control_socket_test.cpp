@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <thread>
 
 #include "control_client.hpp"
 #include "daemon.hpp"
@@ -217,4 +218,66 @@ TEST_CASE("an id that is not a scalar is not echoed") {
   client.send_line(R"({"id": "x", "cmd": "status"})"
                    "\n");
   CHECK((*client.next())["id"] == "x");
+}
+
+namespace {
+
+// Emits n ticks to counter.ticks through one pipelined connection that reads its answers.
+void emit_ticks(const Daemon& daemon, int n) {
+  ControlClient client(daemon.socket());
+  constexpr int kBurst = 1000;
+  for (int sent = 0; sent < n; sent += kBurst) {
+    std::string burst;
+    for (int i = 0; i < kBurst; ++i)
+      burst += R"({"cmd": "emit", "port": "counter.ticks", "value": 1})"
+               "\n";
+    client.send_line(burst);
+    int answered = 0;
+    for (int i = 0; i < kBurst; ++i) answered += client.next()->value("ok", false) ? 1 : 0;
+    REQUIRE(answered == kBurst);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a client that does not read is disconnected once its unsent responses hold the limit") {
+  Daemon daemon({.config = "[daemon]\noutput_limit_per_client = 65536\n" +
+                           std::string(kWatchNothing) + "[plugins.pulse]\n[plugins.counter]\n",
+                 .plugins = {{"pulse.so", "pulse"}, {"counter.so", "counter"}}});
+  ControlClient idle(daemon.socket());
+  idle.send_line(R"({"id": 1, "cmd": "watch", "port": "counter.count"})"
+                 "\n");
+  ControlClient reader(daemon.socket());
+  reader.send_line(R"({"id": 2, "cmd": "watch", "port": "counter.count"})"
+                   "\n");
+  // The client that reads keeps its watch, and sees the last change.
+  std::int64_t last = -1;
+  std::thread reading([&] {
+    while (last != 30000) {
+      const auto r = reader.next();
+      if (!r || !(*r)["result"].is_number()) return;
+      last = (*r)["result"].get<std::int64_t>();
+    }
+  });
+  emit_ticks(daemon, 30000);
+  reading.join();
+  CHECK(last == 30000);
+  CHECK(daemon.log_shows("disconnected: it does not read its responses (they hold "));
+  CHECK(daemon.log().find("more than the 65536 one client may hold") != std::string::npos);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("when all clients' unsent responses hold the cap, the client holding the most goes") {
+  Daemon daemon({.config = "[daemon]\noutput_limit_all_clients = 65536\n" +
+                           std::string(kWatchNothing) + "[plugins.pulse]\n[plugins.counter]\n",
+                 .plugins = {{"pulse.so", "pulse"}, {"counter.so", "counter"}}});
+  ControlClient first(daemon.socket()), second(daemon.socket());
+  first.send_line(R"({"id": 1, "cmd": "watch", "port": "counter.count"})"
+                  "\n");
+  second.send_line(R"({"id": 1, "cmd": "watch", "port": "counter.count"})"
+                   "\n");
+  emit_ticks(daemon, 30000);
+  CHECK(daemon.log_shows("the unsent responses of all clients hold "));
+  CHECK(daemon.log().find("more than 65536; it held the most") != std::string::npos);
+  CHECK(daemon.ctl({"status"}).status == 0);
 }

@@ -88,8 +88,14 @@ class Graph {
   std::uint64_t current_tick() const noexcept;
 
   // --- Structure ---
-  // Registers an owner (a plugin instance) by name. Graph thread.
+  // Registers an owner (a plugin instance) by name. Graph thread. May return the id of an
+  // owner released before.
   OwnerId add_owner(std::string name);
+  // Forgets owner once none of its nodes is left (after remove_owner() committed): its name
+  // and code anchor go, and add_owner() may give its id to a new owner, so the caller must
+  // not use it again. Graph thread, between steps. Throws GraphError, changing nothing, when
+  // a node of owner remains or when called inside a step or an effect.
+  void release_owner(OwnerId owner);
   const std::string& owner_name(OwnerId owner) const;
   // The owner new nodes get: the one of the innermost change() or bind, else kGraphOwner.
   OwnerId current_owner() const noexcept;
