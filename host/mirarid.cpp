@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "config_file.hpp"
+#include "crash_handler.hpp"
 #include "daemon.hpp"
 #include "human_output.hpp"
 #include "plugin_file_check.hpp"
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   }
   // A client that disconnects mid-answer must not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  install_crash_handler(crash_marker_file(config));
   Daemon daemon(std::move(config), std::move(flags));
   return daemon.run();
 }

@@ -9,6 +9,7 @@
 
 #include "config_diff.hpp"
 #include "control_socket.hpp"
+#include "crash_marker.hpp"
 #include "plugin_dir_watcher.hpp"
 #include "private_copy.hpp"
 
@@ -23,6 +24,14 @@ fs::path private_dir(const DaemonConfig& config) {
   // and a watched directory must never see the private copies come and go.
   return config.runtime_dir / "loaded-copies";
 }
+
+}  // namespace
+
+fs::path crash_marker_file(const DaemonConfig& config) {
+  return config.runtime_dir / "crashed-plugin.json";
+}
+
+namespace {
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -45,7 +54,8 @@ Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
              }),
       trimmer_(graph_, strand_, std::chrono::seconds(1)),
       plugins_(graph_, strand_, workers_, logging_,
-               PluginManager::Settings{private_dir(config_), config_.allow_unsafe_permissions},
+               PluginManager::Settings{private_dir(config_), crash_marker_file(config_),
+                                       config_.allow_unsafe_permissions},
                [this](const std::string& instance) { return config_.table(instance); }),
       commands_(graph_, plugins_, ticks_, config_, private_dir(config_)),
       signals_(strand_, SIGTERM, SIGINT, SIGHUP) {}
@@ -63,6 +73,7 @@ int Daemon::run() {
   if (const std::size_t stale = remove_stale_copies(private_dir(config_))) {
     logging_.daemon().info("removed {} private plugin copies left by an earlier mirarid", stale);
   }
+  read_crash_marker();
   try {
     socket_ = std::make_unique<ControlSocket>(
         strand_, config_.control_socket, commands_, logging_.daemon(),
@@ -88,10 +99,28 @@ int Daemon::run() {
   return status_;
 }
 
+void Daemon::read_crash_marker() {
+  std::string problem;
+  auto marker = host::read_crash_marker(crash_marker_file(config_), problem);
+  if (!problem.empty()) logging_.daemon().warn("{}", problem);
+  if (!marker) return;
+  logging_.daemon().warn("'{}' ({} {} from {}) crashed mirarid last time (signal {})",
+                         marker->instance, marker->plugin, marker->version, marker->file.string(),
+                         marker->signal);
+  if (config_.load_crashed_plugin) {
+    logging_.daemon().warn("load_crashed_plugin = true: '{}' is loaded as usual", marker->instance);
+    clear_crash_marker(crash_marker_file(config_));
+    return;
+  }
+  plugins_.hold_out(std::move(*marker));
+}
+
 void Daemon::startup() {
   for (const PluginTable& table : config_.plugins) {
     try {
       plugins_.load(table.file, table.instance, Origin::config);
+    } catch (const PluginHeldOut& e) {
+      logging_.daemon().warn("{}", e.what());
     } catch (const PluginError& e) {
       logging_.daemon().critical("cannot start: {}", e.what());
       shutdown(1);
@@ -119,6 +148,8 @@ void Daemon::scan_plugin_dirs() {
       if (!plugins_.instances_of(file).empty()) continue;
       try {
         plugins_.load(file, "", Origin::directory);
+      } catch (const PluginHeldOut& e) {
+        logging_.daemon().warn("{}", e.what());
       } catch (const PluginError& e) {
         logging_.daemon().error("{}", e.what());
       }
@@ -208,6 +239,10 @@ void Daemon::reconfigure() {
   try {
     for (const auto* names : {&changes.changed, &changes.added}) {
       for (const std::string& name : *names) {
+        if (plugins_.held_out() && plugins_.held_out()->instance == name) {
+          logging_.daemon().warn("'{}' crashed mirarid last time: its table is not applied", name);
+          continue;
+        }
         prepared.emplace_back(plugins_.prepare(*next.table(name), Origin::config));
       }
     }

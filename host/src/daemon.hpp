@@ -37,6 +37,9 @@ namespace mirari::host {
 class ControlSocket;
 class PluginDirWatcher;
 
+// Where a crash in a plugin's code leaves its marker (crash_marker.hpp).
+std::filesystem::path crash_marker_file(const DaemonConfig& config);
+
 class Daemon {
  public:
   // flags are applied again whenever the configuration file is re-read.
@@ -49,6 +52,7 @@ class Daemon {
   int run();
 
  private:
+  void read_crash_marker();
   void startup();
   void scan_plugin_dirs();
   void on_plugin_file(const std::filesystem::path& file, bool written);

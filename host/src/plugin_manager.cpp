@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "config_file.hpp"
+#include "crash_handler.hpp"
 #include "file_trust.hpp"
 #include "logging.hpp"
 #include "plugin_file_check.hpp"
@@ -106,6 +107,7 @@ std::unique_ptr<PluginInstance> PluginManager::create(std::shared_ptr<PluginLibr
   const std::shared_ptr<PluginLibrary> code = library;
   std::string why;
   try {
+    library = register_plugin_code(std::move(library), name);
     return std::make_unique<PluginInstance>(graph_, workers_, logging_, std::move(library),
                                             std::move(table), origin);
   } catch (const ConfigFileError& e) {
@@ -123,6 +125,14 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
   if (!name.empty() && entry(name) != nullptr) {
     throw PluginError("an instance named '" + name + "' is already loaded");
   }
+  const bool held =
+      held_out_ && (name.empty() ? normal(held_out_->file) == file : held_out_->instance == name);
+  if (held && origin != Origin::control) {
+    throw PluginHeldOut("'" + held_out_->instance + "' (" + file.string() +
+                        ") crashed mirarid last time (signal " + std::to_string(held_out_->signal) +
+                        "): it stays unloaded until `mirarictl load` loads it (or "
+                        "load_crashed_plugin = true)");
+  }
   auto library = open(file);
   const std::string instance = name.empty() ? std::string(library->descriptor().name) : name;
   if (entry(instance) != nullptr) {
@@ -134,7 +144,13 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
     table.file = file;
     origin = Origin::config;
   }
-  return start(create(std::move(library), std::move(table), origin));
+  const PluginInstance& loaded = start(create(std::move(library), std::move(table), origin));
+  if (held) {
+    logging_.daemon().info("'{}' was loaded by request: it is no longer held out", instance);
+    held_out_.reset();
+    clear_crash_marker(settings_.crash_marker);
+  }
+  return loaded;
 }
 
 const PluginInstance& PluginManager::reload(const std::string& name) {

@@ -25,11 +25,13 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "config_file.hpp"
+#include "crash_marker.hpp"
 #include "plugin_instance.hpp"
 
 namespace mirari::host {
@@ -42,10 +44,17 @@ class PluginError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A load refused because the plugin crashed mirarid last time (crash_marker.hpp).
+class PluginHeldOut : public PluginError {
+ public:
+  using PluginError::PluginError;
+};
+
 class PluginManager {
  public:
   struct Settings {
-    std::filesystem::path private_dir;  // where private copies of libraries are opened
+    std::filesystem::path private_dir;   // where private copies of libraries are opened
+    std::filesystem::path crash_marker;  // removed once a held-out plugin is loaded by request
     bool allow_unsafe_permissions = false;
   };
   // The configuration table for an instance name, or null. Consulted at every load and
@@ -63,7 +72,9 @@ class PluginManager {
   PluginManager& operator=(const PluginManager&) = delete;
 
   // Loads file as instance `name` (empty: the plugin's own name), with the configuration
-  // table of that name if there is one. Throws PluginError.
+  // table of that name if there is one. Throws PluginError; PluginHeldOut when the instance
+  // (or, without a name, the file) is held out and origin is not control. A load from control
+  // of what is held out ends the hold and removes the crash marker.
   const PluginInstance& load(const std::filesystem::path& file, const std::string& name,
                              Origin origin);
   // Replaces the instance by a new one from its configuration table's file (else from the
@@ -89,6 +100,10 @@ class PluginManager {
   // Unloads every instance, the last loaded first, one after the other; refuses loads from
   // now on; calls done once everything is released.
   void unload_all(std::function<void()> done);
+
+  // Keeps the instance a crash marker names out of loads not asked for by an operator.
+  void hold_out(CrashMarker marker) { held_out_ = std::move(marker); }
+  const std::optional<CrashMarker>& held_out() const noexcept { return held_out_; }
 
   void set_allow_unsafe_permissions(bool allow) noexcept {
     settings_.allow_unsafe_permissions = allow;
@@ -132,6 +147,7 @@ class PluginManager {
   TableLookup tables_;
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<PluginInstance>> retiring_;
+  std::optional<CrashMarker> held_out_;
   bool shutting_down_ = false;
   std::vector<std::function<void()>> on_drained_;
 };

@@ -4,8 +4,9 @@
 //
 // An occurrence on its trigger port makes its node crash (the graph's thread) or makes it
 // post work that crashes (a worker thread), in the way `how` says: "segv" (a write through a
-// null pointer) or "abort". Built with CRASHER_ON_LOAD, the library crashes already while
-// it is loaded (a static initialiser), before any entry point is reached.
+// null pointer), "abort" or "overflow" (endless recursion, past the end of the stack). Built with
+// CRASHER_ON_LOAD, the library crashes already while it is loaded (a static initialiser), before
+// any entry point is reached.
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -25,9 +26,20 @@ const int crashed_while_loading = [] {
 }();
 #endif
 
+// Recurses until the thread's stack is gone (the volatile buffer keeps each frame real); the
+// volatile limit, never reached, is what the compiler cannot see through.
+volatile int recursion_limit = 1 << 30;
+[[gnu::noinline]] int overflow(int depth) {
+  volatile char frame[256];
+  frame[0] = static_cast<char>(depth);
+  if (depth == recursion_limit) return frame[0];
+  return overflow(depth + 1) + frame[0];
+}
+
 // Not inlined, so the crash happens in this library's own code.
 [[gnu::noinline]] void crash(const std::string& how) {
   if (how == "abort") std::abort();
+  if (how == "overflow") overflow(0);
   volatile int* nowhere = nullptr;
   *nowhere = 1;
 }
@@ -37,7 +49,7 @@ class Crasher final : public mirari::Plugin {
   static std::vector<mirari::ConfigKey> config_keys() {
     using mirari::ConfigKey;
     return {ConfigKey::optional("trigger", "crasher.trigger", "event port (int64) that crashes it"),
-            ConfigKey::optional("how", "segv", "segv or abort"),
+            ConfigKey::optional("how", "segv", "segv, abort or overflow (of the stack)"),
             ConfigKey::optional("where", "node", "node (the graph's thread) or work (a worker)")};
   }
 
@@ -45,7 +57,9 @@ class Crasher final : public mirari::Plugin {
     trigger_ = config.get<std::string>("trigger");
     how_ = config.get<std::string>("how");
     where_ = config.get<std::string>("where");
-    if (how_ != "segv" && how_ != "abort") throw mirari::ConfigError("how is segv or abort");
+    if (how_ != "segv" && how_ != "abort" && how_ != "overflow") {
+      throw mirari::ConfigError("how is segv, abort or overflow");
+    }
     if (where_ != "node" && where_ != "work") throw mirari::ConfigError("where is node or work");
   }
 

@@ -1,0 +1,282 @@
+#include "crash_handler.hpp"
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <fcntl.h>
+#include <link.h>
+#include <signal.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace mirari::host {
+
+namespace {
+
+constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
+constexpr std::size_t kSlots = 256;
+constexpr std::size_t kRanges = 8;
+constexpr std::size_t kAltStack = 64 * 1024;
+
+struct Slot {
+  std::atomic<bool> live{false};
+  std::size_t ranges = 0;
+  std::uintptr_t begin[kRanges] = {};
+  std::uintptr_t end[kRanges] = {};
+  char name[512] = {};     // "plugin instance 'X' (P V from FILE)"
+  char marker[1536] = {};  // the marker's JSON up to the signal's number
+};
+
+std::array<Slot, kSlots> slots;
+char marker_path[4096] = {};
+char marker_temp[4096] = {};
+
+// --- formatting without allocation ---
+
+class Line {
+ public:
+  void add(const char* text) {
+    while (*text != '\0' && size_ < sizeof text_ - 1) text_[size_++] = *text++;
+  }
+  void add_decimal(std::uintptr_t value) {
+    char digits[24];
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    while (n > 0 && size_ < sizeof text_ - 1) text_[size_++] = digits[--n];
+  }
+  void add_hex(std::uintptr_t value) {
+    add("0x");
+    char digits[2 * sizeof value];
+    int n = 0;
+    do {
+      digits[n++] = "0123456789abcdef"[value & 0xf];
+      value >>= 4;
+    } while (value != 0);
+    while (n > 0 && size_ < sizeof text_ - 1) text_[size_++] = digits[--n];
+  }
+  void write_to(int fd) const {
+    std::size_t done = 0;
+    while (done < size_) {
+      const ssize_t n = ::write(fd, text_ + done, size_ - done);
+      if (n <= 0) return;
+      done += static_cast<std::size_t>(n);
+    }
+  }
+
+ private:
+  char text_[2048];
+  std::size_t size_ = 0;
+};
+
+const char* signal_name(int signal) {
+  switch (signal) {
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGILL:
+      return "SIGILL";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGTRAP:
+      return "SIGTRAP";
+    case SIGSYS:
+      return "SIGSYS";
+  }
+  return "a fatal signal";
+}
+
+const Slot* slot_of(std::uintptr_t address) {
+  for (const Slot& slot : slots) {
+    if (!slot.live.load(std::memory_order_acquire)) continue;
+    for (std::size_t i = 0; i < slot.ranges; ++i) {
+      if (address >= slot.begin[i] && address < slot.end[i]) return &slot;
+    }
+  }
+  return nullptr;
+}
+
+std::uintptr_t instruction_of(void* context) {
+  const auto* uc = static_cast<const ucontext_t*>(context);
+#if defined(__x86_64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0;
+#endif
+}
+
+void write_marker(const Slot& slot, int signal) {
+  Line text;
+  text.add(slot.marker);
+  text.add_decimal(static_cast<std::uintptr_t>(signal));
+  text.add("}\n");
+  const int fd = ::open(marker_temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  text.write_to(fd);
+  ::fsync(fd);
+  ::close(fd);
+  ::rename(marker_temp, marker_path);
+}
+
+void on_fatal_signal(int signal, siginfo_t* info, void* context) {
+  const std::uintptr_t pc = instruction_of(context);
+  const Slot* culprit = slot_of(pc);
+  void* frames[64];
+  int depth = 0;
+  if (culprit == nullptr) {
+    depth = ::backtrace(frames, 64);
+    // Frames are return addresses: one byte back is inside the calling instruction.
+    for (int i = 0; i < depth && culprit == nullptr; ++i) {
+      culprit = slot_of(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
+    }
+  }
+  Line line;
+  line.add("mirarid: fatal signal ");
+  line.add(signal_name(signal));
+  line.add(" (");
+  line.add_decimal(static_cast<std::uintptr_t>(signal));
+  line.add(") at instruction ");
+  line.add_hex(pc);
+  if (signal == SIGSEGV || signal == SIGBUS) {
+    line.add(", address ");
+    line.add_hex(reinterpret_cast<std::uintptr_t>(info->si_addr));
+  }
+  if (culprit != nullptr) {
+    line.add(", in the code of ");
+    line.add(culprit->name);
+    line.add("; crash marker ");
+    line.add(marker_path);
+    line.add(": it stays unloaded at the next start\n");
+  } else {
+    line.add(", not in a plugin's code\n");
+  }
+  line.write_to(STDERR_FILENO);
+  if (culprit != nullptr && marker_path[0] != '\0') write_marker(*culprit, signal);
+  // SA_RESETHAND restored the default action: the signal, pending until this returns, ends
+  // the process as it would have without the handler.
+  ::raise(signal);
+}
+
+void copy(char* into, std::size_t size, const std::string& text) {
+  const std::size_t n = std::min(size - 1, text.size());
+  std::memcpy(into, text.data(), n);
+  into[n] = '\0';
+}
+
+// The segments of the object holding address, as [begin, end) ranges.
+struct Segments {
+  std::uintptr_t base = 0;
+  std::size_t count = 0;
+  std::uintptr_t begin[kRanges] = {};
+  std::uintptr_t end[kRanges] = {};
+};
+
+Segments segments_of(const void* address) {
+  Dl_info info{};
+  link_map* map = nullptr;
+  Segments out;
+  if (::dladdr1(address, &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) == 0 ||
+      map == nullptr) {
+    return out;
+  }
+  out.base = map->l_addr;
+  ::dl_iterate_phdr(
+      [](dl_phdr_info* object, std::size_t, void* data) {
+        auto* found = static_cast<Segments*>(data);
+        if (object->dlpi_addr != found->base) return 0;
+        for (int i = 0; i < object->dlpi_phnum && found->count < kRanges; ++i) {
+          const auto& segment = object->dlpi_phdr[i];
+          if (segment.p_type != PT_LOAD) continue;
+          found->begin[found->count] = object->dlpi_addr + segment.p_vaddr;
+          found->end[found->count] = object->dlpi_addr + segment.p_vaddr + segment.p_memsz;
+          ++found->count;
+        }
+        return 1;
+      },
+      &out);
+  return out;
+}
+
+// Unregisters its slot before the library it holds is released.
+struct Registration {
+  std::shared_ptr<PluginLibrary> library;
+  Slot* slot = nullptr;
+  ~Registration() {
+    if (slot != nullptr) slot->live.store(false, std::memory_order_release);
+  }
+};
+
+}  // namespace
+
+void install_thread_altstack() {
+  stack_t stack{};
+  stack.ss_sp = new char[kAltStack];  // kept: the thread may crash until the process ends
+  stack.ss_size = kAltStack;
+  ::sigaltstack(&stack, nullptr);
+}
+
+void install_crash_handler(const std::filesystem::path& marker) {
+  copy(marker_path, sizeof marker_path, marker.string());
+  copy(marker_temp, sizeof marker_temp, marker.string() + ".new");
+  // The first backtrace() loads the unwinder, which allocates: done here, not in the handler.
+  void* warm[2];
+  ::backtrace(warm, 2);
+  install_thread_altstack();
+  struct sigaction action {};
+  action.sa_sigaction = on_fatal_signal;
+  action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+  ::sigemptyset(&action.sa_mask);
+  for (const int signal : kFatalSignals) ::sigaction(signal, &action, nullptr);
+}
+
+std::shared_ptr<PluginLibrary> register_plugin_code(std::shared_ptr<PluginLibrary> library,
+                                                    const std::string& instance) {
+  const Descriptor& d = library->descriptor();
+  const Segments segments = segments_of(reinterpret_cast<const void*>(d.create));
+  Slot* free_slot = nullptr;
+  for (Slot& slot : slots) {
+    if (!slot.live.load(std::memory_order_acquire)) {
+      free_slot = &slot;
+      break;
+    }
+  }
+  if (segments.count == 0 || free_slot == nullptr) return library;
+
+  Slot& slot = *free_slot;
+  slot.ranges = segments.count;
+  std::copy(segments.begin, segments.begin + kRanges, slot.begin);
+  std::copy(segments.end, segments.end + kRanges, slot.end);
+  copy(slot.name, sizeof slot.name,
+       "plugin instance '" + instance + "' (" + d.name + " " + d.version + " from " +
+           library->file().string() + ")");
+  std::string marker = nlohmann::json({{"instance", instance},
+                                       {"plugin", d.name},
+                                       {"version", d.version},
+                                       {"file", library->file().string()}})
+                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  marker.pop_back();  // the closing brace: the handler appends the signal and closes it
+  marker += ",\"signal\":";
+  copy(slot.marker, sizeof slot.marker, marker);
+  slot.live.store(true, std::memory_order_release);
+
+  auto registration = std::make_shared<Registration>();
+  registration->library = std::move(library);
+  registration->slot = &slot;
+  PluginLibrary* raw = registration->library.get();
+  return std::shared_ptr<PluginLibrary>(std::move(registration), raw);
+}
+
+}  // namespace mirari::host
