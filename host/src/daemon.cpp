@@ -58,7 +58,13 @@ Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
                                        config_.allow_unsafe_permissions},
                [this](const std::string& instance) { return config_.table(instance); }),
       commands_(graph_, plugins_, ticks_, config_, private_dir(config_)),
-      signals_(strand_, SIGTERM, SIGINT, SIGHUP) {}
+      signals_(strand_, SIGTERM, SIGINT, SIGHUP),
+      state_(config_.runtime_dir / "state.json", logging_.daemon()),
+      save_timer_(strand_) {
+  plugins_.on_change([this] {
+    if (started_ && !stopping_) state_.save(plugins_);
+  });
+}
 
 Daemon::~Daemon() = default;
 
@@ -116,6 +122,7 @@ void Daemon::read_crash_marker() {
 }
 
 void Daemon::startup() {
+  state_.begin(plugins_);
   for (const PluginTable& table : config_.plugins) {
     try {
       plugins_.load(table.file, table.instance, Origin::config);
@@ -128,9 +135,23 @@ void Daemon::startup() {
     }
   }
   if (config_.watch.load) scan_plugin_dirs();
+  state_.load_runtime_instances(plugins_);
   watcher_->watch(config_.plugin_dirs);
+  started_ = true;
+  state_.save(plugins_);
+  save_state_every_interval();
   logging_.daemon().info("mirarid {} ready: {} plugin instance(s), control socket {}",
                          MIRARI_VERSION, plugins_.list().size(), config_.control_socket.string());
+}
+
+void Daemon::save_state_every_interval() {
+  if (config_.snapshot_interval.count() == 0 || stopping_) return;
+  save_timer_.expires_after(config_.snapshot_interval);
+  save_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    state_.save(plugins_);
+    save_state_every_interval();
+  });
 }
 
 void Daemon::scan_plugin_dirs() {
@@ -256,6 +277,8 @@ void Daemon::reconfigure() {
   logging_.set_level(config_.log_level);
   plugins_.set_allow_unsafe_permissions(config_.allow_unsafe_permissions);
   if (dirs_changed) watcher_->watch(config_.plugin_dirs);
+  save_timer_.cancel();
+  save_state_every_interval();
   logging_.daemon().info("configuration re-read: unloading {}; reloading {}; loading {}",
                          joined(changes.removed), joined(changes.changed), joined(changes.added));
   apply(changes.removed, std::move(prepared));
@@ -302,8 +325,10 @@ void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prep
 
 void Daemon::shutdown(int status) {
   if (stopping_) return;
+  if (started_) state_.save(plugins_);
   stopping_ = true;
   status_ = status;
+  save_timer_.cancel();
   socket_->close();
   watcher_->close();
   trimmer_.stop();

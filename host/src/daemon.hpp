@@ -3,8 +3,10 @@
 // one strand of it; the plugins' posted work runs on a pool of worker threads.
 //
 //   start:    the configured plugins load in file order (if one fails, mirarid stops what it
-//             loaded and exits 1); then, with watch.load, every other plugin file in the
-//             plugin directories; then the directories are watched.
+//             loaded and exits 1; the one a crash marker names is skipped); then, with
+//             watch.load, every other plugin file in the plugin directories; then those the
+//             previous daemon had loaded at run time; then the directories are watched. Each
+//             new instance gets its saved snapshot.
 //   SIGHUP:   the configuration file is re-read; a bad one is logged and ignored whole. A
 //             file is bad when it cannot be read, or when one of its new or changed plugin
 //             tables is refused by its plugin (each is created and configured first, before
@@ -13,12 +15,15 @@
 //             is gone are unloaded, those whose table changed are reloaded, new tables are
 //             loaded. The runtime directory, the
 //             control socket and the worker threads keep their values until a restart.
-//   SIGTERM, SIGINT: the control socket closes, instances are unloaded in reverse load order,
-//             and run() returns 0. A second such signal exits at once.
+//   SIGTERM, SIGINT: the state is saved, the control socket closes, instances are unloaded
+//             in reverse load order, and run() returns 0. A second such signal exits at once.
+//   state:    restart_state.hpp: runtime_dir/state.json is read at start and written whenever
+//             instances change, every snapshot_interval, and at a clean stop.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
@@ -30,6 +35,7 @@
 #include "memory_trimmer.hpp"
 #include "mirari/graph.hpp"
 #include "plugin_manager.hpp"
+#include "restart_state.hpp"
 #include "tick_runner.hpp"
 
 namespace mirari::host {
@@ -54,6 +60,7 @@ class Daemon {
  private:
   void read_crash_marker();
   void startup();
+  void save_state_every_interval();
   void scan_plugin_dirs();
   void on_plugin_file(const std::filesystem::path& file, bool written);
   void on_signal(int signal);
@@ -77,6 +84,9 @@ class Daemon {
   std::unique_ptr<ControlSocket> socket_;
   std::unique_ptr<PluginDirWatcher> watcher_;
   boost::asio::signal_set signals_;
+  RestartState state_;
+  boost::asio::steady_timer save_timer_;
+  bool started_ = false;
   bool stopping_ = false;
   int status_ = 0;
 };

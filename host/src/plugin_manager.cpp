@@ -208,6 +208,18 @@ void PluginManager::discard(std::unique_ptr<PluginInstance> prepared) {
 
 const PluginInstance& PluginManager::start(std::unique_ptr<PluginInstance> next) {
   const std::string instance = next->name();
+  const auto saved = std::find_if(offered_.begin(), offered_.end(), [&](const SavedSnapshot& s) {
+    return s.instance == instance && s.plugin == next->descriptor().name;
+  });
+  if (saved != offered_.end()) {
+    try {
+      next->restore(saved->state);
+      logging_.daemon().info("'{}' continues from its saved state", instance);
+    } catch (const std::exception& e) {
+      next->log().error("refused its saved state ({}); it starts without it", e.what());
+    }
+    offered_.erase(saved);
+  }
   try {
     graph_.change(next->owner(), [&] { next->start(); });
   } catch (...) {
@@ -219,6 +231,7 @@ const PluginInstance& PluginManager::start(std::unique_ptr<PluginInstance> next)
   logging_.daemon().info("loaded '{}' ({} {}, {}) from {}", instance, d.name, d.version,
                          to_string(d.kind), next->file().string());
   entries_.push_back(Entry{std::move(next), false});
+  if (on_change_) on_change_();
   return *entries_.back().instance;
 }
 
@@ -244,6 +257,7 @@ const PluginInstance& PluginManager::swap(Entry& current, std::unique_ptr<Plugin
                          next->file().string());
   std::swap(current.instance, next);
   retire(std::move(next));
+  if (on_change_) on_change_();
   return *current.instance;
 }
 
@@ -265,6 +279,7 @@ void PluginManager::unload(const std::string& name, Done done) {
     const std::string name = instance->name();
     std::erase_if(entries_, [instance](const Entry& x) { return x.instance.get() == instance; });
     logging_.daemon().info("unloaded '{}'", name);
+    if (on_change_) on_change_();
     done("");
     check_drained();
   });

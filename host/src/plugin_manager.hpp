@@ -33,6 +33,7 @@
 #include "config_file.hpp"
 #include "crash_marker.hpp"
 #include "plugin_instance.hpp"
+#include "state_file.hpp"
 
 namespace mirari::host {
 
@@ -101,6 +102,15 @@ class PluginManager {
   // now on; calls done once everything is released.
   void unload_all(std::function<void()> done);
 
+  // Snapshots saved by an earlier mirarid (state_file.hpp): a new instance (not a reload's)
+  // whose instance and plugin names match one is given it by restore() before it starts.
+  // Each is given once; forget_snapshots() drops those not taken.
+  void offer_snapshots(std::vector<SavedSnapshot> snapshots) { offered_ = std::move(snapshots); }
+  void forget_snapshots() { offered_.clear(); }
+  // Called on the graph's thread whenever the set of instances changed (a load, a reload or
+  // an unload completed).
+  void on_change(std::function<void()> listener) { on_change_ = std::move(listener); }
+
   // Keeps the instance a crash marker names out of loads not asked for by an operator.
   void hold_out(CrashMarker marker) { held_out_ = std::move(marker); }
   const std::optional<CrashMarker>& held_out() const noexcept { return held_out_; }
@@ -148,6 +158,8 @@ class PluginManager {
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<PluginInstance>> retiring_;
   std::optional<CrashMarker> held_out_;
+  std::vector<SavedSnapshot> offered_;
+  std::function<void()> on_change_;
   bool shutting_down_ = false;
   std::vector<std::function<void()>> on_drained_;
 };

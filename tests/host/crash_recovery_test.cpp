@@ -2,6 +2,7 @@
 // while everything else loads again: no crash loop.
 #include <signal.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
 
@@ -41,7 +42,18 @@ fs::path marker(const Daemon& daemon) {
 }  // namespace
 
 TEST_CASE("a plugin that segfaults in a node is named, and kept out at the next start") {
-  Daemon daemon = crashing_daemon("segv", "node");
+  Daemon daemon = crashing_daemon("segv", "node", "[daemon]\nsnapshot_interval = 1\n");
+  for (int i = 0; i < 4; ++i) REQUIRE(daemon.ctl({"emit", "counter.ticks", "1"}).status == 0);
+  REQUIRE(eventually([&] {
+    try {
+      const json state = json::parse(mirari::test::read_file(daemon.runtime_dir() / "state.json"));
+      const json wanted = {{"instance", "counter"}, {"plugin", "counter"}, {"text", "4"}};
+      const json& snapshots = state.at("snapshots");
+      return std::find(snapshots.begin(), snapshots.end(), wanted) != snapshots.end();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }));
   REQUIRE(daemon.ctl({"emit", "crasher.trigger", "1"}).status == 0);
   REQUIRE(daemon.wait_exit() == 128 + SIGSEGV);
   const std::string file = (daemon.plugin_dir() / "crasher.so").string();
@@ -59,6 +71,7 @@ TEST_CASE("a plugin that segfaults in a node is named, and kept out at the next 
 
   daemon.restart();
   CHECK(loaded(daemon) == std::vector<std::string>{"pulse", "counter"});
+  CHECK(daemon.port("counter.count") == json(4));  // the others continue from their state
   CHECK(daemon.log_shows("'crasher' (" + file +
                          ") crashed mirarid last time (signal 11): it stays unloaded until "
                          "`mirarictl load` loads it (or load_crashed_plugin = true)"));
