@@ -11,6 +11,7 @@
 #include "daemon.hpp"
 #include "human_output.hpp"
 #include "plugin_file_check.hpp"
+#include "stack_sampler.hpp"
 
 namespace fs = std::filesystem;
 using namespace mirari::host;
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   // A client that disconnects mid-answer must not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
   install_crash_handler(crash_marker_file(config));
+  install_stack_sampler();
   Daemon daemon(std::move(config), std::move(flags));
   return daemon.run();
 }

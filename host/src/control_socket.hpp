@@ -10,8 +10,14 @@
 // limits.per_client is disconnected, and when all clients' unsent responses hold more than
 // limits.all_clients, the client holding the most is.
 //
-// Invariant: every client callback (the commands, their cleanups) runs on the strand, and a
-// client's cleanups run exactly once, after it is gone, in a handler of their own.
+// Threads: clients are served on the control thread (`io`), never on the graph's: reading,
+// parsing, `status` (ControlCommands::answer_here) and writing go on while the graph's thread
+// is busy (a long effect). Every other command runs on the graph's strand; a client's next
+// line is read once its previous command has run there, so responses keep request order.
+//
+// Invariants: a session's state is touched on the control thread only (responses from the
+// graph's thread are posted there); every client cleanup (on_disconnect) runs on the graph's
+// strand exactly once, after the client is gone, in a handler of its own.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -47,16 +53,20 @@ class ControlSocket {
   // A client's write buffer up to this size is kept between writes.
   static constexpr std::size_t kKeptBuffer = 64u << 10;
 
-  // Binds path and starts accepting on strand. A socket file left by a daemon that is gone is
+  // Binds path and listens; clients that connect wait until start(). Sessions run on io (the
+  // control thread), commands on graph. A socket file left by a daemon that is gone is
   // replaced; one a live daemon listens on is not. Throws ControlSocketError.
-  ControlSocket(boost::asio::any_io_executor strand, std::filesystem::path path,
-                ControlCommands& commands, spdlog::logger& log, OutputLimits limits = {});
-  // Closes and removes the socket file.
+  ControlSocket(boost::asio::any_io_executor io, boost::asio::any_io_executor graph,
+                std::filesystem::path path, ControlCommands& commands, spdlog::logger& log,
+                OutputLimits limits = {});
+  // Closes and removes the socket file. On the control thread, or once it has ended.
   ~ControlSocket();
   ControlSocket(const ControlSocket&) = delete;
   ControlSocket& operator=(const ControlSocket&) = delete;
 
-  // Stops accepting and disconnects every client. Strand.
+  // Starts accepting clients. Control thread.
+  void start();
+  // Stops accepting and disconnects every client. Control thread.
   void close();
 
  private:
@@ -66,7 +76,8 @@ class ControlSocket {
   // Disconnects the client whose unsent responses hold the most.
   void shed();
 
-  boost::asio::any_io_executor strand_;
+  boost::asio::any_io_executor io_;
+  boost::asio::any_io_executor graph_;
   std::filesystem::path path_;
   ControlCommands& commands_;
   spdlog::logger& log_;

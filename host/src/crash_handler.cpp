@@ -1,38 +1,24 @@
 #include "crash_handler.hpp"
 
-#include <dlfcn.h>
 #include <execinfo.h>
 #include <fcntl.h>
-#include <link.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <unistd.h>
 
-#include <array>
-#include <atomic>
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <nlohmann/json.hpp>
+
+#include "plugin_code.hpp"
 
 namespace mirari::host {
 
 namespace {
 
 constexpr int kFatalSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
-constexpr std::size_t kSlots = 256;
-constexpr std::size_t kRanges = 8;
 constexpr std::size_t kAltStack = 64 * 1024;
 
-struct Slot {
-  std::atomic<bool> live{false};
-  std::size_t ranges = 0;
-  std::uintptr_t begin[kRanges] = {};
-  std::uintptr_t end[kRanges] = {};
-  char name[512] = {};     // "plugin instance 'X' (P V from FILE)"
-  char marker[1536] = {};  // the marker's JSON up to the signal's number
-};
-
-std::array<Slot, kSlots> slots;
 char marker_path[4096] = {};
 char marker_temp[4096] = {};
 
@@ -96,16 +82,6 @@ const char* signal_name(int signal) {
   return "a fatal signal";
 }
 
-const Slot* slot_of(std::uintptr_t address) {
-  for (const Slot& slot : slots) {
-    if (!slot.live.load(std::memory_order_acquire)) continue;
-    for (std::size_t i = 0; i < slot.ranges; ++i) {
-      if (address >= slot.begin[i] && address < slot.end[i]) return &slot;
-    }
-  }
-  return nullptr;
-}
-
 std::uintptr_t instruction_of(void* context) {
   const auto* uc = static_cast<const ucontext_t*>(context);
 #if defined(__x86_64__)
@@ -118,9 +94,9 @@ std::uintptr_t instruction_of(void* context) {
 #endif
 }
 
-void write_marker(const Slot& slot, int signal) {
+void write_marker(const PluginCode& code, int signal) {
   Line text;
-  text.add(slot.marker);
+  text.add(code.marker);
   text.add_decimal(static_cast<std::uintptr_t>(signal));
   text.add("}\n");
   const int fd = ::open(marker_temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -133,15 +109,10 @@ void write_marker(const Slot& slot, int signal) {
 
 void on_fatal_signal(int signal, siginfo_t* info, void* context) {
   const std::uintptr_t pc = instruction_of(context);
-  const Slot* culprit = slot_of(pc);
-  void* frames[64];
-  int depth = 0;
+  const PluginCode* culprit = plugin_code_at(pc);
   if (culprit == nullptr) {
-    depth = ::backtrace(frames, 64);
-    // Frames are return addresses: one byte back is inside the calling instruction.
-    for (int i = 0; i < depth && culprit == nullptr; ++i) {
-      culprit = slot_of(reinterpret_cast<std::uintptr_t>(frames[i]) - 1);
-    }
+    void* frames[64];
+    culprit = plugin_code_on_stack(frames, ::backtrace(frames, 64));
   }
   Line line;
   line.add("mirarid: fatal signal ");
@@ -176,49 +147,6 @@ void copy(char* into, std::size_t size, const std::string& text) {
   into[n] = '\0';
 }
 
-// The segments of the object holding address, as [begin, end) ranges.
-struct Segments {
-  std::uintptr_t base = 0;
-  std::size_t count = 0;
-  std::uintptr_t begin[kRanges] = {};
-  std::uintptr_t end[kRanges] = {};
-};
-
-Segments segments_of(const void* address) {
-  Dl_info info{};
-  link_map* map = nullptr;
-  Segments out;
-  if (::dladdr1(address, &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) == 0 ||
-      map == nullptr) {
-    return out;
-  }
-  out.base = map->l_addr;
-  ::dl_iterate_phdr(
-      [](dl_phdr_info* object, std::size_t, void* data) {
-        auto* found = static_cast<Segments*>(data);
-        if (object->dlpi_addr != found->base) return 0;
-        for (int i = 0; i < object->dlpi_phnum && found->count < kRanges; ++i) {
-          const auto& segment = object->dlpi_phdr[i];
-          if (segment.p_type != PT_LOAD) continue;
-          found->begin[found->count] = object->dlpi_addr + segment.p_vaddr;
-          found->end[found->count] = object->dlpi_addr + segment.p_vaddr + segment.p_memsz;
-          ++found->count;
-        }
-        return 1;
-      },
-      &out);
-  return out;
-}
-
-// Unregisters its slot before the library it holds is released.
-struct Registration {
-  std::shared_ptr<PluginLibrary> library;
-  Slot* slot = nullptr;
-  ~Registration() {
-    if (slot != nullptr) slot->live.store(false, std::memory_order_release);
-  }
-};
-
 }  // namespace
 
 void install_thread_altstack() {
@@ -240,43 +168,6 @@ void install_crash_handler(const std::filesystem::path& marker) {
   action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
   ::sigemptyset(&action.sa_mask);
   for (const int signal : kFatalSignals) ::sigaction(signal, &action, nullptr);
-}
-
-std::shared_ptr<PluginLibrary> register_plugin_code(std::shared_ptr<PluginLibrary> library,
-                                                    const std::string& instance) {
-  const Descriptor& d = library->descriptor();
-  const Segments segments = segments_of(reinterpret_cast<const void*>(d.create));
-  Slot* free_slot = nullptr;
-  for (Slot& slot : slots) {
-    if (!slot.live.load(std::memory_order_acquire)) {
-      free_slot = &slot;
-      break;
-    }
-  }
-  if (segments.count == 0 || free_slot == nullptr) return library;
-
-  Slot& slot = *free_slot;
-  slot.ranges = segments.count;
-  std::copy(segments.begin, segments.begin + kRanges, slot.begin);
-  std::copy(segments.end, segments.end + kRanges, slot.end);
-  copy(slot.name, sizeof slot.name,
-       "plugin instance '" + instance + "' (" + d.name + " " + d.version + " from " +
-           library->file().string() + ")");
-  std::string marker = nlohmann::json({{"instance", instance},
-                                       {"plugin", d.name},
-                                       {"version", d.version},
-                                       {"file", library->file().string()}})
-                           .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  marker.pop_back();  // the closing brace: the handler appends the signal and closes it
-  marker += ",\"signal\":";
-  copy(slot.marker, sizeof slot.marker, marker);
-  slot.live.store(true, std::memory_order_release);
-
-  auto registration = std::make_shared<Registration>();
-  registration->library = std::move(library);
-  registration->slot = &slot;
-  PluginLibrary* raw = registration->library.get();
-  return std::shared_ptr<PluginLibrary>(std::move(registration), raw);
 }
 
 }  // namespace mirari::host

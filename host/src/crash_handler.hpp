@@ -6,23 +6,14 @@
 // plugin's library (an abort() called by a plugin); leaves a crash marker (crash_marker.hpp)
 // for the next start; and lets the signal kill the process as it would have.
 //
-// Async-signal-safety: the handler takes no lock and allocates nothing. It reads a fixed table
-// of code ranges, each with its line and its marker text formatted when the library was
-// registered, and calls only write(2), open(2), fsync(2), close(2), rename(2), raise(3),
-// backtrace(3) (loaded at install) and its own digit formatting. It runs on an alternate
-// signal stack on every thread that has one (install_thread_altstack), so a stack overflow is
-// reported too.
-//
-// Invariant: a table slot is published (its state set) only after its contents are complete,
-// and cleared before its library is unmapped, so the handler never reads a half-written slot
-// of a live library.
+// Async-signal-safety: the handler takes no lock and allocates nothing. It reads the table of
+// plugin code (plugin_code.hpp), whose texts were formatted when each library was registered,
+// and calls only write(2), open(2), fsync(2), close(2), rename(2), raise(3), backtrace(3)
+// (loaded at install) and its own digit formatting. It runs on an alternate signal stack on
+// every thread that has one (install_thread_altstack), so a stack overflow is reported too.
 #pragma once
 
 #include <filesystem>
-#include <memory>
-#include <string>
-
-#include "mirari/plugin_library.hpp"
 
 namespace mirari::host {
 
@@ -33,12 +24,5 @@ void install_crash_handler(const std::filesystem::path& marker);
 
 // Gives the calling thread an alternate signal stack, kept until the process ends.
 void install_thread_altstack();
-
-// library, as instance's code: a crash in it names instance. The registration lasts as long
-// as the returned library, which shares ownership of the given one (the library is released
-// after its registration). Graph thread. Without a free slot, the library is returned
-// unregistered (a crash in it then names no plugin).
-std::shared_ptr<PluginLibrary> register_plugin_code(std::shared_ptr<PluginLibrary> library,
-                                                    const std::string& instance);
 
 }  // namespace mirari::host

@@ -3,12 +3,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "config_diff.hpp"
 #include "control_socket.hpp"
+#include "crash_handler.hpp"
 #include "crash_marker.hpp"
 #include "plugin_dir_watcher.hpp"
 #include "private_copy.hpp"
@@ -53,16 +56,30 @@ Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
                (owner != nullptr ? owner->log() : logging_.daemon()).error("{}", error.what());
              }),
       trimmer_(graph_, strand_, std::chrono::seconds(1)),
-      plugins_(graph_, strand_, workers_, logging_,
+      plugins_(graph_, strand_, workers_.pool(), work_, logging_,
                PluginManager::Settings{private_dir(config_), crash_marker_file(config_),
                                        config_.allow_unsafe_permissions},
                [this](const std::string& instance) { return config_.table(instance); }),
-      commands_(graph_, plugins_, ticks_, config_, private_dir(config_)),
-      signals_(strand_, SIGTERM, SIGINT, SIGHUP),
+      commands_(graph_, plugins_, ticks_, config_, board_, private_dir(config_)),
+      signals_(control_io_, SIGTERM, SIGINT, SIGHUP),
+      deadline_(control_io_.get_executor(), ticks_, work_, logging_.daemon()),
+      watchdog_(control_io_.get_executor(), ticks_, ::pthread_self(), logging_.daemon()),
+      shutdown_timeout_(config_.shutdown_timeout.count()),
       state_(config_.runtime_dir / "state.json", logging_.daemon()),
       save_timer_(strand_) {
   plugins_.on_change([this] {
+    commands_.refresh_status();
     if (started_ && !stopping_) state_.save(plugins_);
+  });
+  watchdog_.set_budget(config_.effect_budget);
+  ticks_.after_each_tick([this](std::chrono::nanoseconds took) {
+    board_.publish_tick(graph_.node_count(), graph_.current_tick());
+    const auto budget = watchdog_.budget();
+    if (budget.count() != 0 && took > budget) {
+      logging_.daemon().warn(
+          "tick {} took {} ms, over effect_budget_ms = {}", graph_.current_tick(),
+          std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), budget.count());
+    }
   });
 }
 
@@ -82,7 +99,7 @@ int Daemon::run() {
   read_crash_marker();
   try {
     socket_ = std::make_unique<ControlSocket>(
-        strand_, config_.control_socket, commands_, logging_.daemon(),
+        control_io_.get_executor(), strand_, config_.control_socket, commands_, logging_.daemon(),
         OutputLimits{config_.output_limit_per_client, config_.output_limit_all_clients});
     watcher_ = std::make_unique<PluginDirWatcher>(
         strand_,
@@ -101,7 +118,15 @@ int Daemon::run() {
     trimmer_.start();
     startup();
   });
+  boost::asio::post(control_io_, [this] { watchdog_.start(); });
+  auto control_work = boost::asio::make_work_guard(control_io_);
+  std::thread control([this] {
+    install_thread_altstack();
+    control_io_.run();
+  });
   io_.run();
+  control_io_.stop();
+  control.join();
   return status_;
 }
 
@@ -138,6 +163,9 @@ void Daemon::startup() {
   state_.load_runtime_instances(plugins_);
   watcher_->watch(config_.plugin_dirs);
   started_ = true;
+  commands_.refresh_status();
+  // Clients that connected meanwhile are served now, so `status` answers a ready daemon.
+  boost::asio::post(control_io_, [this] { socket_->start(); });
   state_.save(plugins_);
   save_state_every_interval();
   logging_.daemon().info("mirarid {} ready: {} plugin instance(s), control socket {}",
@@ -211,14 +239,20 @@ void Daemon::on_plugin_file(const fs::path& file, bool written) {
 
 void Daemon::on_signal(int signal) {
   if (signal == SIGHUP) {
-    if (!stopping_) reconfigure();
-  } else if (stopping_) {
+    if (!stop_requested_) {
+      boost::asio::post(strand_, [this] {
+        if (!stopping_) reconfigure();
+      });
+    }
+  } else if (stop_requested_.exchange(true)) {
     logging_.daemon().critical("second {}: exiting at once",
                                signal == SIGINT ? "SIGINT" : "SIGTERM");
     std::_Exit(1);
   } else {
     logging_.daemon().info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    shutdown(0);
+    socket_->close();
+    deadline_.start(std::chrono::seconds(shutdown_timeout_.load()));
+    boost::asio::post(strand_, [this] { shutdown(0); });
   }
   signals_.async_wait([this](const boost::system::error_code& ec, int next) {
     if (!ec) on_signal(next);
@@ -279,6 +313,8 @@ void Daemon::reconfigure() {
   if (dirs_changed) watcher_->watch(config_.plugin_dirs);
   save_timer_.cancel();
   save_state_every_interval();
+  shutdown_timeout_ = config_.shutdown_timeout.count();
+  watchdog_.set_budget(config_.effect_budget);
   logging_.daemon().info("configuration re-read: unloading {}; reloading {}; loading {}",
                          joined(changes.removed), joined(changes.changed), joined(changes.added));
   apply(changes.removed, std::move(prepared));
@@ -329,12 +365,10 @@ void Daemon::shutdown(int status) {
   stopping_ = true;
   status_ = status;
   save_timer_.cancel();
-  socket_->close();
+  boost::asio::post(control_io_, [this] { socket_->close(); });
   watcher_->close();
   trimmer_.stop();
   plugins_.unload_all([this] {
-    boost::system::error_code ignored;
-    signals_.cancel(ignored);
     logging_.daemon().info("stopped");
     io_.stop();
   });

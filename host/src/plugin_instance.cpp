@@ -37,13 +37,13 @@ class PluginInstance::Context final : public mirari::Context {
   const std::string& name_;
 };
 
-PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, Logging& logging,
-                               std::shared_ptr<PluginLibrary> library, PluginTable table,
-                               Origin origin)
+PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, WorkRegistry& work,
+                               Logging& logging, std::shared_ptr<PluginLibrary> library,
+                               PluginTable table, Origin origin)
     : graph_(graph),
       library_(std::move(library)),
       log_(logging.make(table.instance)),
-      executor_(std::make_unique<PluginExecutor>(workers, library_, log_)),
+      executor_(std::make_unique<PluginExecutor>(workers, work, table.instance, library_, log_)),
       table_(std::move(table)),
       origin_(origin),
       owner_(graph.add_owner(table_.instance)) {

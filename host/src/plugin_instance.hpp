@@ -34,8 +34,9 @@ class PluginInstance {
  public:
   // Creates the plugin and configures it with table, checked against the declared keys.
   // Throws ConfigFileError for the table, or what the plugin's configure() throws.
-  PluginInstance(Graph& graph, boost::asio::thread_pool& workers, Logging& logging,
-                 std::shared_ptr<PluginLibrary> library, PluginTable table, Origin origin);
+  PluginInstance(Graph& graph, boost::asio::thread_pool& workers, WorkRegistry& work,
+                 Logging& logging, std::shared_ptr<PluginLibrary> library, PluginTable table,
+                 Origin origin);
   // Expects the instance stopped, quiet, and its nodes gone.
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;

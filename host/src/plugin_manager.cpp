@@ -8,9 +8,9 @@
 #include <chrono>
 
 #include "config_file.hpp"
-#include "crash_handler.hpp"
 #include "file_trust.hpp"
 #include "logging.hpp"
+#include "plugin_code.hpp"
 #include "plugin_file_check.hpp"
 
 namespace mirari::host {
@@ -38,11 +38,12 @@ std::string describe(const std::exception_ptr& error) {
 }  // namespace
 
 PluginManager::PluginManager(Graph& graph, boost::asio::any_io_executor strand,
-                             boost::asio::thread_pool& workers, Logging& logging, Settings settings,
-                             TableLookup tables)
+                             boost::asio::thread_pool& workers, WorkRegistry& work,
+                             Logging& logging, Settings settings, TableLookup tables)
     : graph_(graph),
       strand_(std::move(strand)),
       workers_(workers),
+      work_(work),
       logging_(logging),
       settings_(std::move(settings)),
       tables_(std::move(tables)) {}
@@ -108,7 +109,7 @@ std::unique_ptr<PluginInstance> PluginManager::create(std::shared_ptr<PluginLibr
   std::string why;
   try {
     library = register_plugin_code(std::move(library), name);
-    return std::make_unique<PluginInstance>(graph_, workers_, logging_, std::move(library),
+    return std::make_unique<PluginInstance>(graph_, workers_, work_, logging_, std::move(library),
                                             std::move(table), origin);
   } catch (const ConfigFileError& e) {
     why = e.what();

@@ -65,8 +65,8 @@ class PluginManager {
   using Done = std::function<void(const std::string& error)>;
 
   PluginManager(Graph& graph, boost::asio::any_io_executor strand,
-                boost::asio::thread_pool& workers, Logging& logging, Settings settings,
-                TableLookup tables);
+                boost::asio::thread_pool& workers, WorkRegistry& work, Logging& logging,
+                Settings settings, TableLookup tables);
   // Expects every instance unloaded (unload_all).
   ~PluginManager();
   PluginManager(const PluginManager&) = delete;
@@ -152,6 +152,7 @@ class PluginManager {
   Graph& graph_;
   boost::asio::any_io_executor strand_;
   boost::asio::thread_pool& workers_;
+  WorkRegistry& work_;
   Logging& logging_;
   Settings settings_;
   TableLookup tables_;

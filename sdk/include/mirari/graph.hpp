@@ -150,6 +150,8 @@ class Graph {
   std::vector<NodeInfo> nodes() const;
   std::vector<PortInfo> ports() const;
   GraphStats stats() const;
+  // The number of nodes, in constant time (stats() also finds the greatest height).
+  std::size_t node_count() const noexcept;
   // The graph in Graphviz DOT: nodes clustered by owner, quiet edges (sample) dashed.
   std::string dot() const;
   // Gives node a name for introspection.
