@@ -42,9 +42,11 @@ class TickRunner;
 class ControlPeer {
  public:
   virtual ~ControlPeer() = default;
-  // Queues one response line; does nothing once the client is gone. Never calls back.
+  // Queues one response line; does nothing once the client is gone. Never calls back. Any
+  // thread; responses sent from one thread reach the client in the order they were sent.
   virtual void send(const nlohmann::json& response) = 0;
-  // Runs cleanup on the graph's thread once the client is gone (soon, if it already is).
+  // Runs cleanup on the graph's thread once the client is gone (soon, if it already is). Any
+  // thread.
   virtual void on_disconnect(std::function<void()> cleanup) = 0;
   // A number naming the client in logs and in the owners of its watches.
   virtual std::uint64_t number() const noexcept = 0;
