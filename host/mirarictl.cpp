@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "bounded_json.hpp"
 #include "control_client.hpp"
 #include "human_output.hpp"
 
@@ -22,10 +23,13 @@ struct Failure {
 
 json value_argument(const std::string& text) {
   try {
-    return json::parse(text);
-  } catch (const json::parse_error&) {
-    throw Failure{"'" + text + "' is not a JSON value (a string is written with quotes: '\"" +
-                  text + "\"')"};
+    return mirari::host::parse_bounded_json(text, mirari::host::kMaxRequestDepth - 1);
+  } catch (const mirari::host::BadJson& e) {
+    if (e.reason() == mirari::host::BadJson::Reason::syntax) {
+      throw Failure{"'" + text + "' is not a JSON value (a string is written with quotes: '\"" +
+                    text + "\"')"};
+    }
+    throw Failure{"VALUE is not a value mirarid takes: " + std::string(e.what())};
   }
 }
 

@@ -7,28 +7,31 @@
 #include <iostream>
 
 #include "config_file.hpp"
+#include "crash_handler.hpp"
 #include "daemon.hpp"
 #include "human_output.hpp"
-#include "mirari/plugin_library.hpp"
-#include "plugin_description.hpp"
+#include "plugin_file_check.hpp"
+#include "stack_sampler.hpp"
 
 namespace fs = std::filesystem;
 using namespace mirari::host;
 
 namespace {
 
+// Checked as the daemon checks a file (but for its permissions), in a scratch directory.
 int describe(const fs::path& file) {
   const fs::path scratch =
       fs::temp_directory_path() / ("mirarid-describe." + std::to_string(::getpid()));
+  int status = 0;
   try {
-    std::cout << describe_text(describe_plugin_file(fs::absolute(file), scratch));
-  } catch (const mirari::PluginLoadError& e) {
+    std::cout << describe_text(check_plugin_file(fs::absolute(file), scratch, false).description);
+  } catch (const std::exception& e) {
     std::cerr << "mirarid: " << e.what() << '\n';
-    fs::remove_all(scratch);
-    return 1;
+    status = 1;
   }
-  fs::remove_all(scratch);
-  return 0;
+  std::error_code ignored;
+  fs::remove_all(scratch, ignored);
+  return status;
 }
 
 }  // namespace
@@ -74,6 +77,8 @@ int main(int argc, char** argv) {
   }
   // A client that disconnects mid-answer must not kill the daemon.
   std::signal(SIGPIPE, SIG_IGN);
+  install_crash_handler(crash_marker_file(config));
+  install_stack_sampler();
   Daemon daemon(std::move(config), std::move(flags));
   return daemon.run();
 }

@@ -133,12 +133,38 @@ void read_daemon_table(const fs::path& file, const toml::table& table, DaemonCon
               *level + "'");
     });
   }
-  if (auto threads = daemon.get<std::int64_t>("worker_threads", "an integer")) {
-    if (*threads < 1 || *threads > 256) {
-      refuse(file, table.get("worker_threads")->source(),
-             "daemon.worker_threads must be between 1 and 256");
+  // An integer key that must lie in [low, high].
+  const auto bounded = [&](std::string_view key, std::int64_t low,
+                           std::int64_t high) -> std::optional<std::int64_t> {
+    auto value = daemon.get<std::int64_t>(key, "an integer");
+    if (value && (*value < low || *value > high)) {
+      refuse(file, table.get(key)->source(),
+             "daemon." + std::string(key) + " must be between " + std::to_string(low) + " and " +
+                 std::to_string(high));
     }
+    return value;
+  };
+  if (auto threads = bounded("worker_threads", 1, 256)) {
     config.worker_threads = static_cast<unsigned>(*threads);
+  }
+  constexpr std::int64_t kTiB = std::int64_t{1} << 40;
+  if (auto limit = bounded("output_limit_per_client", 4096, kTiB)) {
+    config.output_limit_per_client = static_cast<std::size_t>(*limit);
+  }
+  if (auto limit = bounded("output_limit_all_clients", 4096, kTiB)) {
+    config.output_limit_all_clients = static_cast<std::size_t>(*limit);
+  }
+  if (auto seconds = bounded("shutdown_timeout", 1, 3600)) {
+    config.shutdown_timeout = std::chrono::seconds(*seconds);
+  }
+  if (auto seconds = bounded("snapshot_interval", 0, 86400)) {
+    config.snapshot_interval = std::chrono::seconds(*seconds);
+  }
+  if (auto ms = bounded("effect_budget_ms", 0, 3600 * 1000)) {
+    config.effect_budget = std::chrono::milliseconds(*ms);
+  }
+  if (auto load = daemon.get<bool>("load_crashed_plugin", "a boolean")) {
+    config.load_crashed_plugin = *load;
   }
   if (auto unsafe = daemon.get<bool>("allow_unsafe_permissions", "a boolean")) {
     config.allow_unsafe_permissions = *unsafe;

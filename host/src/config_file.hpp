@@ -7,6 +7,12 @@
 //   log_level = "info"                         # trace, debug, info, warn, error, critical, off
 //   worker_threads = 2                         # threads running the plugins' posted work
 //   allow_unsafe_permissions = false           # load plugins anyone may have written (development)
+//   output_limit_per_client = 67108864         # bytes of unsent responses one client may hold
+//   output_limit_all_clients = 268435456       # ... and all clients together
+//   shutdown_timeout = 10                      # seconds SIGTERM waits for plugins, then exit 1
+//   snapshot_interval = 60                     # seconds between state saves; 0: at stop only
+//   effect_budget_ms = 100                     # an effect running longer is logged; 0: never
+//   load_crashed_plugin = false                # load a plugin that crashed mirarid last time
 //
 //   [daemon.watch]                             # what a change in a plugin directory does
 //   load = true                                # a new .so is loaded
@@ -28,6 +34,7 @@
 #include <spdlog/common.h>
 
 #include <toml++/toml.h>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -67,6 +74,12 @@ struct DaemonConfig {
   spdlog::level::level_enum log_level = spdlog::level::info;
   unsigned worker_threads = 2;
   bool allow_unsafe_permissions = false;
+  std::size_t output_limit_per_client = std::size_t{64} << 20;
+  std::size_t output_limit_all_clients = std::size_t{256} << 20;
+  std::chrono::seconds shutdown_timeout{10};
+  std::chrono::seconds snapshot_interval{60};
+  std::chrono::milliseconds effect_budget{100};
+  bool load_crashed_plugin = false;
   WatchSwitches watch;
   std::vector<PluginTable> plugins;  // in file order, which is load order
 

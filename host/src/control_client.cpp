@@ -3,10 +3,18 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/write.hpp>
 
+#include "bounded_json.hpp"
+
 namespace mirari::host {
 
 using boost::asio::local::stream_protocol;
 using nlohmann::json;
+
+namespace {
+// A response wraps a port's value (itself at most kMaxRequestDepth deep when it was written
+// through the socket) in a few levels; plugins' own values may nest more.
+constexpr std::size_t kMaxResponseDepth = 1024;
+}  // namespace
 
 ControlClient::ControlClient(const std::filesystem::path& socket) : path_(socket), socket_(io_) {
   boost::system::error_code ec;
@@ -44,9 +52,9 @@ std::optional<json> ControlClient::next() {
                    boost::asio::buffers_begin(in_.data()) + static_cast<std::ptrdiff_t>(size));
   in_.consume(size);
   try {
-    return json::parse(line);
-  } catch (const json::parse_error& e) {
-    throw ControlClientError(std::string("mirarid sent a line that is not JSON: ") + e.what());
+    return parse_bounded_json(line, kMaxResponseDepth);
+  } catch (const BadJson& e) {
+    throw ControlClientError(std::string("mirarid sent a line that cannot be read: ") + e.what());
   }
 }
 

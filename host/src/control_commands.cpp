@@ -8,6 +8,7 @@
 #include "file_trust.hpp"
 #include "metrics.hpp"
 #include "plugin_description.hpp"
+#include "plugin_file_check.hpp"
 #include "plugin_manager.hpp"
 #include "tick_runner.hpp"
 
@@ -68,11 +69,15 @@ const char* const kCommands =
 }  // namespace
 
 ControlCommands::ControlCommands(Graph& graph, PluginManager& plugins, const TickRunner& ticks,
-                                 const DaemonConfig& config, fs::path scratch_dir)
+                                 const DaemonConfig& config, StatusBoard& board,
+                                 fs::path scratch_dir)
     : graph_(graph),
       plugins_(plugins),
       ticks_(ticks),
       config_(config),
+      board_(board),
+      config_file_(config.file),
+      control_socket_(config.control_socket),
       scratch_dir_(std::move(scratch_dir)) {}
 
 json ControlCommands::ok(const json& id, json result) {
@@ -83,18 +88,51 @@ json ControlCommands::error(const json& id, const std::string& message) {
   return {{"id", id}, {"ok", false}, {"error", message}};
 }
 
+ControlCommands::Parsed ControlCommands::validate(const json& request) {
+  Parsed out;
+  if (!request.is_object()) {
+    out.error = R"(a request is a JSON object such as {"id": 1, "cmd": "status"})";
+    return out;
+  }
+  if (auto it = request.find("id"); it != request.end()) {
+    // Echoed in every response: only a scalar, so no response carries what it was sent.
+    if (it->is_structured() || it->is_binary()) {
+      out.error = R"(a request's "id" is a number, a string, a boolean or null)";
+      return out;
+    }
+    out.id = *it;
+  }
+  auto cmd = request.find("cmd");
+  if (cmd == request.end() || !cmd->is_string()) {
+    out.error = R"(a request needs a string "cmd")";
+    return out;
+  }
+  out.cmd = cmd->get<std::string>();
+  return out;
+}
+
+bool ControlCommands::answer_here(const json& request, ControlPeer& peer) const {
+  const Parsed parsed = validate(request);
+  if (!parsed.error.empty()) {
+    peer.send(error(parsed.id, parsed.error));
+    return true;
+  }
+  if (parsed.cmd != "status") return false;
+  peer.send(ok(parsed.id, status()));
+  return true;
+}
+
+void ControlCommands::refresh_status() {
+  board_.publish(
+      {plugins_.list().size(), graph_.node_count(), graph_.ports().size(), graph_.current_tick()});
+}
+
 void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer>& peer) {
-  json id = nullptr;
+  const Parsed parsed = validate(request);
+  const json& id = parsed.id;
+  const std::string& cmd = parsed.cmd;
   try {
-    if (!request.is_object()) {
-      throw BadRequest(R"(a request is a JSON object such as {"id": 1, "cmd": "status"})");
-    }
-    if (auto it = request.find("id"); it != request.end()) id = *it;
-    auto cmd_it = request.find("cmd");
-    if (cmd_it == request.end() || !cmd_it->is_string()) {
-      throw BadRequest(R"(a request needs a string "cmd")");
-    }
-    const std::string cmd = cmd_it->get<std::string>();
+    if (!parsed.error.empty()) throw BadRequest(parsed.error);
     const auto answer = [&](json result) { peer->send(ok(id, std::move(result))); };
 
     if (cmd == "status") {
@@ -173,15 +211,16 @@ void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer
 
 json ControlCommands::status() const {
   const auto up = std::chrono::steady_clock::now() - started_;
+  const StatusBoard::Counts counts = board_.read();
   return {{"version", MIRARI_VERSION},
           {"pid", ::getpid()},
           {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(up).count()},
-          {"config", config_.file.string()},
-          {"control_socket", config_.control_socket.string()},
-          {"plugins", plugins_.list().size()},
-          {"nodes", graph_.stats().nodes},
-          {"ports", graph_.ports().size()},
-          {"tick", graph_.current_tick()}};
+          {"config", config_file_.string()},
+          {"control_socket", control_socket_.string()},
+          {"plugins", counts.plugins},
+          {"nodes", counts.nodes},
+          {"ports", counts.ports},
+          {"tick", counts.tick}};
 }
 
 json ControlCommands::plugins() const {
@@ -217,8 +256,7 @@ json ControlCommands::describe(const std::string& name) const {
     throw BadRequest("no plugin instance '" + name + "' is loaded, and no plugin file '" + name +
                      "' is in the plugin directories");
   }
-  if (!config_.allow_unsafe_permissions) check_trusted(file);
-  return describe_plugin_file(file, scratch_dir_);
+  return check_plugin_file(file, scratch_dir_, !config_.allow_unsafe_permissions).description;
 }
 
 json ControlCommands::stats() const {
@@ -277,7 +315,12 @@ void ControlCommands::watch(const json& id, const std::string& port,
   graph_.watch_port(port, owner, [weak, id](const std::string& value) {
     if (auto p = weak.lock()) p->send(ok(id, json::parse(value)));
   });
-  peer->on_disconnect([&graph = graph_, owner] { graph.remove_owner(owner); });
+  refresh_status();
+  peer->on_disconnect([this, owner] {
+    graph_.remove_owner(owner);
+    graph_.release_owner(owner);
+    refresh_status();
+  });
 }
 
 }  // namespace mirari::host

@@ -18,7 +18,8 @@
 //   stats                           graph totals and tick duration percentiles
 //   metrics                         the Prometheus text exposition, as one string
 //
-// Every command runs on the graph's thread, between ticks.
+// Every command runs on the graph's thread, between ticks, except `status` (and the refusal of a
+// malformed request): answer_here() answers those on any thread, from the StatusBoard.
 #pragma once
 
 #include <chrono>
@@ -30,6 +31,7 @@
 
 #include "config_file.hpp"
 #include "mirari/graph.hpp"
+#include "status_board.hpp"
 
 namespace mirari::host {
 
@@ -40,9 +42,11 @@ class TickRunner;
 class ControlPeer {
  public:
   virtual ~ControlPeer() = default;
-  // Queues one response line; does nothing once the client is gone. Never calls back.
+  // Queues one response line; does nothing once the client is gone. Never calls back. Any
+  // thread; responses sent from one thread reach the client in the order they were sent.
   virtual void send(const nlohmann::json& response) = 0;
-  // Runs cleanup on the graph's thread once the client is gone (soon, if it already is).
+  // Runs cleanup on the graph's thread once the client is gone (soon, if it already is). Any
+  // thread.
   virtual void on_disconnect(std::function<void()> cleanup) = 0;
   // A number naming the client in logs and in the owners of its watches.
   virtual std::uint64_t number() const noexcept = 0;
@@ -53,10 +57,17 @@ class ControlCommands {
   // config is the daemon's current configuration (re-read on SIGHUP); scratch_dir is where
   // plugin files are opened just to describe them.
   ControlCommands(Graph& graph, PluginManager& plugins, const TickRunner& ticks,
-                  const DaemonConfig& config, std::filesystem::path scratch_dir);
+                  const DaemonConfig& config, StatusBoard& board,
+                  std::filesystem::path scratch_dir);
 
-  // Answers request through peer.
+  // Answers request through peer and returns true when it needs nothing of the graph's
+  // thread (`status`, a malformed request); otherwise returns false and does nothing. Any
+  // thread.
+  bool answer_here(const nlohmann::json& request, ControlPeer& peer) const;
+  // Answers request through peer. Graph thread.
   void run(const nlohmann::json& request, const std::shared_ptr<ControlPeer>& peer);
+  // Publishes the counts `status` reports. Graph thread.
+  void refresh_status();
 
   // Responses, as the protocol spells them.
   static nlohmann::json ok(const nlohmann::json& id, nlohmann::json result);
@@ -64,6 +75,12 @@ class ControlCommands {
 
  private:
   nlohmann::json status() const;
+  struct Parsed {
+    nlohmann::json id;  // null unless the request's is a scalar
+    std::string cmd;
+    std::string error;  // why the request is refused; empty when it is well formed
+  };
+  static Parsed validate(const nlohmann::json& request);
   nlohmann::json plugins() const;
   nlohmann::json describe(const std::string& name) const;
   nlohmann::json stats() const;
@@ -76,6 +93,9 @@ class ControlCommands {
   PluginManager& plugins_;
   const TickRunner& ticks_;
   const DaemonConfig& config_;
+  StatusBoard& board_;
+  const std::filesystem::path config_file_;  // copies: read from any thread
+  const std::filesystem::path control_socket_;
   std::filesystem::path scratch_dir_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

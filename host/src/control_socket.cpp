@@ -9,10 +9,10 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-#include <deque>
 #include <istream>
 #include <nlohmann/json.hpp>
 
+#include "bounded_json.hpp"
 #include "control_commands.hpp"
 
 namespace mirari::host {
@@ -47,16 +47,26 @@ void clear_stale(const fs::path& path, const boost::asio::any_io_executor& execu
 
 }  // namespace
 
+// What the unsent responses of every client hold together.
+struct ControlSocket::Output {
+  OutputLimits limits;
+  std::size_t held = 0;
+};
+
 class ControlSocket::Session final : public ControlPeer,
                                      public std::enable_shared_from_this<Session> {
  public:
-  Session(stream_protocol::socket socket, ControlCommands& commands, spdlog::logger& log,
-          std::uint64_t number)
+  Session(stream_protocol::socket socket, boost::asio::any_io_executor graph,
+          ControlCommands& commands, spdlog::logger& log, std::uint64_t number,
+          std::shared_ptr<Output> output, ControlSocket& owner)
       : socket_(std::move(socket)),
+        graph_(std::move(graph)),
         commands_(commands),
         log_(log),
         number_(number),
-        in_(kMaxLine) {}
+        in_(kMaxLine),
+        output_(std::move(output)),
+        owner_(owner) {}
 
   void start() {
     ucred peer{};
@@ -65,39 +75,46 @@ class ControlSocket::Session final : public ControlPeer,
         (peer.uid != 0 && peer.uid != ::geteuid())) {
       log_.warn("control client {} refused: uid {} is neither root nor mirarid's uid {}", number_,
                 peer.uid, ::geteuid());
-      send(ControlCommands::error(nullptr, "permission denied: uid " + std::to_string(peer.uid) +
-                                               " may not control this mirarid"));
       close_after_write_ = true;
+      queue(line_of(ControlCommands::error(
+          nullptr,
+          "permission denied: uid " + std::to_string(peer.uid) + " may not control this mirarid")));
       return;
     }
     read();
   }
 
+  // Any thread: the line is made here and queued on the control thread.
   void send(const json& response) override {
-    if (closed_) return;
-    queued_bytes_ += out_.emplace_back(line_of(response)).size();
-    if (queued_bytes_ > kMaxQueued) {
-      log_.warn("control client {} disconnected: it does not read its responses", number_);
-      close();
-      return;
-    }
-    if (out_.size() == 1) write();
+    boost::asio::post(socket_.get_executor(),
+                      [self = shared_from_this(), line = line_of(response)]() mutable {
+                        self->queue(std::move(line));
+                      });
   }
 
+  // Any thread (the graph's, in practice).
   void on_disconnect(std::function<void()> cleanup) override {
-    cleanups_.push_back(std::move(cleanup));
-    if (closed_) run_cleanups();
+    boost::asio::post(socket_.get_executor(),
+                      [self = shared_from_this(), cleanup = std::move(cleanup)]() mutable {
+                        self->cleanups_.push_back(std::move(cleanup));
+                        if (self->closed_) self->run_cleanups();
+                      });
   }
 
   std::uint64_t number() const noexcept override { return number_; }
+
+  // The memory its unsent responses hold. Control thread.
+  std::size_t held() const noexcept { return held_; }
 
   void close() {
     if (closed_) return;
     closed_ = true;
     boost::system::error_code ignored;
     socket_.shutdown(stream_protocol::socket::shutdown_both, ignored);
-    // Unsent responses stay queued: a write in flight may still refer to the first one.
     socket_.close(ignored);
+    // What a write in flight refers to is released when it completes.
+    std::string().swap(pending_);
+    account();
     run_cleanups();
   }
 
@@ -113,9 +130,9 @@ class ControlSocket::Session final : public ControlPeer,
   void on_read(const boost::system::error_code& ec, std::size_t size) {
     if (closed_) return;
     if (ec == boost::asio::error::not_found) {
-      send(ControlCommands::error(
-          nullptr, "request line longer than " + std::to_string(kMaxLine) + " bytes"));
       close_after_write_ = true;
+      queue(line_of(ControlCommands::error(
+          nullptr, "request line longer than " + std::to_string(kMaxLine) + " bytes")));
       return;
     }
     if (ec) {
@@ -126,39 +143,77 @@ class ControlSocket::Session final : public ControlPeer,
                      boost::asio::buffers_begin(in_.data()) + static_cast<std::ptrdiff_t>(size));
     in_.consume(size);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
-    if (!line.empty()) handle(line);
+    if (!line.empty() && !handle(line)) return;  // read again once the command has run
     if (!closed_) read();
   }
 
-  void handle(const std::string& line) {
+  // True when the request was answered here; false when it went to the graph's strand, which
+  // has the session read again after the command ran.
+  bool handle(const std::string& line) {
     json request;
     try {
-      request = json::parse(line);
-    } catch (const json::parse_error& e) {
-      send(
-          ControlCommands::error(nullptr, std::string("malformed request, not JSON: ") + e.what()));
-      return;
+      request = parse_bounded_json(line);
+    } catch (const BadJson& e) {
+      queue(
+          line_of(ControlCommands::error(nullptr, std::string("malformed request, ") + e.what())));
+      return true;
     }
-    commands_.run(request, shared_from_this());
+    if (commands_.answer_here(request, *this)) return true;
+    boost::asio::post(graph_, [self = shared_from_this(), request = std::move(request)] {
+      self->commands_.run(request, self);
+      boost::asio::post(self->socket_.get_executor(), [self] {
+        if (!self->closed_) self->read();
+      });
+    });
+    return false;
   }
 
+  void queue(std::string line) {
+    if (closed_) return;
+    pending_ += line;
+    account();
+    if (held_ > output_->limits.per_client) {
+      log_.warn(
+          "control client {} disconnected: it does not read its responses (they hold {} bytes, "
+          "more than the {} one client may hold)",
+          number_, held_, output_->limits.per_client);
+      close();
+      return;
+    }
+    if (output_->held > output_->limits.all_clients) owner_.shed();
+    if (!closed_ && !writing_now_) write();
+  }
+
+  // Sends everything pending as one write; what is sent meanwhile waits for the next.
   void write() {
+    writing_.swap(pending_);
+    writing_now_ = true;
     boost::asio::async_write(
-        socket_, boost::asio::buffer(out_.front()),
+        socket_, boost::asio::buffer(writing_),
         [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+          self->writing_now_ = false;
+          self->writing_.clear();
+          // A large buffer is given back; a small one is kept for the next responses.
+          if (self->writing_.capacity() > kKeptBuffer) std::string().swap(self->writing_);
+          self->account();
           if (self->closed_) return;
           if (ec) {
             self->close();
             return;
           }
-          self->queued_bytes_ -= self->out_.front().size();
-          self->out_.pop_front();
-          if (!self->out_.empty()) {
+          if (!self->pending_.empty()) {
             self->write();
           } else if (self->close_after_write_) {
             self->linger();
           }
         });
+  }
+
+  // Counts the capacity of both buffers: what the queue really holds, not just its text.
+  void account() {
+    const std::size_t held = pending_.capacity() + writing_.capacity();
+    output_->held = output_->held - held_ + held;
+    held_ = held;
   }
 
   // Closing with unread input would reset the connection and could destroy the last
@@ -180,38 +235,46 @@ class ControlSocket::Session final : public ControlPeer,
         });
   }
 
-  // In a handler of their own: close() may be reached from inside a graph effect.
+  // On the graph's strand, in a handler of their own.
   void run_cleanups() {
     auto cleanups = std::exchange(cleanups_, {});
     if (cleanups.empty()) return;
-    boost::asio::post(socket_.get_executor(), [cleanups = std::move(cleanups)] {
+    boost::asio::post(graph_, [cleanups = std::move(cleanups)] {
       for (const auto& cleanup : cleanups) cleanup();
     });
   }
 
   stream_protocol::socket socket_;
+  boost::asio::any_io_executor graph_;
   ControlCommands& commands_;
   spdlog::logger& log_;
   std::uint64_t number_;
   boost::asio::streambuf in_;
-  std::deque<std::string> out_;
-  std::size_t queued_bytes_ = 0;
+  std::shared_ptr<Output> output_;
+  ControlSocket& owner_;  // used only while open: closing the socket closes every session
+  std::string pending_;   // responses not yet handed to a write
+  std::string writing_;   // the responses of the write in flight
+  bool writing_now_ = false;
+  std::size_t held_ = 0;
   bool closed_ = false;
   bool close_after_write_ = false;
   std::vector<std::function<void()>> cleanups_;
 };
 
-ControlSocket::ControlSocket(boost::asio::any_io_executor strand, fs::path path,
-                             ControlCommands& commands, spdlog::logger& log)
-    : strand_(std::move(strand)),
+ControlSocket::ControlSocket(boost::asio::any_io_executor io, boost::asio::any_io_executor graph,
+                             fs::path path, ControlCommands& commands, spdlog::logger& log,
+                             OutputLimits limits)
+    : io_(std::move(io)),
+      graph_(std::move(graph)),
       path_(std::move(path)),
       commands_(commands),
       log_(log),
-      acceptor_(strand_),
-      retry_(strand_) {
+      acceptor_(io_),
+      retry_(io_),
+      output_(std::make_shared<Output>(Output{limits, 0})) {
   std::error_code fs_error;
   fs::create_directories(path_.parent_path(), fs_error);
-  clear_stale(path_, strand_);
+  clear_stale(path_, io_);
   boost::system::error_code ec;
   acceptor_.open(stream_protocol(), ec);
   if (!ec) {
@@ -226,7 +289,10 @@ ControlSocket::ControlSocket(boost::asio::any_io_executor strand, fs::path path,
                              ec.message());
   }
   ::chmod(path_.c_str(), 0600);
-  accept();
+}
+
+void ControlSocket::start() {
+  if (acceptor_.is_open()) accept();
 }
 
 ControlSocket::~ControlSocket() {
@@ -239,7 +305,8 @@ void ControlSocket::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, stream_protocol::socket s) {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
-      auto session = std::make_shared<Session>(std::move(s), commands_, log_, ++next_number_);
+      auto session = std::make_shared<Session>(std::move(s), graph_, commands_, log_,
+                                               ++next_number_, output_, *this);
       std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
       sessions_.push_back(session);
       session->start();
@@ -252,6 +319,20 @@ void ControlSocket::accept() {
       if (!wait && acceptor_.is_open()) accept();
     });
   });
+}
+
+void ControlSocket::shed() {
+  std::shared_ptr<Session> largest;
+  for (const auto& weak : sessions_) {
+    auto session = weak.lock();
+    if (session && (!largest || session->held() > largest->held())) largest = session;
+  }
+  if (!largest) return;
+  log_.warn(
+      "control client {} disconnected: the unsent responses of all clients hold {} bytes, more "
+      "than {}; it held the most ({} bytes)",
+      largest->number(), output_->held, output_->limits.all_clients, largest->held());
+  largest->close();
 }
 
 void ControlSocket::close() {

@@ -3,13 +3,18 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "config_diff.hpp"
 #include "control_socket.hpp"
+#include "crash_handler.hpp"
+#include "crash_marker.hpp"
 #include "plugin_dir_watcher.hpp"
+#include "private_copy.hpp"
 
 namespace mirari::host {
 
@@ -22,6 +27,14 @@ fs::path private_dir(const DaemonConfig& config) {
   // and a watched directory must never see the private copies come and go.
   return config.runtime_dir / "loaded-copies";
 }
+
+}  // namespace
+
+fs::path crash_marker_file(const DaemonConfig& config) {
+  return config.runtime_dir / "crashed-plugin.json";
+}
+
+namespace {
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -43,11 +56,32 @@ Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
                (owner != nullptr ? owner->log() : logging_.daemon()).error("{}", error.what());
              }),
       trimmer_(graph_, strand_, std::chrono::seconds(1)),
-      plugins_(graph_, strand_, workers_, logging_,
-               PluginManager::Settings{private_dir(config_), config_.allow_unsafe_permissions},
+      plugins_(graph_, strand_, workers_.pool(), work_, logging_,
+               PluginManager::Settings{private_dir(config_), crash_marker_file(config_),
+                                       config_.allow_unsafe_permissions},
                [this](const std::string& instance) { return config_.table(instance); }),
-      commands_(graph_, plugins_, ticks_, config_, private_dir(config_)),
-      signals_(strand_, SIGTERM, SIGINT, SIGHUP) {}
+      commands_(graph_, plugins_, ticks_, config_, board_, private_dir(config_)),
+      signals_(control_io_, SIGTERM, SIGINT, SIGHUP),
+      deadline_(control_io_.get_executor(), ticks_, work_, logging_.daemon()),
+      watchdog_(control_io_.get_executor(), ticks_, ::pthread_self(), logging_.daemon()),
+      shutdown_timeout_(config_.shutdown_timeout.count()),
+      state_(config_.runtime_dir / "state.json", logging_.daemon()),
+      save_timer_(strand_) {
+  plugins_.on_change([this] {
+    commands_.refresh_status();
+    if (started_ && !stopping_) state_.save(plugins_);
+  });
+  watchdog_.set_budget(config_.effect_budget);
+  ticks_.after_each_tick([this](std::chrono::nanoseconds took) {
+    board_.publish_tick(graph_.node_count(), graph_.current_tick());
+    const auto budget = watchdog_.budget();
+    if (budget.count() != 0 && took > budget) {
+      logging_.daemon().warn(
+          "tick {} took {} ms, over effect_budget_ms = {}", graph_.current_tick(),
+          std::chrono::duration_cast<std::chrono::milliseconds>(took).count(), budget.count());
+    }
+  });
+}
 
 Daemon::~Daemon() = default;
 
@@ -59,9 +93,14 @@ int Daemon::run() {
     logging_.daemon().critical("cannot create {}: {}", private_dir(config_).string(), ec.message());
     return 1;
   }
+  if (const std::size_t stale = remove_stale_copies(private_dir(config_))) {
+    logging_.daemon().info("removed {} private plugin copies left by an earlier mirarid", stale);
+  }
+  read_crash_marker();
   try {
-    socket_ = std::make_unique<ControlSocket>(strand_, config_.control_socket, commands_,
-                                              logging_.daemon());
+    socket_ = std::make_unique<ControlSocket>(
+        control_io_.get_executor(), strand_, config_.control_socket, commands_, logging_.daemon(),
+        OutputLimits{config_.output_limit_per_client, config_.output_limit_all_clients});
     watcher_ = std::make_unique<PluginDirWatcher>(
         strand_,
         [this](const fs::path& file, PluginDirWatcher::Change change) {
@@ -79,14 +118,41 @@ int Daemon::run() {
     trimmer_.start();
     startup();
   });
+  boost::asio::post(control_io_, [this] { watchdog_.start(); });
+  auto control_work = boost::asio::make_work_guard(control_io_);
+  std::thread control([this] {
+    install_thread_altstack();
+    control_io_.run();
+  });
   io_.run();
+  control_io_.stop();
+  control.join();
   return status_;
 }
 
+void Daemon::read_crash_marker() {
+  std::string problem;
+  auto marker = host::read_crash_marker(crash_marker_file(config_), problem);
+  if (!problem.empty()) logging_.daemon().warn("{}", problem);
+  if (!marker) return;
+  logging_.daemon().warn("'{}' ({} {} from {}) crashed mirarid last time (signal {})",
+                         marker->instance, marker->plugin, marker->version, marker->file.string(),
+                         marker->signal);
+  if (config_.load_crashed_plugin) {
+    logging_.daemon().warn("load_crashed_plugin = true: '{}' is loaded as usual", marker->instance);
+    clear_crash_marker(crash_marker_file(config_));
+    return;
+  }
+  plugins_.hold_out(std::move(*marker));
+}
+
 void Daemon::startup() {
+  state_.begin(plugins_);
   for (const PluginTable& table : config_.plugins) {
     try {
       plugins_.load(table.file, table.instance, Origin::config);
+    } catch (const PluginHeldOut& e) {
+      logging_.daemon().warn("{}", e.what());
     } catch (const PluginError& e) {
       logging_.daemon().critical("cannot start: {}", e.what());
       shutdown(1);
@@ -94,9 +160,26 @@ void Daemon::startup() {
     }
   }
   if (config_.watch.load) scan_plugin_dirs();
+  state_.load_runtime_instances(plugins_);
   watcher_->watch(config_.plugin_dirs);
+  started_ = true;
+  commands_.refresh_status();
+  // Clients that connected meanwhile are served now, so `status` answers a ready daemon.
+  boost::asio::post(control_io_, [this] { socket_->start(); });
+  state_.save(plugins_);
+  save_state_every_interval();
   logging_.daemon().info("mirarid {} ready: {} plugin instance(s), control socket {}",
                          MIRARI_VERSION, plugins_.list().size(), config_.control_socket.string());
+}
+
+void Daemon::save_state_every_interval() {
+  if (config_.snapshot_interval.count() == 0 || stopping_) return;
+  save_timer_.expires_after(config_.snapshot_interval);
+  save_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    state_.save(plugins_);
+    save_state_every_interval();
+  });
 }
 
 void Daemon::scan_plugin_dirs() {
@@ -114,6 +197,8 @@ void Daemon::scan_plugin_dirs() {
       if (!plugins_.instances_of(file).empty()) continue;
       try {
         plugins_.load(file, "", Origin::directory);
+      } catch (const PluginHeldOut& e) {
+        logging_.daemon().warn("{}", e.what());
       } catch (const PluginError& e) {
         logging_.daemon().error("{}", e.what());
       }
@@ -154,14 +239,20 @@ void Daemon::on_plugin_file(const fs::path& file, bool written) {
 
 void Daemon::on_signal(int signal) {
   if (signal == SIGHUP) {
-    if (!stopping_) reconfigure();
-  } else if (stopping_) {
+    if (!stop_requested_) {
+      boost::asio::post(strand_, [this] {
+        if (!stopping_) reconfigure();
+      });
+    }
+  } else if (stop_requested_.exchange(true)) {
     logging_.daemon().critical("second {}: exiting at once",
                                signal == SIGINT ? "SIGINT" : "SIGTERM");
     std::_Exit(1);
   } else {
     logging_.daemon().info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
-    shutdown(0);
+    socket_->close();
+    deadline_.start(std::chrono::seconds(shutdown_timeout_.load()));
+    boost::asio::post(strand_, [this] { shutdown(0); });
   }
   signals_.async_wait([this](const boost::system::error_code& ec, int next) {
     if (!ec) on_signal(next);
@@ -173,83 +264,111 @@ void Daemon::reconfigure() {
     logging_.daemon().info("SIGHUP: mirarid runs without a configuration file; nothing to re-read");
     return;
   }
+  const auto refuse = [this](const std::string& why) {
+    logging_.daemon().error("configuration not re-read, the running one is kept: {}", why);
+  };
   DaemonConfig next;
   try {
     next = read_config(config_.file, flags_);
   } catch (const ConfigFileError& e) {
-    logging_.daemon().error("configuration not re-read, the running one is kept: {}", e.what());
+    refuse(e.what());
     return;
   }
   if (next.runtime_dir != config_.runtime_dir || next.control_socket != config_.control_socket ||
-      next.worker_threads != config_.worker_threads) {
+      next.worker_threads != config_.worker_threads ||
+      next.output_limit_per_client != config_.output_limit_per_client ||
+      next.output_limit_all_clients != config_.output_limit_all_clients) {
     logging_.daemon().warn(
-        "runtime_dir, control_socket and worker_threads take their new values at restart");
+        "runtime_dir, control_socket, worker_threads and the output limits take their new values "
+        "at restart");
     next.runtime_dir = config_.runtime_dir;
     next.control_socket = config_.control_socket;
     next.worker_threads = config_.worker_threads;
+    next.output_limit_per_client = config_.output_limit_per_client;
+    next.output_limit_all_clients = config_.output_limit_all_clients;
   }
   const PluginChanges changes = diff_plugins(config_, next);
+  // Every new or changed table is checked by the plugin itself (created and configured)
+  // before anything applies: one bad table refuses the whole file.
+  Prepared prepared;
+  try {
+    for (const auto* names : {&changes.changed, &changes.added}) {
+      for (const std::string& name : *names) {
+        if (plugins_.held_out() && plugins_.held_out()->instance == name) {
+          logging_.daemon().warn("'{}' crashed mirarid last time: its table is not applied", name);
+          continue;
+        }
+        prepared.emplace_back(plugins_.prepare(*next.table(name), Origin::config));
+      }
+    }
+  } catch (const PluginError& e) {
+    for (auto& instance : prepared) plugins_.discard(std::move(instance));
+    refuse(e.what());
+    return;
+  }
   const bool dirs_changed = next.plugin_dirs != config_.plugin_dirs;
   config_ = std::move(next);
   logging_.set_level(config_.log_level);
   plugins_.set_allow_unsafe_permissions(config_.allow_unsafe_permissions);
   if (dirs_changed) watcher_->watch(config_.plugin_dirs);
+  save_timer_.cancel();
+  save_state_every_interval();
+  shutdown_timeout_ = config_.shutdown_timeout.count();
+  watchdog_.set_budget(config_.effect_budget);
   logging_.daemon().info("configuration re-read: unloading {}; reloading {}; loading {}",
                          joined(changes.removed), joined(changes.changed), joined(changes.added));
-  apply(changes);
+  apply(changes.removed, std::move(prepared));
 }
 
-void Daemon::apply(const PluginChanges& changes) {
-  // Removed instances go first: a new one may publish the ports they published.
-  std::vector<std::string> removed;
-  for (const std::string& name : changes.removed) {
-    const PluginInstance* instance = plugins_.find(name);
-    if (instance != nullptr && instance->origin() == Origin::config) removed.push_back(name);
-  }
-  auto then = [this, changed = changes.changed, added = changes.added] {
-    const auto reload_or_load = [this](const std::string& name) {
+void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prepared) {
+  auto then = std::make_shared<Prepared>(std::move(prepared));
+  const auto start = [this, then] {
+    for (auto& instance : *then) {
+      if (stopping_) {
+        plugins_.discard(std::move(instance));
+        continue;
+      }
       try {
-        if (plugins_.find(name) != nullptr) {
-          plugins_.reload(name);
-        } else if (const PluginTable* table = config_.table(name)) {
-          plugins_.load(table->file, name, Origin::config);
-        }
+        plugins_.commit(std::move(instance));
       } catch (const PluginError& e) {
         logging_.daemon().error("{}", e.what());
       }
-    };
-    for (const std::string& name : changed) reload_or_load(name);
-    for (const std::string& name : added) reload_or_load(name);
+    }
   };
+  // Removed instances go first: a new one may publish the ports they published.
+  std::vector<std::string> removed;
+  for (const std::string& name : removed_tables) {
+    const PluginInstance* instance = plugins_.find(name);
+    if (instance != nullptr && instance->origin() == Origin::config) removed.push_back(name);
+  }
   if (removed.empty()) {
-    then();
+    start();
     return;
   }
   auto remaining = std::make_shared<std::size_t>(removed.size());
-  auto shared_then = std::make_shared<decltype(then)>(std::move(then));
   for (const std::string& name : removed) {
+    const auto one_gone = [this, remaining, start](const std::string& error) {
+      if (!error.empty()) logging_.daemon().error("{}", error);
+      if (--*remaining == 0) start();
+    };
     try {
-      plugins_.unload(name, [this, remaining, shared_then](const std::string& error) {
-        if (!error.empty()) logging_.daemon().error("{}", error);
-        if (--*remaining == 0 && !stopping_) (*shared_then)();
-      });
+      plugins_.unload(name, one_gone);
     } catch (const PluginError& e) {
-      logging_.daemon().error("{}", e.what());
-      if (--*remaining == 0) (*shared_then)();
+      one_gone(e.what());
     }
   }
 }
 
 void Daemon::shutdown(int status) {
   if (stopping_) return;
+  if (started_) state_.save(plugins_);
   stopping_ = true;
   status_ = status;
-  socket_->close();
+  save_timer_.cancel();
+  boost::asio::post(control_io_, [this] { socket_->close(); });
   watcher_->close();
   trimmer_.stop();
   plugins_.unload_all([this] {
-    boost::system::error_code ignored;
-    signals_.cancel(ignored);
     logging_.daemon().info("stopped");
     io_.stop();
   });

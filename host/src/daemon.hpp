@@ -1,21 +1,38 @@
-// mirarid: the composition of the host. One io_context, run on the main thread; the graph,
-// the plugin manager, the control socket, the directory watcher and the signals all live on
-// one strand of it; the plugins' posted work runs on a pool of worker threads.
+// mirarid: the composition of the host. Three kinds of threads:
+//   - the graph's thread (the main thread, on the strand of io_): the graph, its ticks and
+//     effects, the plugin manager, the commands that need the graph, the directory watcher;
+//   - the control thread (control_io_): the control socket's clients (reading, parsing,
+//     `status`, writing), the signals and the shutdown deadline, so that mirarid answers and
+//     stops even while the graph's thread is busy or stuck;
+//   - the worker threads: the plugins' posted work (a strand per plugin) and I/O handlers.
+// A tick over effect_budget_ms is reported while it runs (tick_watchdog.hpp) and when it ends.
+// The Daemon is made and run on the thread that becomes the graph's.
 //
 //   start:    the configured plugins load in file order (if one fails, mirarid stops what it
-//             loaded and exits 1); then, with watch.load, every other plugin file in the
-//             plugin directories; then the directories are watched.
-//   SIGHUP:   the configuration file is re-read; a bad one is logged and ignored. Otherwise
-//             the log level, the watch switches, the plugin directories and the permissions
-//             override apply at once; instances whose table is gone are unloaded, those whose
-//             table changed are reloaded, new tables are loaded. The runtime directory, the
+//             loaded and exits 1; the one a crash marker names is skipped); then, with
+//             watch.load, every other plugin file in the plugin directories; then those the
+//             previous daemon had loaded at run time; then the directories are watched. Each
+//             new instance gets its saved snapshot.
+//   SIGHUP:   the configuration file is re-read; a bad one is logged and ignored whole. A
+//             file is bad when it cannot be read, or when one of its new or changed plugin
+//             tables is refused by its plugin (each is created and configured first, before
+//             anything applies). Otherwise the log level, the watch switches, the plugin
+//             directories and the permissions override apply at once; instances whose table
+//             is gone are unloaded, those whose table changed are reloaded, new tables are
+//             loaded. The runtime directory, the
 //             control socket and the worker threads keep their values until a restart.
-//   SIGTERM, SIGINT: the control socket closes, instances are unloaded in reverse load order,
-//             and run() returns 0. A second such signal exits at once.
+//   SIGTERM, SIGINT: the control socket closes, the state is saved, instances are unloaded
+//             in reverse load order, and run() returns 0; if that takes longer than
+//             shutdown_timeout, what is still running is logged and the process exits 1
+//             (shutdown_deadline.hpp). A second such signal exits at once.
+//   state:    restart_state.hpp: runtime_dir/state.json is read at start and written whenever
+//             instances change, every snapshot_interval, and at a clean stop.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
@@ -27,12 +44,20 @@
 #include "memory_trimmer.hpp"
 #include "mirari/graph.hpp"
 #include "plugin_manager.hpp"
+#include "restart_state.hpp"
+#include "shutdown_deadline.hpp"
+#include "status_board.hpp"
 #include "tick_runner.hpp"
+#include "tick_watchdog.hpp"
+#include "worker_threads.hpp"
 
 namespace mirari::host {
 
 class ControlSocket;
 class PluginDirWatcher;
+
+// Where a crash in a plugin's code leaves its marker (crash_marker.hpp).
+std::filesystem::path crash_marker_file(const DaemonConfig& config);
 
 class Daemon {
  public:
@@ -46,12 +71,16 @@ class Daemon {
   int run();
 
  private:
+  void read_crash_marker();
   void startup();
+  void save_state_every_interval();
   void scan_plugin_dirs();
   void on_plugin_file(const std::filesystem::path& file, bool written);
-  void on_signal(int signal);
+  void on_signal(int signal);  // control thread
   void reconfigure();
-  void apply(const PluginChanges& changes);
+  // Instances created and configured from a re-read file, not yet started.
+  using Prepared = std::vector<std::unique_ptr<PluginInstance>>;
+  void apply(const std::vector<std::string>& removed_tables, Prepared prepared);
   void shutdown(int status);
 
   DaemonConfig config_;
@@ -59,15 +88,25 @@ class Daemon {
   Logging logging_;
   boost::asio::io_context io_;
   boost::asio::any_io_executor strand_;
-  boost::asio::thread_pool workers_;
+  boost::asio::io_context control_io_;
+  WorkerThreads workers_;
+  WorkRegistry work_;
   Graph graph_;
   TickRunner ticks_;
   MemoryTrimmer trimmer_;
   PluginManager plugins_;
+  StatusBoard board_;
   ControlCommands commands_;
   std::unique_ptr<ControlSocket> socket_;
   std::unique_ptr<PluginDirWatcher> watcher_;
   boost::asio::signal_set signals_;
+  ShutdownDeadline deadline_;
+  TickWatchdog watchdog_;
+  std::atomic<bool> stop_requested_{false};                  // control thread's view
+  std::atomic<std::chrono::seconds::rep> shutdown_timeout_;  // follows the configuration
+  RestartState state_;
+  boost::asio::steady_timer save_timer_;
+  bool started_ = false;
   bool stopping_ = false;
   int status_ = 0;
 };

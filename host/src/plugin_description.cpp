@@ -1,7 +1,5 @@
 #include "plugin_description.hpp"
 
-#include "mirari/plugin_library.hpp"
-
 namespace mirari::host {
 
 nlohmann::json describe_plugin(const Descriptor& d) {
@@ -19,14 +17,6 @@ nlohmann::json describe_plugin(const Descriptor& d) {
           {"kind", std::string(to_string(d.kind))},
           {"summary", d.summary != nullptr ? d.summary : ""},
           {"keys", std::move(keys)}};
-}
-
-nlohmann::json describe_plugin_file(const std::filesystem::path& file,
-                                    const std::filesystem::path& scratch_dir) {
-  const auto library = PluginLibrary::open(file, scratch_dir);
-  nlohmann::json out = describe_plugin(library->descriptor());
-  out["file"] = file.string();
-  return out;
 }
 
 }  // namespace mirari::host

@@ -9,17 +9,45 @@
 
 namespace mirari::host {
 
-struct PluginExecutor::State {
-  std::shared_ptr<spdlog::logger> log;
+struct WorkRegistry::Counter {
+  std::string instance;
   mutable std::mutex mutex;
   std::size_t in_flight = 0;
+};
+
+void WorkRegistry::add(const std::shared_ptr<Counter>& counter) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(counters_, [](const auto& weak) { return weak.expired(); });
+  counters_.push_back(counter);
+}
+
+std::vector<WorkRegistry::Busy> WorkRegistry::busy() const {
+  std::vector<Busy> out;
+  std::lock_guard lock(mutex_);
+  for (const auto& weak : counters_) {
+    if (auto counter = weak.lock()) {
+      std::lock_guard count(counter->mutex);
+      if (counter->in_flight != 0) out.push_back({counter->instance, counter->in_flight});
+    }
+  }
+  return out;
+}
+
+struct PluginExecutor::State {
+  std::shared_ptr<spdlog::logger> log;
+  std::shared_ptr<WorkRegistry::Counter> counter;
   std::vector<std::pair<boost::asio::any_io_executor, std::function<void()>>> waiters;
+
+  void started() {
+    std::lock_guard lock(counter->mutex);
+    ++counter->in_flight;
+  }
 
   void finished() {
     std::vector<std::pair<boost::asio::any_io_executor, std::function<void()>>> ready;
     {
-      std::lock_guard lock(mutex);
-      if (--in_flight != 0) return;
+      std::lock_guard lock(counter->mutex);
+      if (--counter->in_flight != 0) return;
       ready.swap(waiters);
     }
     for (auto& [where, done] : ready) boost::asio::post(where, std::move(done));
@@ -45,43 +73,40 @@ struct PluginExecutor::Job {
   }
 };
 
-PluginExecutor::PluginExecutor(boost::asio::thread_pool& workers,
-                               std::shared_ptr<const void> anchor,
+PluginExecutor::PluginExecutor(boost::asio::thread_pool& workers, WorkRegistry& registry,
+                               std::string instance, std::shared_ptr<const void> anchor,
                                std::shared_ptr<spdlog::logger> log)
-    : workers_(workers),
+    : work_(boost::asio::make_strand(workers)),
       io_(boost::asio::make_strand(workers)),
       anchor_(std::move(anchor)),
       state_(std::make_shared<State>()) {
   state_->log = std::move(log);
+  state_->counter = std::make_shared<WorkRegistry::Counter>();
+  state_->counter->instance = std::move(instance);
+  registry.add(state_->counter);
 }
 
 void PluginExecutor::post(std::function<void()> work) {
-  {
-    std::lock_guard lock(state_->mutex);
-    ++state_->in_flight;
-  }
-  boost::asio::post(workers_, Job{anchor_, state_, std::move(work)});
+  state_->started();
+  boost::asio::post(work_, Job{anchor_, state_, std::move(work)});
 }
 
 std::size_t PluginExecutor::in_flight() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->in_flight;
+  std::lock_guard lock(state_->counter->mutex);
+  return state_->counter->in_flight;
 }
 
 void PluginExecutor::when_quiet(const boost::asio::any_io_executor& where,
                                 std::function<void()> done) {
   // Handlers of I/O objects the plugin closed in stop() are queued on its strand: a counted
   // marker behind them finishes only once they have run.
-  {
-    std::lock_guard lock(state_->mutex);
-    ++state_->in_flight;
-  }
+  state_->started();
   boost::asio::post(io_, Job{anchor_, state_, [] {}});
   boost::asio::any_io_executor tracked =
       boost::asio::prefer(where, boost::asio::execution::outstanding_work.tracked);
   {
-    std::lock_guard lock(state_->mutex);
-    if (state_->in_flight != 0) {
+    std::lock_guard lock(state_->counter->mutex);
+    if (state_->counter->in_flight != 0) {
       state_->waiters.emplace_back(std::move(tracked), std::move(done));
       return;
     }

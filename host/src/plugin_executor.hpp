@@ -1,6 +1,10 @@
 // The executor a plugin instance gets for its I/O and tasks: the daemon's worker threads,
 // with the instance's work counted so that an unload can wait until none of it runs.
 //
+// Each instance's posted work runs on a strand of its own, one piece after the other, and its
+// I/O handlers on another: a plugin whose work blocks holds at most one worker thread, and
+// neither delays another plugin's work or I/O nor its own I/O handlers (given a thread free).
+//
 // Invariants:
 // - in_flight() counts the work posted and not yet finished; work is finished once it has
 //   returned and its function object (the plugin's code) has been destroyed.
@@ -15,6 +19,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "mirari/executor.hpp"
@@ -25,11 +31,32 @@ class logger;
 
 namespace mirari::host {
 
+// Every instance's work in flight, for a report from any thread (a stuck shutdown).
+// Thread-safe.
+class WorkRegistry {
+ public:
+  struct Busy {
+    std::string instance;
+    std::size_t in_flight;
+  };
+  // Executors with work in flight, in the order they were made.
+  std::vector<Busy> busy() const;
+
+ private:
+  friend class PluginExecutor;
+  struct Counter;
+  void add(const std::shared_ptr<Counter>& counter);
+
+  mutable std::mutex mutex_;
+  std::vector<std::weak_ptr<Counter>> counters_;
+};
+
 class PluginExecutor final : public Executor {
  public:
-  PluginExecutor(boost::asio::thread_pool& workers, std::shared_ptr<const void> anchor,
-                 std::shared_ptr<spdlog::logger> log);
-  // Runs work on a worker thread. Thread-safe. Work that throws is logged and counts as done.
+  PluginExecutor(boost::asio::thread_pool& workers, WorkRegistry& registry, std::string instance,
+                 std::shared_ptr<const void> anchor, std::shared_ptr<spdlog::logger> log);
+  // Runs work on a worker thread, after the instance's earlier work. Thread-safe. Work that
+  // throws is logged and counts as done.
   void post(std::function<void()> work) override;
   // Work posted and not finished. Thread-safe.
   std::size_t in_flight() const;
@@ -43,7 +70,7 @@ class PluginExecutor final : public Executor {
  private:
   struct State;
   struct Job;
-  boost::asio::thread_pool& workers_;
+  boost::asio::strand<boost::asio::thread_pool::executor_type> work_;
   boost::asio::strand<boost::asio::thread_pool::executor_type> io_;
   std::shared_ptr<const void> anchor_;
   std::shared_ptr<State> state_;

@@ -37,13 +37,13 @@ class PluginInstance::Context final : public mirari::Context {
   const std::string& name_;
 };
 
-PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, Logging& logging,
-                               std::shared_ptr<PluginLibrary> library, PluginTable table,
-                               Origin origin)
+PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, WorkRegistry& work,
+                               Logging& logging, std::shared_ptr<PluginLibrary> library,
+                               PluginTable table, Origin origin)
     : graph_(graph),
       library_(std::move(library)),
       log_(logging.make(table.instance)),
-      executor_(std::make_unique<PluginExecutor>(workers, library_, log_)),
+      executor_(std::make_unique<PluginExecutor>(workers, work, table.instance, library_, log_)),
       table_(std::move(table)),
       origin_(origin),
       owner_(graph.add_owner(table_.instance)) {
@@ -56,7 +56,7 @@ PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, 
         std::make_unique<Context>(graph_, *executor_, std::move(config), *log_, table_.instance);
   } catch (...) {
     plugin_.reset();
-    graph_.set_code_anchor(owner_, nullptr);
+    release_owner();
     throw;
   }
 }
@@ -64,7 +64,17 @@ PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, 
 PluginInstance::~PluginInstance() {
   plugin_.reset();
   context_.reset();
+  release_owner();
+}
+
+void PluginInstance::release_owner() noexcept {
   graph_.set_code_anchor(owner_, nullptr);
+  try {
+    graph_.release_owner(owner_);
+  } catch (const std::exception& e) {
+    // Nodes of it remain (they keep its name in listings): a leak of a name, not of code.
+    log_->error("its graph owner is kept: {}", e.what());
+  }
 }
 
 const Config& PluginInstance::config() const noexcept {
@@ -72,12 +82,14 @@ const Config& PluginInstance::config() const noexcept {
 }
 
 void PluginInstance::start() {
+  started_ = true;
   plugin_->start(*context_);
 }
 
 void PluginInstance::stop() {
   if (stopped_) return;
   stopped_ = true;
+  if (!started_) return;  // a prepared instance that was discarded has no I/O to cancel
   try {
     plugin_->stop();
   } catch (const std::exception& e) {

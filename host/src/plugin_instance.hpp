@@ -34,8 +34,9 @@ class PluginInstance {
  public:
   // Creates the plugin and configures it with table, checked against the declared keys.
   // Throws ConfigFileError for the table, or what the plugin's configure() throws.
-  PluginInstance(Graph& graph, boost::asio::thread_pool& workers, Logging& logging,
-                 std::shared_ptr<PluginLibrary> library, PluginTable table, Origin origin);
+  PluginInstance(Graph& graph, boost::asio::thread_pool& workers, WorkRegistry& work,
+                 Logging& logging, std::shared_ptr<PluginLibrary> library, PluginTable table,
+                 Origin origin);
   // Expects the instance stopped, quiet, and its nodes gone.
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
@@ -46,7 +47,7 @@ class PluginInstance {
   std::optional<std::string> snapshot() const { return plugin_->snapshot(); }
   // Runs the plugin's start(). The caller wraps it in graph.change(owner(), ...).
   void start();
-  // Runs the plugin's stop() once; later calls do nothing.
+  // Runs the plugin's stop() once, if start() ran; later calls do nothing.
   void stop();
 
   const std::string& name() const noexcept { return table_.instance; }
@@ -68,6 +69,8 @@ class PluginInstance {
 
  private:
   class Context;
+  // Drops the code anchor and the graph owner, whose nodes are gone by then.
+  void release_owner() noexcept;
 
   Graph& graph_;
   std::shared_ptr<PluginLibrary> library_;
@@ -78,6 +81,7 @@ class PluginInstance {
   OwnerId owner_;
   std::unique_ptr<Context> context_;
   std::unique_ptr<Plugin> plugin_;
+  bool started_ = false;
   bool stopped_ = false;
   unsigned reloads_ = 0;
   std::chrono::system_clock::time_point loaded_at_ = std::chrono::system_clock::now();

@@ -10,6 +10,8 @@
 #include "config_file.hpp"
 #include "file_trust.hpp"
 #include "logging.hpp"
+#include "plugin_code.hpp"
+#include "plugin_file_check.hpp"
 
 namespace mirari::host {
 
@@ -36,11 +38,12 @@ std::string describe(const std::exception_ptr& error) {
 }  // namespace
 
 PluginManager::PluginManager(Graph& graph, boost::asio::any_io_executor strand,
-                             boost::asio::thread_pool& workers, Logging& logging, Settings settings,
-                             TableLookup tables)
+                             boost::asio::thread_pool& workers, WorkRegistry& work,
+                             Logging& logging, Settings settings, TableLookup tables)
     : graph_(graph),
       strand_(std::move(strand)),
       workers_(workers),
+      work_(work),
       logging_(logging),
       settings_(std::move(settings)),
       tables_(std::move(tables)) {}
@@ -87,8 +90,9 @@ std::shared_ptr<PluginLibrary> PluginManager::open(const fs::path& file) {
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) throw PluginError(file.string() + ": no such plugin file");
   try {
-    if (!settings_.allow_unsafe_permissions) check_trusted(file);
-    return PluginLibrary::open(file, settings_.private_dir);
+    const CheckedPlugin checked =
+        check_plugin_file(file, settings_.private_dir, !settings_.allow_unsafe_permissions);
+    return PluginLibrary::open_copy(checked.copy->path(), file);
   } catch (const UntrustedFile& e) {
     throw PluginError(e.what());
   } catch (const PluginLoadError& e) {
@@ -104,7 +108,8 @@ std::unique_ptr<PluginInstance> PluginManager::create(std::shared_ptr<PluginLibr
   const std::shared_ptr<PluginLibrary> code = library;
   std::string why;
   try {
-    return std::make_unique<PluginInstance>(graph_, workers_, logging_, std::move(library),
+    library = register_plugin_code(std::move(library), name);
+    return std::make_unique<PluginInstance>(graph_, workers_, work_, logging_, std::move(library),
                                             std::move(table), origin);
   } catch (const ConfigFileError& e) {
     why = e.what();
@@ -121,6 +126,14 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
   if (!name.empty() && entry(name) != nullptr) {
     throw PluginError("an instance named '" + name + "' is already loaded");
   }
+  const bool held =
+      held_out_ && (name.empty() ? normal(held_out_->file) == file : held_out_->instance == name);
+  if (held && origin != Origin::control) {
+    throw PluginHeldOut("'" + held_out_->instance + "' (" + file.string() +
+                        ") crashed mirarid last time (signal " + std::to_string(held_out_->signal) +
+                        "): it stays unloaded until `mirarictl load` loads it (or "
+                        "load_crashed_plugin = true)");
+  }
   auto library = open(file);
   const std::string instance = name.empty() ? std::string(library->descriptor().name) : name;
   if (entry(instance) != nullptr) {
@@ -132,7 +145,82 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
     table.file = file;
     origin = Origin::config;
   }
-  auto next = create(std::move(library), std::move(table), origin);
+  const PluginInstance& loaded = start(create(std::move(library), std::move(table), origin));
+  if (held) {
+    logging_.daemon().info("'{}' was loaded by request: it is no longer held out", instance);
+    held_out_.reset();
+    clear_crash_marker(settings_.crash_marker);
+  }
+  return loaded;
+}
+
+const PluginInstance& PluginManager::reload(const std::string& name) {
+  const PluginInstance& old = *running(name).instance;
+  PluginTable table = old.table();
+  Origin origin = old.origin();
+  if (const PluginTable* configured = tables_(name)) {
+    table = *configured;
+    origin = Origin::config;
+  }
+  std::unique_ptr<PluginInstance> next;
+  try {
+    next = prepare(std::move(table), origin);
+  } catch (const PluginError& e) {
+    throw PluginError("reload of '" + name + "' failed, the running instance is kept: " + e.what());
+  }
+  return commit(std::move(next));
+}
+
+std::unique_ptr<PluginInstance> PluginManager::prepare(PluginTable table, Origin origin) {
+  if (shutting_down_) throw PluginError("mirarid is shutting down");
+  const std::string name = table.instance;
+  table.file = normal(table.file);
+  const Entry* current = entry(name);
+  if (current != nullptr && current->stopping) {
+    throw PluginError("'" + name + "' is being unloaded");
+  }
+  auto library = open(table.file);
+  const std::string plugin = library->descriptor().name;
+  if (current != nullptr && plugin != current->instance->descriptor().name) {
+    throw PluginError(table.file.string() + " holds plugin '" + plugin + "', not '" +
+                      current->instance->descriptor().name + "'");
+  }
+  return create(std::move(library), std::move(table), origin);
+}
+
+const PluginInstance& PluginManager::commit(std::unique_ptr<PluginInstance> prepared) {
+  if (shutting_down_) {
+    discard(std::move(prepared));
+    throw PluginError("mirarid is shutting down");
+  }
+  Entry* current = entry(prepared->name());
+  if (current == nullptr) return start(std::move(prepared));
+  if (current->stopping) {
+    const std::string name = prepared->name();
+    discard(std::move(prepared));
+    throw PluginError("'" + name + "' is being unloaded");
+  }
+  return swap(*current, std::move(prepared));
+}
+
+void PluginManager::discard(std::unique_ptr<PluginInstance> prepared) {
+  retire(std::move(prepared));
+}
+
+const PluginInstance& PluginManager::start(std::unique_ptr<PluginInstance> next) {
+  const std::string instance = next->name();
+  const auto saved = std::find_if(offered_.begin(), offered_.end(), [&](const SavedSnapshot& s) {
+    return s.instance == instance && s.plugin == next->descriptor().name;
+  });
+  if (saved != offered_.end()) {
+    try {
+      next->restore(saved->state);
+      logging_.daemon().info("'{}' continues from its saved state", instance);
+    } catch (const std::exception& e) {
+      next->log().error("refused its saved state ({}); it starts without it", e.what());
+    }
+    offered_.erase(saved);
+  }
   try {
     graph_.change(next->owner(), [&] { next->start(); });
   } catch (...) {
@@ -142,36 +230,15 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
   }
   const Descriptor& d = next->descriptor();
   logging_.daemon().info("loaded '{}' ({} {}, {}) from {}", instance, d.name, d.version,
-                         to_string(d.kind), file.string());
+                         to_string(d.kind), next->file().string());
   entries_.push_back(Entry{std::move(next), false});
+  if (on_change_) on_change_();
   return *entries_.back().instance;
 }
 
-const PluginInstance& PluginManager::reload(const std::string& name) {
-  if (shutting_down_) throw PluginError("mirarid is shutting down");
-  Entry& current = running(name);
+const PluginInstance& PluginManager::swap(Entry& current, std::unique_ptr<PluginInstance> next) {
   PluginInstance& old = *current.instance;
-  PluginTable table = old.table();
-  if (const PluginTable* configured = tables_(name)) table = *configured;
-  table.file = normal(table.file);
-  const auto refused = [&](const std::string& why) {
-    return PluginError("reload of '" + name + "' failed, the running instance is kept: " + why);
-  };
-
-  std::unique_ptr<PluginInstance> next;
-  try {
-    auto library = open(table.file);
-    const std::string plugin = library->descriptor().name;
-    if (plugin != old.descriptor().name) {
-      throw PluginError(table.file.string() + " holds plugin '" + plugin + "', not '" +
-                        old.descriptor().name + "'");
-    }
-    const Origin origin = tables_(name) != nullptr ? Origin::config : old.origin();
-    next = create(std::move(library), std::move(table), origin);
-  } catch (const PluginError& e) {
-    throw refused(e.what());
-  }
-
+  const std::string name = old.name();
   // From the snapshot to the swap's commit, nothing else runs on the graph's thread.
   try {
     if (auto state = old.snapshot()) next->restore(*state);
@@ -182,7 +249,7 @@ const PluginInstance& PluginManager::reload(const std::string& name) {
   } catch (...) {
     const std::string why = describe(std::current_exception());
     retire(std::move(next));
-    throw refused(why);
+    throw PluginError("reload of '" + name + "' failed, the running instance is kept: " + why);
   }
 
   next->set_reloads(old.reloads() + 1);
@@ -191,6 +258,7 @@ const PluginInstance& PluginManager::reload(const std::string& name) {
                          next->file().string());
   std::swap(current.instance, next);
   retire(std::move(next));
+  if (on_change_) on_change_();
   return *current.instance;
 }
 
@@ -212,6 +280,7 @@ void PluginManager::unload(const std::string& name, Done done) {
     const std::string name = instance->name();
     std::erase_if(entries_, [instance](const Entry& x) { return x.instance.get() == instance; });
     logging_.daemon().info("unloaded '{}'", name);
+    if (on_change_) on_change_();
     done("");
     check_drained();
   });

@@ -25,12 +25,15 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "config_file.hpp"
+#include "crash_marker.hpp"
 #include "plugin_instance.hpp"
+#include "state_file.hpp"
 
 namespace mirari::host {
 
@@ -42,10 +45,17 @@ class PluginError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A load refused because the plugin crashed mirarid last time (crash_marker.hpp).
+class PluginHeldOut : public PluginError {
+ public:
+  using PluginError::PluginError;
+};
+
 class PluginManager {
  public:
   struct Settings {
-    std::filesystem::path private_dir;  // where private copies of libraries are opened
+    std::filesystem::path private_dir;   // where private copies of libraries are opened
+    std::filesystem::path crash_marker;  // removed once a held-out plugin is loaded by request
     bool allow_unsafe_permissions = false;
   };
   // The configuration table for an instance name, or null. Consulted at every load and
@@ -55,27 +65,55 @@ class PluginManager {
   using Done = std::function<void(const std::string& error)>;
 
   PluginManager(Graph& graph, boost::asio::any_io_executor strand,
-                boost::asio::thread_pool& workers, Logging& logging, Settings settings,
-                TableLookup tables);
+                boost::asio::thread_pool& workers, WorkRegistry& work, Logging& logging,
+                Settings settings, TableLookup tables);
   // Expects every instance unloaded (unload_all).
   ~PluginManager();
   PluginManager(const PluginManager&) = delete;
   PluginManager& operator=(const PluginManager&) = delete;
 
   // Loads file as instance `name` (empty: the plugin's own name), with the configuration
-  // table of that name if there is one. Throws PluginError.
+  // table of that name if there is one. Throws PluginError; PluginHeldOut when the instance
+  // (or, without a name, the file) is held out and origin is not control. A load from control
+  // of what is held out ends the hold and removes the crash marker.
   const PluginInstance& load(const std::filesystem::path& file, const std::string& name,
                              Origin origin);
   // Replaces the instance by a new one from its configuration table's file (else from the
   // file it was loaded from), carrying its snapshot. Throws PluginError; the old instance
   // then keeps running.
   const PluginInstance& reload(const std::string& name);
+
+  // The two halves of a load or reload, for a caller that checks several tables before it
+  // applies any (a re-read configuration file).
+  //
+  // Opens table.file and creates and configures the instance table.instance, without starting
+  // it. When an instance of that name runs, the new one is to replace it, and must be the same
+  // plugin. Throws PluginError; nothing changes then.
+  std::unique_ptr<PluginInstance> prepare(PluginTable table, Origin origin);
+  // Starts a prepared instance: as a new instance, or in place of the running one of its name
+  // (a reload). Throws PluginError; a running instance then keeps running.
+  const PluginInstance& commit(std::unique_ptr<PluginInstance> prepared);
+  // Releases a prepared instance that is not to be started.
+  void discard(std::unique_ptr<PluginInstance> prepared);
   // Unloads the instance; done is called once it is released. Throws PluginError when
   // there is no such running instance.
   void unload(const std::string& name, Done done);
   // Unloads every instance, the last loaded first, one after the other; refuses loads from
   // now on; calls done once everything is released.
   void unload_all(std::function<void()> done);
+
+  // Snapshots saved by an earlier mirarid (state_file.hpp): a new instance (not a reload's)
+  // whose instance and plugin names match one is given it by restore() before it starts.
+  // Each is given once; forget_snapshots() drops those not taken.
+  void offer_snapshots(std::vector<SavedSnapshot> snapshots) { offered_ = std::move(snapshots); }
+  void forget_snapshots() { offered_.clear(); }
+  // Called on the graph's thread whenever the set of instances changed (a load, a reload or
+  // an unload completed).
+  void on_change(std::function<void()> listener) { on_change_ = std::move(listener); }
+
+  // Keeps the instance a crash marker names out of loads not asked for by an operator.
+  void hold_out(CrashMarker marker) { held_out_ = std::move(marker); }
+  const std::optional<CrashMarker>& held_out() const noexcept { return held_out_; }
 
   void set_allow_unsafe_permissions(bool allow) noexcept {
     settings_.allow_unsafe_permissions = allow;
@@ -103,6 +141,8 @@ class PluginManager {
   std::shared_ptr<PluginLibrary> open(const std::filesystem::path& file);
   std::unique_ptr<PluginInstance> create(std::shared_ptr<PluginLibrary> library, PluginTable table,
                                          Origin origin);
+  const PluginInstance& start(std::unique_ptr<PluginInstance> next);
+  const PluginInstance& swap(Entry& current, std::unique_ptr<PluginInstance> next);
   // Stops instance, then runs then() once its work is finished; warns while it is not.
   void when_quiet(PluginInstance& instance, std::function<void()> then);
   // Takes a stopped-or-running instance whose nodes are gone and releases it once quiet.
@@ -112,11 +152,15 @@ class PluginManager {
   Graph& graph_;
   boost::asio::any_io_executor strand_;
   boost::asio::thread_pool& workers_;
+  WorkRegistry& work_;
   Logging& logging_;
   Settings settings_;
   TableLookup tables_;
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<PluginInstance>> retiring_;
+  std::optional<CrashMarker> held_out_;
+  std::vector<SavedSnapshot> offered_;
+  std::function<void()> on_change_;
   bool shutting_down_ = false;
   std::vector<std::function<void()>> on_drained_;
 };

@@ -505,8 +505,33 @@ void Graph::batch(const std::function<void()>& writes) {
 // --- Graph: structure ---
 
 OwnerId Graph::add_owner(std::string name) {
-  impl_->owners.push_back(std::move(name));
-  return static_cast<OwnerId>(impl_->owners.size() - 1);
+  Impl& g = *impl_;
+  if (!g.free_owners.empty()) {
+    const OwnerId owner = g.free_owners.back();
+    g.free_owners.pop_back();
+    g.owners[owner] = std::move(name);
+    return owner;
+  }
+  g.owners.push_back(std::move(name));
+  return static_cast<OwnerId>(g.owners.size() - 1);
+}
+
+void Graph::release_owner(OwnerId owner) {
+  Impl& g = *impl_;
+  if (owner == kGraphOwner || owner >= g.owners.size()) {
+    throw GraphError("owner " + std::to_string(owner) + " cannot be released");
+  }
+  if (g.step_depth > 0 || g.in_effects) {
+    throw GraphError("an owner is released between steps, not inside one or in an effect");
+  }
+  for (const NodeBase* node : g.nodes) {
+    if (node->owner == owner) {
+      throw GraphError("'" + g.owners[owner] + "' still owns node '" + g.name_of(node) + "'");
+    }
+  }
+  g.anchors.erase(owner);
+  std::string().swap(g.owners[owner]);
+  g.free_owners.push_back(owner);
 }
 
 const std::string& Graph::owner_name(OwnerId owner) const {

@@ -92,6 +92,7 @@ struct Graph::Impl {
   std::size_t node_count = 0;
   std::unordered_map<const detail::NodeBase*, std::string> names;
   std::vector<std::string> owners{"graph"};
+  std::vector<OwnerId> free_owners;  // released ids, given again by add_owner
   struct Port {
     // The library whose code built the node and the codec: declared first, released last.
     std::shared_ptr<const void> anchor;

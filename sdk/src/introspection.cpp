@@ -57,6 +57,10 @@ std::vector<NodeInfo> Graph::nodes() const {
   return out;
 }
 
+std::size_t Graph::node_count() const noexcept {
+  return impl_->nodes.size();
+}
+
 GraphStats Graph::stats() const {
   GraphStats s = impl_->stats;
   s.nodes = impl_->node_count;

@@ -70,17 +70,21 @@ void check_build(const fs::path& file, const Descriptor& d) {
 std::shared_ptr<PluginLibrary> PluginLibrary::open(const fs::path& file,
                                                    const fs::path& private_dir) {
   if (!fs::is_regular_file(file)) throw PluginLoadError(file.string() + ": no such plugin file");
-  const fs::path copy = private_copy(file, private_dir);
+  return open_copy(private_copy(file, private_dir), file);
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::open_copy(const fs::path& copy, const fs::path& file,
+                                                        bool keep_copy) {
   auto handle = std::make_unique<Handle>();
   std::error_code ec;
   handle->library.load(copy, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
                        ec);
   if (ec) {
     const std::string why = loader_diagnostic(copy);
-    fs::remove(copy);
+    if (!keep_copy) fs::remove(copy, ec);
     throw PluginLoadError(file.string() + ": cannot open: " + why);
   }
-  fs::remove(copy);  // the mapping stays; nothing is left behind in private_dir
+  if (!keep_copy) fs::remove(copy, ec);  // the mapping stays; nothing is left behind
   if (!handle->library.has(kEntryPoint)) {
     throw PluginLoadError(file.string() + ": not a Mirari plugin: no '" + std::string(kEntryPoint) +
                           "' entry point (export one with MIRARI_PLUGIN)");

@@ -71,11 +71,64 @@ TEST_CASE("a configuration that became bad is logged on SIGHUP, and the running 
   CHECK(daemon.running());
   CHECK(plugins(daemon).size() == 1);
 
-  // A table error is only found when the plugin is reloaded: then the old instance stays.
+  // A table the plugin refuses makes the file bad too.
   daemon.write_config(std::string(kWatchNothing) + "[plugins.counter]\ninput = 3\n");
   daemon.signal(SIGHUP);
   CHECK(daemon.log_shows(
-      "reload of 'counter' failed, the running instance is kept: " + daemon.config_file().string() +
+      "configuration not re-read, the running one is kept: " + daemon.config_file().string() +
       ":6:1: plugin 'counter': key 'input' must be a string, not a integer"));
   CHECK((*instance(plugins(daemon), "counter"))["reloads"] == 0);
+}
+
+TEST_CASE(
+    "a SIGHUP with any bad table refuses the whole file: nothing recorded, nothing reloaded") {
+  const std::string good = std::string(kWatchNothing) + R"(
+[plugins.pulse]
+[plugins.counter]
+)";
+  Daemon daemon(
+      {.config = good,
+       .plugins = {{"pulse.so", "pulse"}, {"counter.so", "counter"}, {"recorder.so", "recorder"}}});
+  const std::string bad_tables[] = {
+      "[plugins.counter]\nfrobnicate = 1\n",                 // a key the plugin does not declare
+      "[plugins.counter]\noutput = 7\n",                     // a key of the wrong type
+      "[plugins.counter]\ninput = \"x\"\noutput = \"x\"\n",  // refused by configure()
+      "[plugins.counter]\nfile = \"pulse.so\"\n",            // another plugin under its name
+  };
+  const std::string reasons[] = {
+      "unknown key 'frobnicate'", "key 'output' must be a string",
+      "'counter' refused its configuration: input and output must be different ports",
+      "holds plugin 'pulse', not 'counter'"};
+  for (std::size_t i = 0; i < std::size(bad_tables); ++i) {
+    // The good part of the file (pulse's changed table, a new recorder) is not applied either.
+    daemon.write_config(std::string(kWatchNothing) + "[plugins.pulse]\nlevel = \"pulse.other\"\n" +
+                        bad_tables[i] + "[plugins.recorder]\n");
+    for (int twice = 0; twice < 2; ++twice) {
+      const auto before = daemon.log().size();
+      daemon.signal(SIGHUP);
+      REQUIRE(eventually([&] {
+        return daemon.log().find("configuration not re-read", before) != std::string::npos;
+      }));
+      const std::string logged = daemon.log().substr(before);
+      CHECK(logged.find(reasons[i]) != std::string::npos);
+      CHECK(logged.find("configuration re-read") == std::string::npos);
+    }
+    const json list = plugins(daemon);
+    CHECK(list.size() == 2);
+    CHECK((*instance(list, "pulse"))["reloads"] == 0);
+    CHECK(instance(list, "recorder") == nullptr);
+    CHECK(daemon.port("pulse.level") == json(0));
+    // The running configuration is what a reload uses.
+    REQUIRE(daemon.ctl({"reload", "counter"}).status == 0);
+  }
+
+  daemon.write_config(std::string(kWatchNothing) +
+                      "[plugins.pulse]\nlevel = \"pulse.other\"\n[plugins.counter]\n"
+                      "[plugins.recorder]\n");
+  daemon.signal(SIGHUP);
+  REQUIRE(
+      daemon.log_shows("configuration re-read: unloading none; reloading pulse; loading "
+                       "recorder"));
+  CHECK(eventually([&] { return instance(plugins(daemon), "recorder") != nullptr; }));
+  CHECK(daemon.port("pulse.other") == json(0));
 }

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <thread>
 
 #include "control_client.hpp"
 #include "daemon.hpp"
@@ -168,4 +169,115 @@ TEST_CASE("a watch ends when its client disconnects") {
   CHECK(eventually([&] { return watchers() == 0; }));
   REQUIRE(daemon.ctl({"emit", "counter.ticks", "1"}).status == 0);
   CHECK(eventually([&] { return daemon.port("counter.count") == json(2); }));
+}
+
+TEST_CASE("a number out of a double's range gets an error response, and the daemon keeps running") {
+  Daemon daemon;
+  ControlClient client(daemon.socket());
+  for (const std::string& line :
+       std::vector<std::string>{"1e400", R"({"id": 1e400, "cmd": "status"})",
+                                R"({"id": 2, "cmd": "set", "port": "p", )"
+                                R"("value": [1, -1e400]})"}) {
+    client.send_line(line + "\n");
+    const json r = *client.next();
+    CHECK(r["id"].is_null());
+    CHECK(r["ok"] == false);
+    CHECK(r["error"].get<std::string>().find("malformed request, a number out of range: ") == 0);
+  }
+  CHECK(client.call({{"cmd", "status"}})["ok"] == true);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("a value nested 100k deep is refused whole, in id or value, without recursion") {
+  Daemon daemon;
+  ControlClient client(daemon.socket());
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const std::string& line :
+       std::vector<std::string>{R"({"id": )" + deep + R"(, "cmd": "status"})",
+                                R"({"id": 3, "cmd": "set", "port": "p", "value": )" + deep + "}",
+                                std::string(200000, '{')}) {
+    client.send_line(line + "\n");
+    const json r = *client.next();
+    CHECK(r["id"].is_null());
+    CHECK(r["error"] == "malformed request, arrays and objects nested deeper than 64 levels");
+  }
+  CHECK(client.call({{"cmd", "status"}})["ok"] == true);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("an id that is not a scalar is not echoed") {
+  Daemon daemon;
+  ControlClient client(daemon.socket());
+  for (const std::string id : {R"([1, 2])", R"({"a": [1]})"}) {
+    client.send_line(R"({"id": )" + id + R"(, "cmd": "status"})" + "\n");
+    const json r = *client.next();
+    CHECK(r == json({{"id", nullptr},
+                     {"ok", false},
+                     {"error", R"(a request's "id" is a number, a string, a boolean or null)"}}));
+  }
+  client.send_line(R"({"id": "x", "cmd": "status"})"
+                   "\n");
+  CHECK((*client.next())["id"] == "x");
+}
+
+namespace {
+
+// Emits n ticks to counter.ticks through one pipelined connection that reads its answers.
+void emit_ticks(const Daemon& daemon, int n) {
+  ControlClient client(daemon.socket());
+  constexpr int kBurst = 1000;
+  for (int sent = 0; sent < n; sent += kBurst) {
+    std::string burst;
+    for (int i = 0; i < kBurst; ++i)
+      burst += R"({"cmd": "emit", "port": "counter.ticks", "value": 1})"
+               "\n";
+    client.send_line(burst);
+    int answered = 0;
+    for (int i = 0; i < kBurst; ++i) answered += client.next()->value("ok", false) ? 1 : 0;
+    REQUIRE(answered == kBurst);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a client that does not read is disconnected once its unsent responses hold the limit") {
+  Daemon daemon({.config = "[daemon]\noutput_limit_per_client = 65536\n" +
+                           std::string(kWatchNothing) + "[plugins.pulse]\n[plugins.counter]\n",
+                 .plugins = {{"pulse.so", "pulse"}, {"counter.so", "counter"}}});
+  ControlClient idle(daemon.socket());
+  idle.send_line(R"({"id": 1, "cmd": "watch", "port": "counter.count"})"
+                 "\n");
+  ControlClient reader(daemon.socket());
+  reader.send_line(R"({"id": 2, "cmd": "watch", "port": "counter.count"})"
+                   "\n");
+  // The client that reads keeps its watch, and sees the last change.
+  std::int64_t last = -1;
+  std::thread reading([&] {
+    while (last != 30000) {
+      const auto r = reader.next();
+      if (!r || !(*r)["result"].is_number()) return;
+      last = (*r)["result"].get<std::int64_t>();
+    }
+  });
+  emit_ticks(daemon, 30000);
+  reading.join();
+  CHECK(last == 30000);
+  CHECK(daemon.log_shows("disconnected: it does not read its responses (they hold "));
+  CHECK(daemon.log().find("more than the 65536 one client may hold") != std::string::npos);
+  CHECK(daemon.running());
+}
+
+TEST_CASE("when all clients' unsent responses hold the cap, the client holding the most goes") {
+  Daemon daemon({.config = "[daemon]\noutput_limit_all_clients = 65536\n" +
+                           std::string(kWatchNothing) + "[plugins.pulse]\n[plugins.counter]\n",
+                 .plugins = {{"pulse.so", "pulse"}, {"counter.so", "counter"}}});
+  ControlClient first(daemon.socket()), second(daemon.socket());
+  first.send_line(R"({"id": 1, "cmd": "watch", "port": "counter.count"})"
+                  "\n");
+  second.send_line(R"({"id": 1, "cmd": "watch", "port": "counter.count"})"
+                   "\n");
+  emit_ticks(daemon, 30000);
+  CHECK(daemon.log_shows("the unsent responses of all clients hold "));
+  CHECK(daemon.log().find("more than 65536; it held the most") != std::string::npos);
+  CHECK(daemon.ctl({"status"}).status == 0);
 }

@@ -1,4 +1,5 @@
 // mirarictl's output: tables for people, JSON for scripts, and one clear line on error.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "daemon.hpp"
@@ -100,6 +101,19 @@ TEST_CASE("set and emit check the port's kind and the value's type") {
   CHECK(not_json.status == 1);
   CHECK(not_json.err ==
         "mirarictl: 'high' is not a JSON value (a string is written with quotes: '\"high\"')\n");
+
+  for (const char* huge : {"1e400", "[1, -1e999]"}) {
+    auto out_of_range = daemon.ctl({"set", "pulse.level", huge});
+    CHECK(out_of_range.status == 1);
+    CHECK(out_of_range.err.find("mirarictl: VALUE is not a value mirarid takes: a number out of "
+                                "range: ") == 0);
+    CHECK(std::count(out_of_range.err.begin(), out_of_range.err.end(), '\n') == 1);
+  }
+  auto too_deep = daemon.ctl({"emit", "counter.ticks", std::string(100000, '[')});
+  CHECK(too_deep.status == 1);
+  CHECK(too_deep.err ==
+        "mirarictl: VALUE is not a value mirarid takes: arrays and objects "
+        "nested deeper than 63 levels\n");
 
   auto no_port = daemon.ctl({"get", "no.such.port"});
   CHECK(no_port.status == 1);

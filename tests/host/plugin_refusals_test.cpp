@@ -1,5 +1,7 @@
 // Plugin files mirarid refuses to load, each with a reason a user can act on; the daemon
 // keeps running after every refusal.
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -9,13 +11,26 @@
 
 namespace fs = std::filesystem;
 using mirari::test::Daemon;
+using mirari::test::eventually;
 using mirari::test::kWatchNothing;
+using nlohmann::json;
 
 namespace {
 
 void still_running(Daemon& daemon) {
   CHECK(daemon.running());
   CHECK(daemon.ctl({"status"}).status == 0);
+}
+
+// The first 20000 bytes of a good plugin file, as an interrupted copy leaves it.
+fs::path truncated(const fs::path& file) {
+  const std::string whole = mirari::test::read_file(mirari::test::test_plugin("counter"));
+  mirari::test::write_file(file, whole.substr(0, 20000));
+  return file;
+}
+
+std::string truncation(const fs::path& file) {
+  return file.string() + ": not a loadable library for this machine: segment 0 (bytes 0 to ";
 }
 
 }  // namespace
@@ -111,8 +126,8 @@ TEST_CASE("a plugin in a directory its group may write is refused") {
   auto r = daemon.ctl({"load", file.string()});
   CHECK(r.status == 1);
   CHECK(r.err.find("refusing plugin " + file.string() + ": its directory " +
-                   daemon.plugin_dir().string() + " is writable by group or others (mode 07") !=
-        std::string::npos);
+                   daemon.plugin_dir().string() +
+                   " is writable by group or others and not sticky (mode 07") != std::string::npos);
   still_running(daemon);
 }
 
@@ -137,4 +152,79 @@ TEST_CASE("allow_unsafe_permissions loads a plugin file others could write") {
   const auto file = daemon.install("counter");
   fs::permissions(file, fs::perms::group_write | fs::perms::others_write, fs::perm_options::add);
   CHECK(daemon.ctl({"load", file.string()}).status == 0);
+}
+
+TEST_CASE("a truncated library is refused through load, describe and a watched directory") {
+  Daemon daemon;
+  const fs::path hidden = truncated(daemon.plugin_dir() / ".partial.so");
+  auto load = daemon.ctl({"load", hidden.string()});
+  CHECK(load.status == 1);
+  CHECK(load.err.find("mirarictl: " + truncation(hidden)) == 0);
+  CHECK(load.err.find("lies beyond the end of the file (20000 bytes): is it truncated?\n") !=
+        std::string::npos);
+  auto describe = daemon.ctl({"describe", ".partial.so"});
+  CHECK(describe.status == 1);
+  CHECK(describe.err.find("mirarictl: " + truncation(hidden)) == 0);
+
+  const fs::path file = daemon.plugin_dir() / "partial.so";
+  fs::rename(hidden, file);
+  CHECK(daemon.log_shows(truncation(file)));
+  still_running(daemon);
+  CHECK(daemon.request({{"cmd", "plugins"}})["result"].empty());
+  const auto copies = daemon.dir() / "run" / "loaded-copies";
+  CHECK(fs::is_empty(copies));
+}
+
+TEST_CASE("a truncated library in a watched directory at start is refused, and mirarid starts") {
+  Daemon daemon({.plugins = {{"pulse.so", "pulse"}}});
+  const fs::path file = truncated(daemon.plugin_dir() / "partial.so");
+  daemon.signal(SIGKILL);
+  daemon.restart();
+  CHECK(daemon.log_shows(truncation(file)));
+  still_running(daemon);
+  const json plugins = daemon.request({{"cmd", "plugins"}})["result"];
+  REQUIRE(plugins.size() == 1);
+  CHECK(plugins[0]["name"] == "pulse");
+}
+
+TEST_CASE("a library that crashes while it is loaded crashes a trial process, not mirarid") {
+  Daemon daemon({.config = kWatchNothing});
+  const auto file = daemon.install("crash-on-load");
+  const std::string refusal =
+      file.string() +
+      ": opening it killed the trial process with signal 11 (SIGSEGV: Segmentation fault); "
+      "mirarid did not load it\n";
+  auto load = daemon.ctl({"load", file.string()});
+  CHECK(load.status == 1);
+  CHECK(load.err == "mirarictl: " + refusal);
+  auto describe = daemon.ctl({"describe", "crash-on-load.so"});
+  CHECK(describe.status == 1);
+  CHECK(describe.err == "mirarictl: " + refusal);
+  still_running(daemon);
+}
+
+TEST_CASE("a plugin below a directory others may write is refused, however far up") {
+  Daemon daemon({.config = kWatchNothing});
+  const fs::path ww = daemon.plugin_dir() / "ww";
+  fs::create_directories(ww / "sub");
+  const fs::path file = ww / "sub" / "ok.so";
+  fs::copy_file(mirari::test::test_plugin("counter"), file);
+  REQUIRE(::chmod(ww.c_str(), 0777) == 0);
+  auto r = daemon.ctl({"load", file.string()});
+  CHECK(r.status == 1);
+  CHECK(r.err == "mirarictl: refusing plugin " + file.string() + ": the directory " + ww.string() +
+                     " above it is writable by group or others and not sticky (mode 0777; chmod "
+                     "go-w it, or set allow_unsafe_permissions = true)\n");
+  REQUIRE(::chmod(ww.c_str(), 01777) == 0);
+  CHECK(daemon.ctl({"load", file.string()}).status == 0);
+}
+
+TEST_CASE("private copies left by a daemon that died are removed at the next start") {
+  Daemon daemon({.config = kWatchNothing});
+  daemon.signal(SIGKILL);
+  const auto copies = daemon.dir() / "run" / "loaded-copies";
+  mirari::test::write_file(copies / "counter.99999999.1.so", "left behind");
+  daemon.restart();
+  CHECK_FALSE(fs::exists(copies / "counter.99999999.1.so"));
+  CHECK(daemon.log_shows("removed 1 private plugin copies left by an earlier mirarid"));
 }

@@ -111,5 +111,37 @@ TEST_CASE("the graph's own nodes cannot be removed") {
   CHECK(graph.nodes().size() == 1);
 }
 
+TEST_CASE("a released owner's id is given to the next owner, so owners do not pile up") {
+  Graph graph;
+  auto input = graph.source<int>(0);
+  OwnerId first = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const OwnerId watcher = graph.add_owner("watch " + std::to_string(i));
+    if (i == 0) first = watcher;
+    CHECK(watcher == first);
+    graph.change(watcher, [&] { observe(input.signal(), [](int) {}); });
+    graph.remove_owner(watcher);
+    graph.release_owner(watcher);
+  }
+  const OwnerId next = graph.add_owner("last");
+  CHECK(next == first);
+  CHECK(graph.owner_name(next) == "last");
+  CHECK(graph.nodes().size() == 1);
+}
+
+TEST_CASE("an owner is released only once none of its nodes is left, between steps") {
+  Graph graph;
+  auto input = graph.source<int>(0);
+  const OwnerId plugin = graph.add_owner("plugin");
+  graph.change(plugin, [&] { map(input.signal(), [](int x) { return x; }).named("copy"); });
+  CHECK_THROWS_WITH(graph.release_owner(plugin), Contains("'plugin' still owns node 'copy'"));
+  CHECK(graph.owner_name(plugin) == "plugin");
+  CHECK_THROWS_AS(graph.change(plugin, [&] { graph.release_owner(plugin); }), GraphError);
+  CHECK_THROWS_AS(graph.release_owner(kGraphOwner), GraphError);
+  graph.remove_owner(plugin);
+  graph.release_owner(plugin);
+  CHECK(graph.add_owner("next") == plugin);
+}
+
 }  // namespace
 }  // namespace mirari

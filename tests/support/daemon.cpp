@@ -88,7 +88,9 @@ std::string expand(std::string text, const fs::path& dir) {
 Daemon::Daemon(DaemonOptions options) {
   fs::create_directories(plugin_dir());
   for (const auto& [as, plugin] : options.plugins) install(plugin, as);
-  std::vector<std::string> argv{MIRARID_PATH, "--runtime-dir", (dir() / "run").string(),
+  runtime_dir_ = options.runtime_dir.empty() ? dir() / "run" : options.runtime_dir;
+  fs::create_directories(socket().parent_path());
+  std::vector<std::string> argv{MIRARID_PATH, "--runtime-dir", runtime_dir_.string(),
                                 "--control-socket", socket().string()};
   if (!options.config.empty()) {
     write_config(options.config);
@@ -98,7 +100,17 @@ Daemon::Daemon(DaemonOptions options) {
     argv.insert(argv.end(), {"--plugin-dir", plugin_dir().string()});
   }
   argv.insert(argv.end(), options.args.begin(), options.args.end());
-  child_ = start_logged(argv, dir() / "mirarid.out", dir() / "mirarid.log");
+  argv_ = std::move(argv);
+  start();
+}
+
+void Daemon::restart() {
+  child_->wait_for_exit();
+  start();
+}
+
+void Daemon::start() {
+  child_ = start_logged(argv_, dir() / "mirarid.out", dir() / "mirarid.log");
   const bool ready = eventually([this] {
     if (!child_->running()) return true;
     try {

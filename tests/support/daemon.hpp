@@ -5,7 +5,8 @@
 //   auto r = daemon.ctl({"load", "counter.so"});       // runs the real mirarictl
 //   CHECK(r.status == 0);
 //
-// The daemon runs with --runtime-dir DIR/run --control-socket DIR/run/mirarid.sock, plus
+// The daemon runs with --runtime-dir DIR/run (or the one the options name) --control-socket
+// DIR/run/mirarid.sock, plus
 // --plugin-dir DIR/plugins unless its configuration names plugin_dirs; its standard error is
 // DIR/mirarid.log. In a configuration, "{dir}" and "{plugins}" stand for those paths. The
 // constructor returns once the daemon answers on its socket (or throws with its log); the
@@ -75,6 +76,8 @@ struct DaemonOptions {
   std::vector<std::string> args{};  // more command-line flags
   // Test plugins copied into DIR/plugins before the daemon starts: {file name, plugin}.
   std::vector<std::pair<std::string, std::string>> plugins{};
+  // The runtime directory; empty: DIR/run (the control socket stays in DIR/run).
+  std::filesystem::path runtime_dir{};
 };
 
 class Daemon {
@@ -88,6 +91,7 @@ class Daemon {
   std::filesystem::path plugin_dir() const { return dir() / "plugins"; }
   std::filesystem::path socket() const { return dir() / "run" / "mirarid.sock"; }
   std::filesystem::path config_file() const { return dir() / "mirarid.toml"; }
+  const std::filesystem::path& runtime_dir() const noexcept { return runtime_dir_; }
   pid_t pid() const noexcept { return child_->pid(); }
   bool running() { return child_->running(); }
   std::string log() const;
@@ -114,9 +118,17 @@ class Daemon {
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = kDeadline) {
     return child_->wait(timeout);
   }
+  // Starts mirarid again, as a supervisor would, with the same flags and directory, once the
+  // previous one has exited (waits for it; kill it first to restart a running one). Returns
+  // once the new one answers (or throws with its log).
+  void restart();
 
  private:
+  void start();
+
   TempDir dir_;
+  std::filesystem::path runtime_dir_;
+  std::vector<std::string> argv_;
   std::unique_ptr<Child> child_;
   mutable int runs_ = 0;
 };

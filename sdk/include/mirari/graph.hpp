@@ -100,8 +100,14 @@ class Graph {
   std::uint64_t current_tick() const noexcept;
 
   // --- Structure ---
-  // Registers an owner (a plugin instance) by name. Graph thread.
+  // Registers an owner (a plugin instance) by name. Graph thread. May return the id of an
+  // owner released before.
   OwnerId add_owner(std::string name);
+  // Forgets owner once none of its nodes is left (after remove_owner() committed): its name
+  // and code anchor go, and add_owner() may give its id to a new owner, so the caller must
+  // not use it again. Graph thread, between steps. Throws GraphError, changing nothing, when
+  // a node of owner remains or when called inside a step or an effect.
+  void release_owner(OwnerId owner);
   const std::string& owner_name(OwnerId owner) const;
   // The owner new nodes get: the one of the innermost change() or bind, else kGraphOwner.
   OwnerId current_owner() const noexcept;
@@ -156,6 +162,8 @@ class Graph {
   std::vector<NodeInfo> nodes() const;
   std::vector<PortInfo> ports() const;
   GraphStats stats() const;
+  // The number of nodes, in constant time (stats() also finds the greatest height).
+  std::size_t node_count() const noexcept;
   // The graph in Graphviz DOT: nodes clustered by owner, quiet edges (sample) dashed.
   std::string dot() const;
   // Gives node a name for introspection.

@@ -26,6 +26,12 @@ class PluginLibrary {
   // C++ build. The private copy's file is removed once mapped. Throws PluginLoadError.
   static std::shared_ptr<PluginLibrary> open(const std::filesystem::path& file,
                                              const std::filesystem::path& private_dir);
+  // What open() does after its copy: opens copy, a private copy of file that its caller made
+  // (and checked), with the same checks. The copy's file is removed once mapped unless
+  // keep_copy. Errors name file. Throws PluginLoadError.
+  static std::shared_ptr<PluginLibrary> open_copy(const std::filesystem::path& copy,
+                                                  const std::filesystem::path& file,
+                                                  bool keep_copy = false);
   ~PluginLibrary();
   PluginLibrary(const PluginLibrary&) = delete;
   PluginLibrary& operator=(const PluginLibrary&) = delete;

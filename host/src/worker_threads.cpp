@@ -1,0 +1,21 @@
+#include "worker_threads.hpp"
+
+#include "crash_handler.hpp"
+
+namespace mirari::host {
+
+WorkerThreads::WorkerThreads(unsigned count) {
+  for (unsigned i = 0; i < count; ++i) {
+    threads_.emplace_back([this] {
+      install_thread_altstack();
+      pool_.attach();
+    });
+  }
+}
+
+WorkerThreads::~WorkerThreads() {
+  pool_.stop();
+  for (auto& thread : threads_) thread.join();
+}
+
+}  // namespace mirari::host
