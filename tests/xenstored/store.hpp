@@ -19,6 +19,8 @@
 namespace mirari::testing::xenstored {
 
 using ConnectionId = std::uint64_t;
+// Who the server's own writes (XenstoreServer::write) come from; connections count from 1.
+inline constexpr ConnectionId kServerConnection = 0;
 using TransactionId = std::uint32_t;  // 0: no transaction
 
 // A change that watches fire for (watches.hpp).

@@ -1,0 +1,35 @@
+// The clock every benchmark measures with, and the latency counters they report.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace mirari::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// Sets the counters p50_us, p90_us, p99_us and max_us from samples, in microseconds (sorting
+// them); sets none when there are no samples.
+inline void report_latency(benchmark::State& state, std::vector<double>& samples) {
+  if (samples.empty()) return;
+  std::sort(samples.begin(), samples.end());
+  auto at = [&](double q) {
+    return samples[static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1))];
+  };
+  state.counters["p50_us"] = at(0.5);
+  state.counters["p90_us"] = at(0.9);
+  state.counters["p99_us"] = at(0.99);
+  state.counters["max_us"] = samples.back();
+}
+
+}  // namespace mirari::bench
