@@ -89,19 +89,16 @@ FleetFigures measure(int n) {
   figures.heap_after = mirari::bench::heap_bytes();
 
   bool up = false;
-  auto change = [&] {
-    up = !up;
-    const std::int64_t sent = now_ns();
-    driver.set_up(probe, up);
-    seen.wait_for(up ? kUp : kDown, kTimeout);
-    return static_cast<double>(seen.at_ns() - sent) / 1e3;
-  };
-  for (int i = 0; i < kWarmUpChanges; ++i) change();
-  const std::int64_t thread_cpu = pipeline.cpu_ns();
-  const std::int64_t process_cpu = mirari::bench::process_cpu_ns();
-  for (int i = 0; i < kChanges; ++i) figures.latencies_us.push_back(change());
-  figures.thread_cpu_ns = pipeline.cpu_ns() - thread_cpu;
-  figures.process_cpu_ns = mirari::bench::process_cpu_ns() - process_cpu;
+  figures.changes = mirari::bench::time_changes(
+      kWarmUpChanges, kChanges,
+      [&] {
+        up = !up;
+        const std::int64_t sent = now_ns();
+        driver.set_up(probe, up);
+        seen.wait_for(up ? kUp : kDown, kTimeout);
+        return static_cast<double>(seen.at_ns() - sent) / 1e3;
+      },
+      [&pipeline] { return pipeline.cpu_ns(); });
   if (const int refused = driver.refusals(); refused != 0) {
     throw std::runtime_error("the kernel refused " + std::to_string(refused) + " link changes");
   }

@@ -1,8 +1,10 @@
 // XenStore domains: n guests, each with a vif and a vbd (backends in dom0, as a toolstack
 // makes them) and a data/load value, written straight into the XenStore-protocol server of
 // tests/xenstored. Measured: the XenStore watcher's initial sync, the memory it holds per
-// domain, and one guest's data/load write to the committed tick of xen.data that shows it.
-// No root needed. Counters: see fleet_figures.hpp.
+// domain, and one guest's data/load write to the committed tick of xen.data that shows it;
+// then, under the prefix backend_, one vif's backend state (in dom0's directory, beside the
+// fleet's other backends) set between Connected and Closing, to the committed tick of
+// xen.vifs. No root needed. Counters: see fleet_figures.hpp.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -27,6 +29,7 @@ using mirari::xen::XenStore;
 namespace xen = mirari::xen;
 
 constexpr int kChanges = 200;
+constexpr int kBackendChanges = 50;
 constexpr int kWarmUpChanges = 10;
 constexpr std::chrono::seconds kTimeout{10};
 
@@ -99,27 +102,47 @@ FleetFigures measure(int n) {
   figures.heap_before = mirari::bench::heap_bytes();
   mirari::bench::Seen seen;
   const std::int64_t start = now_ns();
-  mirari::bench::XenstorePipeline pipeline([&seen, probe](const xen::XenDataChange& change) {
-    if (change.new_value && change.new_value->domid == probe) seen.record(load_of(change));
-  });
+  mirari::bench::Seen backend;
+  mirari::bench::XenstorePipeline pipeline(
+      [&seen, probe](const xen::XenDataChange& change) {
+        if (change.new_value && change.new_value->domid == probe) seen.record(load_of(change));
+      },
+      [&backend, probe](const xen::XenDeviceChange& change) {
+        if (change.new_value && change.new_value->domid == probe) {
+          backend.record(static_cast<std::uint64_t>(change.new_value->state));
+        }
+      });
   figures.sync_ns = now_ns() - start;
   figures.rss_after_kib = mirari::bench::resident_kib();
   figures.heap_after = mirari::bench::heap_bytes();
 
   XenStore guest = XenStore::open();
+  auto thread_cpu = [&pipeline] { return pipeline.cpu_ns(); };
   std::uint64_t value = 0;
-  auto change = [&] {
-    const std::int64_t written = now_ns();
-    guest.write(XenStore::kNoTransaction, probe_load, std::to_string(++value));
-    seen.wait_for(value, kTimeout);
-    return static_cast<double>(seen.at_ns() - written) / 1e3;
-  };
-  for (int i = 0; i < kWarmUpChanges; ++i) change();
-  const std::int64_t thread_cpu = pipeline.cpu_ns();
-  const std::int64_t process_cpu = mirari::bench::process_cpu_ns();
-  for (int i = 0; i < kChanges; ++i) figures.latencies_us.push_back(change());
-  figures.thread_cpu_ns = pipeline.cpu_ns() - thread_cpu;
-  figures.process_cpu_ns = mirari::bench::process_cpu_ns() - process_cpu;
+  figures.changes = mirari::bench::time_changes(
+      kWarmUpChanges, kChanges,
+      [&] {
+        const std::int64_t written = now_ns();
+        guest.write(XenStore::kNoTransaction, probe_load, std::to_string(++value));
+        seen.wait_for(value, kTimeout);
+        return static_cast<double>(seen.at_ns() - written) / 1e3;
+      },
+      thread_cpu);
+
+  const std::string probe_state =
+      "/local/domain/0/backend/vif/" + std::to_string(probe) + "/0/state";
+  bool closing = false;
+  figures.more_changes["backend_"] = mirari::bench::time_changes(
+      kWarmUpChanges, kBackendChanges,
+      [&] {
+        closing = !closing;
+        const auto state = closing ? xen::XenbusState::closing : xen::XenbusState::connected;
+        const std::int64_t written = now_ns();
+        guest.write(XenStore::kNoTransaction, probe_state, std::to_string(static_cast<int>(state)));
+        backend.wait_for(static_cast<std::uint64_t>(state), kTimeout);
+        return static_cast<double>(backend.at_ns() - written) / 1e3;
+      },
+      thread_cpu);
   return figures;
 }
 
