@@ -24,7 +24,8 @@
 // BM_LoadMaxRate: one sender as fast as the socket takes reports, for 10,000 instance names
 // in turn; on EAGAIN it waits for room (poll) and sends the same report again, so nothing is
 // lost. Counters: reports_per_s (samples carried per second), eagain_per_s (what the sender
-// saw), cpu_us_per_report, cores.
+// saw), cpu_us_per_report, cores, reports_per_tick (the monitor writes what one wake-up read
+// in one tick: behind a sender this fast, a wake-up reads until it has caught up).
 #include <benchmark/benchmark.h>
 
 #include <sys/prctl.h>
@@ -308,6 +309,8 @@ void BM_LoadMaxRate(benchmark::State& state) {
       state.counters["cpu_us_per_report"] =
           static_cast<double>(cpu_ns) / 1e3 / static_cast<double>(sent);
       state.counters["cores"] = static_cast<double>(cpu_ns) / 1e9 / seconds;
+      state.counters["reports_per_tick"] =
+          static_cast<double>(sent) / static_cast<double>(pipeline.ticks());
     } catch (const std::exception& e) {
       state.SkipWithError(e.what());
       return;

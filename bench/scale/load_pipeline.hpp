@@ -53,6 +53,7 @@ class LoadPipeline {
                         }
                       }
                       samples_.fetch_add(samples.size(), std::memory_order_relaxed);
+                      ticks_.fetch_add(1, std::memory_order_relaxed);
                     });
     monitor_->follow(std::move(out));
     thread_.start();
@@ -66,6 +67,8 @@ class LoadPipeline {
 
   // Samples committed so far, all instances together.
   std::uint64_t samples() const { return samples_.load(std::memory_order_relaxed); }
+  // Ticks that committed samples so far.
+  std::uint64_t ticks() const { return ticks_.load(std::memory_order_relaxed); }
   Seen& probe() noexcept { return probe_; }
   // CPU time of the thread the monitor and the graph run on, in nanoseconds.
   std::int64_t cpu_ns() { return thread_.cpu_ns(); }
@@ -76,6 +79,7 @@ class LoadPipeline {
   GraphThread thread_;
   std::optional<load::LoadMonitor> monitor_;
   std::atomic<std::uint64_t> samples_{0};
+  std::atomic<std::uint64_t> ticks_{0};
   Seen probe_;
 };
 

@@ -31,6 +31,10 @@ SERIES = [
         ("data/load write -> tick p90 us", "p90_us", None),
         ("CPU us/change (graph thread)", "cpu_us_per_change", None),
         ("CPU us/change (process)", "process_cpu_us_per_change", None),
+        ("vif backend state -> tick p50 us", "backend_p50_us", "flat"),
+        ("vif backend state -> tick p90 us", "backend_p90_us", None),
+        ("backend CPU us/change (graph thread)", "backend_cpu_us_per_change", None),
+        ("backend CPU us/change (process)", "backend_process_cpu_us_per_change", None),
     ]),
     ("net-watcher, n veth links in a namespace", "net-watcher", "BM_LinkFleet", {}, [
         ("sync ms", "sync_ms", None),
@@ -158,7 +162,8 @@ def main():
                 print(f"  {name}: failed: {run['error']}")
                 continue
             print(f"  qlen {run['qlen']:>4.0f}: {run['reports_per_s']:>10,.0f} reports/s, "
-                  f"{run['cpu_us_per_report']:.2f} us CPU/report, {run['cores']:.2f} cores; "
+                  f"{run['cpu_us_per_report']:.2f} us CPU/report, {run['cores']:.2f} cores, "
+                  f"{run['reports_per_tick']:,.0f} reports/tick; "
                   f"the sender saw EAGAIN {run['eagain_per_s']:,.0f} times/s")
     print("\ntargets")
     for what, v in verdicts:
