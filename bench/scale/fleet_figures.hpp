@@ -10,6 +10,10 @@
 // Counters:
 //   n                           items in the fleet
 //   sync_ms, sync_us_per_item   from the watcher's construction to its first publish
+//   sync_cpu_us_per_item        CPU time of the whole process over the sync, per item: the
+//                               work, where the time above also holds the waits between
+//                               threads that the machine's other work lengthens
+//   sync_requests_per_item      for XenStore, the requests the sync made of the store
 //   rss_kib_per_item            resident memory (process_usage.hpp) the synced fleet added,
 //                               divided by n; it moves by pages, so at small n it is noise
 //   heap_bytes_per_item         malloc's bytes in use (process_usage.hpp) the synced fleet
@@ -29,6 +33,7 @@
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +73,8 @@ ChangeFigures time_changes(int warm_up, int count, Change change, ThreadCpu thre
 
 struct FleetFigures {
   std::int64_t sync_ns = 0;
+  std::int64_t sync_cpu_ns = 0;
+  std::optional<std::uint64_t> sync_requests;
   long rss_before_kib = 0;  // before the watcher existed
   long rss_after_kib = 0;   // once it had synced
   std::size_t heap_before = 0;
@@ -110,6 +117,10 @@ void run_fleet(benchmark::State& state, bool& warmed, Measure measure) {
   state.counters["n"] = n;
   state.counters["sync_ms"] = static_cast<double>(figures.sync_ns) / 1e6;
   state.counters["sync_us_per_item"] = static_cast<double>(figures.sync_ns) / 1e3 / n;
+  state.counters["sync_cpu_us_per_item"] = static_cast<double>(figures.sync_cpu_ns) / 1e3 / n;
+  if (figures.sync_requests) {
+    state.counters["sync_requests_per_item"] = static_cast<double>(*figures.sync_requests) / n;
+  }
   state.counters["rss_kib_per_item"] =
       static_cast<double>(figures.rss_after_kib - figures.rss_before_kib) / n;
   state.counters["heap_bytes_per_item"] =

@@ -79,12 +79,14 @@ FleetFigures measure(int n) {
   figures.rss_before_kib = mirari::bench::resident_kib();
   figures.heap_before = mirari::bench::heap_bytes();
   mirari::bench::Seen seen;
+  const std::int64_t start_cpu = mirari::bench::process_cpu_ns();
   const std::int64_t start = now_ns();
   mirari::bench::RtnetlinkPipeline<mirari::net::NetWatcher> pipeline(
       ns.name(), 4 << 20, [&seen, probe](const mirari::net::LinkEvent& e) {
         if (e.new_link && e.new_link->index == probe) seen.record(e.new_link->up ? kUp : kDown);
       });
   figures.sync_ns = now_ns() - start;
+  figures.sync_cpu_ns = mirari::bench::process_cpu_ns() - start_cpu;
   figures.rss_after_kib = mirari::bench::resident_kib();
   figures.heap_after = mirari::bench::heap_bytes();
 

@@ -25,6 +25,8 @@ SERIES = [
     ("xenstore-watcher, n domains (vif, vbd, data/load)", "xenstore-watcher", "BM_XenFleet", {}, [
         ("sync ms", "sync_ms", None),
         ("sync us/domain", "sync_us_per_item", "linear"),
+        ("sync CPU us/domain (process)", "sync_cpu_us_per_item", None),
+        ("sync requests/domain", "sync_requests_per_item", None),
         ("heap bytes/domain", "heap_bytes_per_item", "linear"),
         ("RSS KiB/domain", "rss_kib_per_item", None),
         ("data/load write -> tick p50 us", "p50_us", "flat"),
@@ -39,6 +41,7 @@ SERIES = [
     ("net-watcher, n veth links in a namespace", "net-watcher", "BM_LinkFleet", {}, [
         ("sync ms", "sync_ms", None),
         ("sync us/link", "sync_us_per_item", "linear"),
+        ("sync CPU us/link (process)", "sync_cpu_us_per_item", None),
         ("heap bytes/link", "heap_bytes_per_item", "linear"),
         ("RSS KiB/link", "rss_kib_per_item", None),
         ("link up/down -> tick p50 us", "p50_us", "flat"),

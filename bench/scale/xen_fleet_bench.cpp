@@ -101,6 +101,8 @@ FleetFigures measure(int n) {
   figures.rss_before_kib = mirari::bench::resident_kib();
   figures.heap_before = mirari::bench::heap_bytes();
   mirari::bench::Seen seen;
+  const std::uint64_t requests = store.server().requests();
+  const std::int64_t start_cpu = mirari::bench::process_cpu_ns();
   const std::int64_t start = now_ns();
   mirari::bench::Seen backend;
   mirari::bench::XenstorePipeline pipeline(
@@ -113,6 +115,8 @@ FleetFigures measure(int n) {
         }
       });
   figures.sync_ns = now_ns() - start;
+  figures.sync_cpu_ns = mirari::bench::process_cpu_ns() - start_cpu;
+  figures.sync_requests = store.server().requests() - requests;
   figures.rss_after_kib = mirari::bench::resident_kib();
   figures.heap_after = mirari::bench::heap_bytes();
 

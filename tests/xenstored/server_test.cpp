@@ -93,8 +93,10 @@ TEST_CASE("nodes the server writes itself read back through libxenstore and fire
   watch(xs.get(), "/local/domain/7", "t");
   REQUIRE(next_event(xs.get()) == Event{"/local/domain/7", "t"});
   fixture.server().write({{"/local/domain/7/name", "web-7"}, {"/local/domain/7/data/load", "0.5"}});
+  const std::uint64_t requests = fixture.server().requests();
   CHECK(read(xs.get(), "/local/domain/7/name") == "web-7");
   CHECK(read(xs.get(), "/local/domain/7/data/load") == "0.5");
+  CHECK(fixture.server().requests() == requests + 2);
   CHECK(directory(xs.get(), "/local/domain/7") == std::vector<std::string>{"name", "data"});
   CHECK(next_event(xs.get()) == Event{"/local/domain/7/name", "t"});
   CHECK(next_event(xs.get()) == Event{"/local/domain/7/data/load", "t"});

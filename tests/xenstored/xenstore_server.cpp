@@ -81,6 +81,7 @@ class XenstoreServer::Impl {
   const std::filesystem::path& path() const { return path_; }
   std::size_t connections() const { return connection_count_.load(); }
   std::uint64_t rejected() const { return rejected_.load(); }
+  std::uint64_t requests() const { return requests_.load(); }
 
   void write(const std::vector<std::pair<std::string, std::string>>& nodes) {
     std::promise<void> done;
@@ -121,6 +122,7 @@ class XenstoreServer::Impl {
   }
 
   void serve(Connection& from, const xenstored::Header& header, const std::string& payload) {
+    ++requests_;
     xenstored::Response response = handler_.handle(from.id(), header, payload);
     for (auto& outgoing : response.messages) deliver(std::move(outgoing));
     if (response.drop_other_connections) close_all(&from);
@@ -162,6 +164,7 @@ class XenstoreServer::Impl {
   ConnectionId last_id_ = 0;
   std::atomic<std::size_t> connection_count_{0};
   std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> requests_{0};
   std::thread thread_;
 };
 
@@ -190,6 +193,10 @@ void XenstoreServer::write(const std::vector<std::pair<std::string, std::string>
 
 void XenstoreServer::drop_connections() {
   impl_->drop_connections();
+}
+
+std::uint64_t XenstoreServer::requests() const {
+  return impl_->requests();
 }
 
 std::size_t XenstoreServer::connections() const {

@@ -47,6 +47,8 @@ class XenstoreServer {
   // is written. Throws std::invalid_argument naming the first path that is not a valid
   // absolute path, before writing any.
   void write(const std::vector<std::pair<std::string, std::string>>& nodes);
+  // Requests answered so far, on every connection.
+  std::uint64_t requests() const;
   // Client connections open now.
   std::size_t connections() const;
   // Malformed messages that closed their connection: a header whose len exceeds
