@@ -61,11 +61,11 @@ using mirari::bench::now_ns;
 using mirari::bench::ReportSocket;
 using namespace std::chrono_literals;
 
-constexpr auto kPeriod = 100ms;      // each instance reports at 10 Hz
-constexpr auto kProbePeriod = 10ms;  // the probe, at 100 Hz
-constexpr auto kMinSleep = 100us;    // the fleet sender's shortest pause
-constexpr auto kDrainTimeout = 10s;  // for the last reports to reach a tick
-constexpr int kRateInstances = 10000;
+constexpr auto kPeriod = 100ms;        // each instance reports at 10 Hz
+constexpr auto kProbePeriod = 10ms;    // the probe, at 100 Hz
+constexpr auto kMinSleep = 100us;      // the fleet sender's shortest pause
+constexpr auto kDrainTimeout = 10s;    // for the last reports to reach a tick
+constexpr int kRateInstances = 10000;  // the names the max-rate sender reports for in turn
 constexpr const char* kProbe = "probe";
 
 // The queue length the host gives datagram sockets.
@@ -112,7 +112,8 @@ struct Sent {
   Clock::duration late_max{};  // the longest a report was sent after it was due
 };
 
-// n instances' reports at 10 Hz each, evenly spread, from start until `until`.
+// Sends n instances' reports, each instance's at 10 Hz, spread evenly, from start until
+// `until`; a sender late after a pause sends what it owes at once.
 Sent send_fleet(ReportSocket& socket, int n, Clock::time_point start, Clock::time_point until) {
   ::prctl(PR_SET_TIMERSLACK, 1000UL);  // 1 µs: sleeps end when asked, not 50 µs later
   const auto step = std::chrono::duration_cast<Clock::duration>(kPeriod) / n;
@@ -120,8 +121,9 @@ Sent send_fleet(ReportSocket& socket, int n, Clock::time_point start, Clock::tim
   char line[64];
   std::int64_t k = 0;
   for (Clock::time_point now = Clock::now(); now < until; now = Clock::now()) {
-    if (start + step * k <= now)
-      counts.late_max = std::max(counts.late_max, now - (start + step * k));
+    if (const auto due = start + step * k; due <= now) {
+      counts.late_max = std::max(counts.late_max, now - due);
+    }
     for (Clock::time_point due = start + step * k; due <= now; due = start + step * ++k) {
       const auto instance = static_cast<int>(k % n);
       const auto round = static_cast<int>(k / n);
@@ -176,7 +178,8 @@ LoadFigures measure_fleet(int n, int qlen, std::chrono::milliseconds duration) {
   const Clock::time_point until = start + duration;
   Sent fleet;
   std::exception_ptr failure;
-  std::thread sender([&] {
+  // Joined when the probe's loop below ends, also by an exception.
+  std::jthread sender([&] {
     try {
       fleet = send_fleet(fleet_socket, n, start, until);
     } catch (...) {
@@ -206,8 +209,8 @@ LoadFigures measure_fleet(int n, int qlen, std::chrono::milliseconds duration) {
   sender.join();
   if (failure) std::rethrow_exception(failure);
   const std::int64_t sent_ns = now_ns();
-  figures.carried = fleet.sent + probe.sent;
-  const std::int64_t end_ns = drained_at_ns(pipeline, figures.carried);
+  const std::int64_t end_ns = drained_at_ns(pipeline, fleet.sent + probe.sent);
+  figures.carried = pipeline.samples();
   figures.cpu_ns = pipeline.cpu_ns() - cpu_before;
   figures.wait_ns = pipeline.runqueue_wait_ns() - wait_before;
   figures.sender_late_ms =

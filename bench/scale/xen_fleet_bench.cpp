@@ -100,11 +100,11 @@ FleetFigures measure(int n) {
   FleetFigures figures;
   figures.rss_before_kib = mirari::bench::resident_kib();
   figures.heap_before = mirari::bench::heap_bytes();
-  mirari::bench::Seen seen;
+  mirari::bench::Seen seen;     // the probe's data/load
+  mirari::bench::Seen backend;  // the probe's vif's backend state
   const std::uint64_t requests = store.server().requests();
   const std::int64_t start_cpu = mirari::bench::process_cpu_ns();
   const std::int64_t start = now_ns();
-  mirari::bench::Seen backend;
   mirari::bench::XenstorePipeline pipeline(
       [&seen, probe](const xen::XenDataChange& change) {
         if (change.new_value && change.new_value->domid == probe) seen.record(load_of(change));
