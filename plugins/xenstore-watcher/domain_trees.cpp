@@ -24,9 +24,10 @@ constexpr Followed kFollowed[] = {
 // device/ directories, and must not make the watcher walk a tree without end.
 constexpr int kMaxDepth = 8;
 
-// path is base or below it.
-bool within(std::string_view path, std::string_view base) {
-  return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
+// Removes the node at rel and every node below it.
+void erase_subtree(DomainTree& tree, const std::string& rel) {
+  tree.erase(rel);
+  tree.erase(tree.lower_bound(rel + "/"), tree.lower_bound(rel + "0"));
 }
 
 // The first n elements of rel; rel itself when it has fewer.
@@ -41,14 +42,18 @@ std::string_view first_elements(std::string_view rel, int n) {
 
 }  // namespace
 
+bool is_within(std::string_view path, std::string_view base) {
+  return path.starts_with(base) && (path.size() == base.size() || path[base.size()] == '/');
+}
+
 std::vector<std::string> objects_to_read(std::string_view rel) {
   if (rel.empty()) return {""};
   std::vector<std::string> objects;
   for (const Followed& followed : kFollowed) {
-    if (within(rel, followed.path)) {
+    if (is_within(rel, followed.path)) {
       objects.emplace_back(followed.object_depth == 0 ? rel
                                                       : first_elements(rel, followed.object_depth));
-    } else if (within(followed.path, rel)) {
+    } else if (is_within(followed.path, rel)) {
       objects.emplace_back(followed.path);
     }
   }
@@ -63,12 +68,26 @@ std::optional<std::uint32_t> parse_domid(std::string_view text) {
   return domid;
 }
 
-std::set<std::uint32_t> DomainReader::read_all(XenStore& store) {
+DomainReads whole_domains(const DomainTrees& trees) {
+  DomainReads reads;
+  for (const auto& [domid, tree] : trees) reads[domid].whole = true;
+  return reads;
+}
+
+void for_each_in_subtree(const DomainTree& tree, const std::string& rel,
+                         const std::function<void(const std::string&, const std::string&)>& fn) {
+  if (auto it = tree.find(rel); it != tree.end()) fn(it->first, it->second);
+  // The nodes below rel sort between rel + "/" and rel + "0", '0' following '/'.
+  for (auto it = tree.lower_bound(rel + "/"), end = tree.lower_bound(rel + "0"); it != end; ++it) {
+    fn(it->first, it->second);
+  }
+}
+
+DomainReads DomainReader::read_all(XenStore& store) {
   return run(store, Work{.everything = true, .objects = {}});
 }
 
-std::set<std::uint32_t> DomainReader::refresh(XenStore& store,
-                                              const std::vector<std::string>& changed) {
+DomainReads DomainReader::refresh(XenStore& store, const std::vector<std::string>& changed) {
   const Work work = plan(changed);
   if (!work.everything && work.objects.empty()) return {};
   return run(store, work);
@@ -77,7 +96,7 @@ std::set<std::uint32_t> DomainReader::refresh(XenStore& store,
 DomainReader::Work DomainReader::plan(const std::vector<std::string>& changed) const {
   Work work;
   for (const std::string& path : changed) {
-    if (path == "/" || within(prefix_, path)) return Work{.everything = true, .objects = {}};
+    if (path == "/" || is_within(prefix_, path)) return Work{.everything = true, .objects = {}};
     if (!path.starts_with(prefix_ + "/")) continue;  // elsewhere, or a special "@" path
     const std::string_view rest = std::string_view(path).substr(prefix_.size() + 1);
     const std::size_t slash = rest.find('/');
@@ -107,30 +126,32 @@ bool DomainReader::needs_transaction(const Work& work) {
   if (work.everything) return true;
   for (const auto& [domid, objects] : work.objects) {
     for (const std::string& object : objects) {
-      if (!within(object, "data")) return true;
+      if (!is_within(object, "data")) return true;
     }
   }
   return false;
 }
 
-std::set<std::uint32_t> DomainReader::run(XenStore& store, const Work& work) {
+DomainReads DomainReader::run(XenStore& store, const Work& work) {
   const bool transactional = needs_transaction(work);
   for (int attempt = 1;; ++attempt) {
     const XenStore::Transaction t = transactional ? store.begin() : XenStore::kNoTransaction;
     DomainTrees everything;
-    std::map<std::uint32_t, std::optional<DomainTree>> staged;
+    std::map<std::uint32_t, std::optional<DomainTree>> whole;
+    // Each object read again, with what is now at and below it.
+    std::map<std::uint32_t, std::vector<std::pair<std::string, DomainTree>>> parts;
     try {
       if (work.everything) {
         everything = read_everything(store, t);
       } else {
         for (const auto& [domid, objects] : work.objects) {
           if (objects.front().empty()) {
-            staged[domid] = read_domain(store, t, domid);
+            whole[domid] = read_domain(store, t, domid);
             continue;
           }
-          DomainTree tree = trees_.at(domid);
-          for (const std::string& object : objects) read_object(store, t, domid, object, tree);
-          staged[domid] = std::move(tree);
+          for (const std::string& object : objects) {
+            parts[domid].emplace_back(object, read_object(store, t, domid, object));
+          }
         }
       }
     } catch (...) {
@@ -138,19 +159,27 @@ std::set<std::uint32_t> DomainReader::run(XenStore& store, const Work& work) {
       throw;
     }
     if (transactional && !store.commit(t) && attempt < kAttempts) continue;
-    std::set<std::uint32_t> read;
+    DomainReads read;
     if (work.everything) {
-      for (const auto& [domid, tree] : trees_) read.insert(domid);
-      for (const auto& [domid, tree] : everything) read.insert(domid);
+      for (const auto& [domid, tree] : trees_) read[domid].whole = true;
+      for (const auto& [domid, tree] : everything) read[domid].whole = true;
       trees_ = std::move(everything);
       return read;
     }
-    for (auto& [domid, tree] : staged) {
-      read.insert(domid);
+    for (auto& [domid, tree] : whole) {
+      read[domid].whole = true;
       if (tree) {
         trees_[domid] = std::move(*tree);
       } else {
         trees_.erase(domid);
+      }
+    }
+    for (auto& [domid, objects] : parts) {
+      DomainTree& tree = trees_.at(domid);
+      for (auto& [object, nodes] : objects) {
+        erase_subtree(tree, object);
+        tree.merge(nodes);
+        read[domid].objects.push_back(object);
       }
     }
     return read;
@@ -187,12 +216,11 @@ std::optional<DomainTree> DomainReader::read_domain(XenStore& store, XenStore::T
   return tree;
 }
 
-void DomainReader::read_object(XenStore& store, XenStore::Transaction t, std::uint32_t domid,
-                               const std::string& rel, DomainTree& tree) const {
-  // The nodes below rel sort between rel + "/" and rel + "0", '0' following '/'.
-  tree.erase(rel);
-  tree.erase(tree.lower_bound(rel + "/"), tree.lower_bound(rel + "0"));
-  read_subtree(store, t, domain_path(domid) + "/" + rel, rel, tree, 0);
+DomainTree DomainReader::read_object(XenStore& store, XenStore::Transaction t, std::uint32_t domid,
+                                     const std::string& rel) const {
+  DomainTree nodes;
+  read_subtree(store, t, domain_path(domid) + "/" + rel, rel, nodes, 0);
+  return nodes;
 }
 
 void DomainReader::read_subtree(XenStore& store, XenStore::Transaction t, const std::string& path,

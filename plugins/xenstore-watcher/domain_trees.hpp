@@ -12,6 +12,10 @@
 // own (each value is a report of its own, and a guest may keep many), so a change there
 // reads only the changed node and what is below it.
 //
+// A refresh that reads objects again replaces, in the domain's tree, only what lies at and
+// below each object: its cost follows the objects read, not the size of the domain (dom0's
+// directory holds the backends of the whole fleet's devices).
+//
 // Invariants:
 // - All reads of one read_all() or refresh() happen in one XenStore transaction, retried
 //   when the store reports a conflict, so the trees show one moment of the store. The one
@@ -21,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,6 +39,27 @@ namespace mirari::xen {
 
 using DomainTree = std::map<std::string, std::string>;
 using DomainTrees = std::map<std::uint32_t, DomainTree>;
+
+// What one read_all() or refresh() read again in a domain: all of it (its tree read again,
+// or gone), or only the objects listed, each a directory below the domain's as
+// objects_to_read() names them, whose nodes the tree now holds as the store did.
+struct DomainRead {
+  bool whole = false;
+  std::vector<std::string> objects;  // when not whole
+  friend bool operator==(const DomainRead&, const DomainRead&) = default;
+};
+using DomainReads = std::map<std::uint32_t, DomainRead>;
+
+// Every domain of trees, read whole.
+DomainReads whole_domains(const DomainTrees& trees);
+
+// path is base or lies below it: "backend/vif/5/0" is within "backend/vif", not within
+// "backend/vi".
+bool is_within(std::string_view path, std::string_view base);
+
+// Calls fn(path, value) for the node at rel and each node below it in tree, in order.
+void for_each_in_subtree(const DomainTree& tree, const std::string& rel,
+                         const std::function<void(const std::string&, const std::string&)>& fn);
 
 // The directories below a domain's that must be read again when the node at rel (a path
 // below the domain's directory, "" for the directory itself) changed.
@@ -51,12 +77,12 @@ class DomainReader {
   const DomainTrees& trees() const noexcept { return trees_; }
 
   // Reads every domain under the prefix, replacing the trees. Returns the domains whose
-  // trees may differ: those there before and those there now.
-  std::set<std::uint32_t> read_all(XenStore& store);
+  // trees may differ, each whole: those there before and those there now.
+  DomainReads read_all(XenStore& store);
   // Reads again what the changed nodes (absolute paths, from watch events) touch. A path
-  // at or above the prefix reads everything; paths elsewhere are ignored. Returns the
-  // domains read again.
-  std::set<std::uint32_t> refresh(XenStore& store, const std::vector<std::string>& changed);
+  // at or above the prefix reads everything; paths elsewhere are ignored. Returns what was
+  // read again.
+  DomainReads refresh(XenStore& store, const std::vector<std::string>& changed);
 
  private:
   // How often a conflicting transaction is tried again before its last reading is kept:
@@ -70,12 +96,13 @@ class DomainReader {
   };
   Work plan(const std::vector<std::string>& changed) const;
   static bool needs_transaction(const Work& work);
-  std::set<std::uint32_t> run(XenStore& store, const Work& work);
+  DomainReads run(XenStore& store, const Work& work);
   DomainTrees read_everything(XenStore& store, XenStore::Transaction t) const;
   std::optional<DomainTree> read_domain(XenStore& store, XenStore::Transaction t,
                                         std::uint32_t domid) const;
-  void read_object(XenStore& store, XenStore::Transaction t, std::uint32_t domid,
-                   const std::string& rel, DomainTree& tree) const;
+  // The nodes at and below rel in the domain, as a tree of their own.
+  DomainTree read_object(XenStore& store, XenStore::Transaction t, std::uint32_t domid,
+                         const std::string& rel) const;
   std::string domain_path(std::uint32_t domid) const;
   void read_subtree(XenStore& store, XenStore::Transaction t, const std::string& path,
                     const std::string& rel, DomainTree& tree, int depth) const;

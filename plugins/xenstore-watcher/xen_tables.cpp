@@ -59,38 +59,50 @@ std::optional<XenData> make_data(const XenDomain& domain, const DomainTree& tree
 
 using DeviceMap = std::map<std::string, XenDevice>;
 
-// Lists the devices whose backend directories (backend/<kind>/<domid>/<devid>) lie in
-// backend_domid's tree.
+// Where a kind's two ends keep their directories below a domain's.
+struct Dirs {
+  std::string_view backend;   // backend/<kind>/<frontend domid>/<devid>
+  std::string_view frontend;  // device/<kind>/<devid>
+};
+
+Dirs dirs_of(XenDevice::Kind kind) {
+  if (kind == XenDevice::Kind::vif) return {"backend/vif", "device/vif"};
+  return {"backend/vbd", "device/vbd"};
+}
+
+// Lists the devices whose backend directories lie at or below scope (a path at or below the
+// kind's backend directory, never below one device's directory) in backend_domid's tree.
 void add_backends(std::uint32_t backend_domid, const DomainTree& tree, XenDevice::Kind kind,
-                  DeviceMap& devices) {
-  const std::string base = kind == XenDevice::Kind::vif ? "backend/vif/" : "backend/vbd/";
-  for (auto it = tree.lower_bound(base); it != tree.end() && it->first.starts_with(base); ++it) {
-    const std::string_view rest = std::string_view(it->first).substr(base.size());
+                  const std::string& scope, DeviceMap& devices) {
+  const std::string base = std::string(dirs_of(kind).backend) + "/";
+  for_each_in_subtree(tree, scope, [&](const std::string& path, const std::string& value) {
+    if (!path.starts_with(base)) return;  // the backend directory itself
+    const std::string_view rest = std::string_view(path).substr(base.size());
     const std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) continue;  // backend/<kind>/<domid>: no device yet
+    if (slash == std::string_view::npos) return;  // backend/<kind>/<domid>: no device yet
     const std::size_t end = rest.find('/', slash + 1);
     const std::optional<std::uint32_t> domid = parse_domid(rest.substr(0, slash));
     const std::optional<std::uint32_t> devid =
         parse_domid(rest.substr(slash + 1, end == std::string_view::npos ? end : end - slash - 1));
-    if (!domid || !devid) continue;
+    if (!domid || !devid) return;
     const std::string id = std::to_string(*domid) + "/" + std::to_string(*devid);
     XenDevice& device = devices[id];
     device.kind = kind;
     device.domid = *domid;
     device.devid = *devid;
     device.backend_domid = backend_domid;
-    if (end == std::string_view::npos) continue;  // the device's directory itself
+    if (end == std::string_view::npos) return;  // the device's directory itself
     const std::string key(rest.substr(end + 1));
     if (key == "state") {
-      device.state = parse_xenbus_state(it->second);
+      device.state = parse_xenbus_state(value);
     } else if (key == "online") {
-      device.online = it->second == "1";
+      device.online = value == "1";
     } else if (std::find(std::begin(kDeviceFields), std::end(kDeviceFields), key) ==
                    std::end(kDeviceFields) &&
-               is_leaf(tree, it->first)) {
-      device.params[key] = it->second;
+               is_leaf(tree, path)) {
+      device.params[key] = value;
     }
-  }
+  });
 }
 
 void add_frontend_states(const DomainTrees& trees, DeviceMap& devices) {
@@ -143,33 +155,111 @@ void unindex_device(DeviceIndex& index, const XenDevice& device, const std::stri
   }
 }
 
-// The devices whose backend or frontend lies in one of domids, made again.
-void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& trees,
-                    const std::set<std::uint32_t>& domids, XenDevice::Kind kind,
-                    std::vector<XenDeviceChange>& changes) {
-  DeviceMap fresh;
-  for (const std::uint32_t domid : domids) {
-    if (auto tree = trees.find(domid); tree != trees.end()) {
-      add_backends(domid, tree->second, kind, fresh);
-    }
+// Device keys ("<frontend domid>/<devid>"): one, or all those that start with a prefix.
+struct KeyRange {
+  std::string text;
+  bool exact = false;
+};
+
+void add_keys(const std::set<std::string>& keys, const KeyRange& range,
+              std::set<std::string>& out) {
+  if (range.exact) {
+    if (keys.contains(range.text)) out.insert(range.text);
+    return;
   }
+  for (auto it = keys.lower_bound(range.text); it != keys.end() && it->starts_with(range.text);
+       ++it) {
+    out.insert(*it);
+  }
+}
+
+// The elements of scope below dir (which scope lies within), without the leading slash.
+std::string_view below(std::string_view scope, std::string_view dir) {
+  std::string_view rest = scope.substr(dir.size());
+  if (!rest.empty()) rest.remove_prefix(1);
+  return rest;
+}
+
+// The keys of the devices whose backend directory lies within scope, a path within dir.
+KeyRange backend_keys(std::string_view scope, std::string_view dir) {
+  const std::string_view rest = below(scope, dir);
+  if (rest.empty()) return {"", false};
+  const std::size_t slash = rest.find('/');
+  if (slash == std::string_view::npos) return {std::string(rest) + "/", false};
+  return {std::string(rest.substr(0, rest.find('/', slash + 1))), true};
+}
+
+// The keys of the devices domid fronts whose frontend directory lies within scope, a path
+// within dir.
+KeyRange frontend_keys(std::uint32_t domid, std::string_view scope, std::string_view dir) {
+  const std::string_view rest = below(scope, dir);
+  const std::string prefix = std::to_string(domid) + "/";
+  if (rest.empty()) return {prefix, false};
+  return {prefix + std::string(rest.substr(0, rest.find('/'))), true};
+}
+
+// The part of object (a path below a domain's directory) that lies in dir: object, or dir
+// when object lies above it; none when they do not meet.
+std::optional<std::string> scope_in(const std::string& object, std::string_view dir) {
+  if (is_within(object, dir)) return object;
+  if (is_within(dir, object)) return std::string(dir);
+  return std::nullopt;
+}
+
+// The device's backend directory was read again.
+bool backend_read(const DomainReads& reads, const XenDevice& device, std::string_view dir) {
+  const auto read = reads.find(device.backend_domid);
+  if (read == reads.end()) return false;
+  if (read->second.whole) return true;
+  const std::string path =
+      std::string(dir) + "/" + std::to_string(device.domid) + "/" + std::to_string(device.devid);
+  return std::any_of(read->second.objects.begin(), read->second.objects.end(),
+                     [&](const std::string& object) {
+                       return is_within(path, object) || is_within(object, path);
+                     });
+}
+
+// The devices of one kind whose backend or frontend directories were read again, made
+// again: those listed from a backend directory read again, and those the index knows in a
+// domain read whole or in a device directory read again.
+void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& trees,
+                    const DomainReads& reads, XenDevice::Kind kind,
+                    std::vector<XenDeviceChange>& changes) {
+  const Dirs dirs = dirs_of(kind);
+  DeviceMap fresh;
   std::set<std::string> affected;
-  for (const auto& [key, device] : fresh) affected.insert(key);
-  for (const std::uint32_t domid : domids) {
-    auto known = index.find(domid);
-    if (known == index.end()) continue;
-    for (const std::string& key : known->second) {
-      const XenDevice* device = devices.find(key);
-      if (device == nullptr) continue;
-      if (domids.count(device->backend_domid) != 0) {
-        affected.insert(key);
-      } else if (domids.count(device->domid) != 0) {
-        // Its backend is unchanged: only the frontend's state can be new.
-        affected.insert(key);
-        XenDevice& copy = fresh.try_emplace(key, *device).first->second;
-        copy.frontend_state.reset();
+  for (const auto& [domid, read] : reads) {
+    const auto tree = trees.find(domid);
+    const auto known = index.find(domid);
+    auto add_known = [&](const KeyRange& range) {
+      if (known != index.end()) add_keys(known->second, range, affected);
+    };
+    if (read.whole) {
+      if (tree != trees.end()) {
+        add_backends(domid, tree->second, kind, std::string(dirs.backend), fresh);
+      }
+      add_known({"", false});
+      continue;
+    }
+    for (const std::string& object : read.objects) {
+      if (const auto scope = scope_in(object, dirs.backend)) {
+        if (tree != trees.end()) add_backends(domid, tree->second, kind, *scope, fresh);
+        add_known(backend_keys(*scope, dirs.backend));
+      }
+      if (const auto scope = scope_in(object, dirs.frontend)) {
+        add_known(frontend_keys(domid, *scope, dirs.frontend));
       }
     }
+  }
+  for (const auto& [key, device] : fresh) affected.insert(key);
+  for (const std::string& key : affected) {
+    if (fresh.contains(key)) continue;
+    const XenDevice* device = devices.find(key);
+    // Not listed again from a backend directory read again: it went with it.
+    if (device == nullptr || backend_read(reads, *device, dirs.backend)) continue;
+    // Its backend is unchanged: only the frontend's state can be new.
+    XenDevice& copy = fresh.try_emplace(key, *device).first->second;
+    copy.frontend_state.reset();
   }
   add_frontend_states(trees, fresh);
   XenDevices::Builder table(std::move(devices));
@@ -185,11 +275,11 @@ void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& 
 
 }  // namespace
 
-void update_tables(XenTables& tables, const DomainTrees& trees,
-                   const std::set<std::uint32_t>& domids, XenChanges& changes) {
+void update_tables(XenTables& tables, const DomainTrees& trees, const DomainReads& reads,
+                   XenChanges& changes) {
   XenDomains::Builder domains(std::move(tables.domains));
   XenDataTable::Builder data(std::move(tables.data));
-  for (const std::uint32_t domid : domids) {
+  for (const auto& [domid, read] : reads) {
     const std::string id = std::to_string(domid);
     auto tree = trees.find(domid);
     std::optional<XenDomain> domain;
@@ -203,18 +293,16 @@ void update_tables(XenTables& tables, const DomainTrees& trees,
   }
   tables.domains = domains.build();
   tables.data = data.build();
-  update_devices(tables.vifs, tables.vifs_by_domain, trees, domids, XenDevice::Kind::vif,
+  update_devices(tables.vifs, tables.vifs_by_domain, trees, reads, XenDevice::Kind::vif,
                  changes.vifs);
-  update_devices(tables.vbds, tables.vbds_by_domain, trees, domids, XenDevice::Kind::vbd,
+  update_devices(tables.vbds, tables.vbds_by_domain, trees, reads, XenDevice::Kind::vbd,
                  changes.vbds);
 }
 
 XenTables make_tables(const DomainTrees& trees) {
-  std::set<std::uint32_t> domids;
-  for (const auto& [domid, tree] : trees) domids.insert(domid);
   XenTables tables;
   XenChanges ignored;
-  update_tables(tables, trees, domids, ignored);
+  update_tables(tables, trees, whole_domains(trees), ignored);
   return tables;
 }
 

@@ -41,12 +41,15 @@ struct XenChanges {
 
 XenTables make_tables(const DomainTrees& trees);
 
-// Makes again, in tables, what the trees of domids (read again, or gone) make: their domain
-// and data records, and the devices whose backend or frontend lies in one of them; appends
-// the changes. Records are made and compared only for those domains (one, for a guest's
-// report), not for the fleet, and each table is copied only along the paths that change.
-void update_tables(XenTables& tables, const DomainTrees& trees,
-                   const std::set<std::uint32_t>& domids, XenChanges& changes);
+// Makes again, in tables, what the trees make of what reads says was read again (or went):
+// the domain and data records of those domains, and the devices whose backend or frontend
+// directory lies in what was read (a whole domain, or a device's directory); appends the
+// changes. Records are made and compared only for those, not for the fleet, and each table
+// is copied only along the paths that change: a guest's report, or one device's state in
+// dom0 (which holds the backends of every guest's devices), costs the same with 10 guests as
+// with 10,000.
+void update_tables(XenTables& tables, const DomainTrees& trees, const DomainReads& reads,
+                   XenChanges& changes);
 
 // Appends the changes that lead from before to after, each table's in hash order.
 void diff(const XenTables& before, const XenTables& after, XenChanges& changes);

@@ -51,10 +51,10 @@ struct XenStoreWatcher::State {
   std::atomic<std::uint64_t> reconnects{0};
   std::atomic<bool> following{false};
 
-  // Returns the domains read (see DomainReader::read_all). Throws XenStoreError, leaving
-  // no connection.
-  std::set<std::uint32_t> connect() {
-    std::set<std::uint32_t> read;
+  // Returns what was read (see DomainReader::read_all). Throws XenStoreError, leaving no
+  // connection.
+  DomainReads connect() {
+    DomainReads read;
     try {
       store = XenStore::open();
       // Watch first, then read: a change after the reading has an event waiting.
@@ -96,7 +96,7 @@ struct XenStoreWatcher::State {
         changed.push_back(std::move(*path));
       }
       if (!changed.empty()) {
-        const std::set<std::uint32_t> read = reader.refresh(store, changed);
+        const DomainReads read = reader.refresh(store, changed);
         ++batches;
         publish(read);
       }
@@ -141,7 +141,7 @@ struct XenStoreWatcher::State {
   }
 
   void reconnect(const std::shared_ptr<State>& self) {
-    std::set<std::uint32_t> read;
+    DomainReads read;
     try {
       read = connect();
     } catch (const XenStoreError& e) {
@@ -158,8 +158,8 @@ struct XenStoreWatcher::State {
     start(self);
   }
 
-  // Makes the tables of the domains read again, and writes what changed.
-  void publish(const std::set<std::uint32_t>& read) {
+  // Makes again the records of what was read again, and writes what changed.
+  void publish(const DomainReads& read) {
     XenChanges changes;
     update_tables(published, reader.trees(), read, changes);
     write_changes(published, changes);

@@ -82,18 +82,34 @@ Response RequestHandler::handle(ConnectionId from, const Header& header, std::st
     response.messages.push_back({from, encode_error(header, error.code())});
     return response;
   }
-  for (const auto& change : effects.changes) {
-    const auto fired = watches_.fired_by(change);
-    effects.events.insert(effects.events.end(), fired.begin(), fired.end());
+  send_events(std::move(effects.events), effects.changes, response.messages);
+  response.drop_other_connections = effects.drop_other_connections;
+  return response;
+}
+
+std::vector<Outgoing> RequestHandler::write_nodes(
+    const std::vector<std::pair<std::string, std::string>>& nodes) {
+  std::vector<Change> changes;
+  for (const auto& [path, value] : nodes) {
+    append(changes, store_.write(kServerConnection, 0, path, value));
   }
-  for (const auto& event : effects.events) {
+  std::vector<Outgoing> messages;
+  send_events({}, changes, messages);
+  return messages;
+}
+
+void RequestHandler::send_events(std::vector<WatchEvent> events, const std::vector<Change>& changes,
+                                 std::vector<Outgoing>& messages) const {
+  for (const auto& change : changes) {
+    const auto fired = watches_.fired_by(change);
+    events.insert(events.end(), fired.begin(), fired.end());
+  }
+  for (const auto& event : events) {
     // A message over the limit would make the client drop its connection; xenstored does
     // not send it either.
     if (event.path.size() + event.token.size() + 2 > kPayloadMax) continue;
-    response.messages.push_back({event.to, encode_watch_event(event.path, event.token)});
+    messages.push_back({event.to, encode_watch_event(event.path, event.token)});
   }
-  response.drop_other_connections = effects.drop_other_connections;
-  return response;
 }
 
 void RequestHandler::disconnected(ConnectionId id) {

@@ -12,6 +12,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store.hpp"
@@ -39,6 +40,9 @@ class RequestHandler {
   Response handle(ConnectionId from, const Header& header, std::string_view payload);
   // Forgets the connection's watches and aborts its transactions.
   void disconnected(ConnectionId id);
+  // Writes each node (canonical absolute path, value) in order, as a connection writing
+  // outside a transaction would; returns the watch events the writes fire, in order.
+  std::vector<Outgoing> write_nodes(const std::vector<std::pair<std::string, std::string>>& nodes);
 
  private:
   // What a request causes besides its reply.
@@ -48,6 +52,9 @@ class RequestHandler {
     bool drop_other_connections = false;
   };
 
+  // Appends the events that changes fire after those already in events, as messages.
+  void send_events(std::vector<WatchEvent> events, const std::vector<Change>& changes,
+                   std::vector<Outgoing>& messages) const;
   // The reply's payload; throws ProtocolError for an error reply.
   std::string answer(ConnectionId from, const Header& header, std::string_view payload,
                      Effects& effects);

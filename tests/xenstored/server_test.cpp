@@ -7,8 +7,10 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "xs_fixture.hpp"
 
@@ -83,4 +85,32 @@ TEST_CASE("a server with clients connected shuts down, and the clients notice") 
   fixture.reset();
   CHECK(eventually([&] { return connection_lost(watching.get()); }));
   CHECK(read_error(plain.get(), "/") != 0);
+}
+
+TEST_CASE("nodes the server writes itself read back through libxenstore and fire watches") {
+  XenstoreFixture fixture;
+  Handle xs = open();
+  watch(xs.get(), "/local/domain/7", "t");
+  REQUIRE(next_event(xs.get()) == Event{"/local/domain/7", "t"});
+  fixture.server().write({{"/local/domain/7/name", "web-7"}, {"/local/domain/7/data/load", "0.5"}});
+  const std::uint64_t requests = fixture.server().requests();
+  CHECK(read(xs.get(), "/local/domain/7/name") == "web-7");
+  CHECK(read(xs.get(), "/local/domain/7/data/load") == "0.5");
+  CHECK(fixture.server().requests() == requests + 2);
+  CHECK(directory(xs.get(), "/local/domain/7") == std::vector<std::string>{"name", "data"});
+  CHECK(next_event(xs.get()) == Event{"/local/domain/7/name", "t"});
+  CHECK(next_event(xs.get()) == Event{"/local/domain/7/data/load", "t"});
+  CHECK_FALSE(next_event(xs.get(), kQuiet));
+}
+
+TEST_CASE("a server write naming an invalid or relative path throws naming it and writes nothing") {
+  XenstoreFixture fixture;
+  Handle xs = open();
+  CHECK_THROWS_WITH(fixture.server().write({{"/vm/a", "1"}, {"/vm//b", "2"}}),
+                    Catch::Contains("'/vm//b'"));
+  CHECK_THROWS_WITH(fixture.server().write({{"/vm/c", "3"}, {"data/d", "4"}}),
+                    Catch::Contains("'data/d'"));
+  CHECK_THROWS_AS(fixture.server().write({{"/vm/e/", "5"}}), std::invalid_argument);
+  CHECK(read_error(xs.get(), "/vm") == ENOENT);
+  CHECK(read_error(xs.get(), "/local/domain/0/data/d") == ENOENT);
 }

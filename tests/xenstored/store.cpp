@@ -8,6 +8,12 @@
 
 namespace mirari::testing::xenstored {
 
+Store::Store() {
+  tree_.on_change([this](const std::string& path, const Node* before) {
+    for (auto& [id, transaction] : transactions_) transaction.view.remember(path, before);
+  });
+}
+
 std::string Store::read(ConnectionId owner, TransactionId tx, const std::string& path) {
   return tree_for(owner, tx).get(path).value;
 }
@@ -49,8 +55,7 @@ TransactionId Store::start(ConnectionId owner) {
   do {
     ++last_id_;
   } while (last_id_ == 0 || transactions_.contains(last_id_));
-  Transaction& transaction = transactions_[last_id_] = Transaction{owner, tree_, {}};
-  transaction.view.track_accesses();
+  transactions_.emplace(last_id_, Transaction{owner, Tree::view_of(tree_), {}});
   return last_id_;
 }
 

@@ -1,6 +1,8 @@
-// The store as clients see it: one tree, and transactions on private copies of it.
+// The store as clients see it: one tree, and transactions on private views of it.
 //
-// A transaction sees the tree as it was when it started plus its own changes. Commit is
+// A transaction sees the tree as it was when it started plus its own changes; its view
+// copies nothing at the start (tree.hpp), so a transaction costs what it reads and changes,
+// not the store's size. Commit is
 // optimistic, as in C xenstored: it fails with EAGAIN when any node the transaction read,
 // listed or changed has changed, appeared or disappeared in the tree since the start; else
 // every node the transaction changed is copied into the tree at once, so other connections
@@ -19,6 +21,8 @@
 namespace mirari::testing::xenstored {
 
 using ConnectionId = std::uint64_t;
+// Who the server's own writes (XenstoreServer::write) come from; connections count from 1.
+inline constexpr ConnectionId kServerConnection = 0;
 using TransactionId = std::uint32_t;  // 0: no transaction
 
 // A change that watches fire for (watches.hpp).
@@ -34,6 +38,11 @@ struct Listing {
 
 class Store {
  public:
+  Store();
+  // Not copyable: the tree's change callback holds this store.
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
   // Each operation runs in transaction tx of connection `owner`, or on the tree itself when
   // tx is 0; a tx that is not one of owner's open transactions throws ProtocolError(ENOENT).
   // Paths are canonical (path.hpp); errors are those of Tree. The changes returned are those

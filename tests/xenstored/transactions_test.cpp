@@ -57,6 +57,40 @@ TEST_CASE("a transaction sees the store as it was when it started") {
   REQUIRE(xs_transaction_end(xs.get(), tx, true));
 }
 
+TEST_CASE("a transaction does not see nodes others created or removed after it started") {
+  XenstoreFixture fixture;
+  Handle xs = open();
+  Handle other = open();
+  write(xs.get(), "/vm/gone", "here");
+  const xs_transaction_t tx = start(xs.get());
+  write(other.get(), "/vm/new", "1");
+  REQUIRE(xs_rm(other.get(), XBT_NULL, "/vm/gone"));
+  CHECK(read_error(xs.get(), "/vm/new", tx) == ENOENT);
+  CHECK(read(xs.get(), "/vm/gone", tx) == "here");
+  CHECK(directory(xs.get(), "/vm", tx) == Names{"gone"});
+  CHECK(commit_error(xs.get(), tx) == EAGAIN);
+  CHECK(directory(other.get(), "/vm") == Names{"new"});
+}
+
+TEST_CASE("transactions started at different times each see the store of their start") {
+  XenstoreFixture fixture;
+  Handle first = open();
+  Handle second = open();
+  Handle other = open();
+  write(other.get(), "/vm/state", "0");
+  const xs_transaction_t early = start(first.get());
+  write(other.get(), "/vm/state", "1");
+  const xs_transaction_t late = start(second.get());
+  write(other.get(), "/vm/state", "2");
+  CHECK(read(first.get(), "/vm/state", early) == "0");
+  CHECK(read(second.get(), "/vm/state", late) == "1");
+  write(second.get(), "/vm/state", "mine", late);
+  CHECK(read(second.get(), "/vm/state", late) == "mine");
+  CHECK(read(other.get(), "/vm/state") == "2");
+  REQUIRE(xs_transaction_end(first.get(), early, true));
+  REQUIRE(xs_transaction_end(second.get(), late, true));
+}
+
 TEST_CASE("an aborted transaction changes nothing") {
   XenstoreFixture fixture;
   Handle xs = open();

@@ -12,10 +12,13 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
 
 #include "connection.hpp"
+#include "path.hpp"
+#include "protocol_error.hpp"
 #include "request_handler.hpp"
 
 namespace mirari::testing {
@@ -78,6 +81,16 @@ class XenstoreServer::Impl {
   const std::filesystem::path& path() const { return path_; }
   std::size_t connections() const { return connection_count_.load(); }
   std::uint64_t rejected() const { return rejected_.load(); }
+  std::uint64_t requests() const { return requests_.load(); }
+
+  void write(const std::vector<std::pair<std::string, std::string>>& nodes) {
+    std::promise<void> done;
+    asio::post(io_, [this, &nodes, &done] {
+      for (auto& outgoing : handler_.write_nodes(nodes)) deliver(std::move(outgoing));
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
 
   void drop_connections() {
     std::promise<void> done;
@@ -109,13 +122,16 @@ class XenstoreServer::Impl {
   }
 
   void serve(Connection& from, const xenstored::Header& header, const std::string& payload) {
+    ++requests_;
     xenstored::Response response = handler_.handle(from.id(), header, payload);
-    for (auto& outgoing : response.messages) {
-      if (const auto it = connections_.find(outgoing.to); it != connections_.end()) {
-        it->second->send(std::move(outgoing.message));
-      }
-    }
+    for (auto& outgoing : response.messages) deliver(std::move(outgoing));
     if (response.drop_other_connections) close_all(&from);
+  }
+
+  void deliver(xenstored::Outgoing outgoing) {
+    if (const auto it = connections_.find(outgoing.to); it != connections_.end()) {
+      it->second->send(std::move(outgoing.message));
+    }
   }
 
   // Closes every connection but `except` (if not null).
@@ -148,6 +164,7 @@ class XenstoreServer::Impl {
   ConnectionId last_id_ = 0;
   std::atomic<std::size_t> connection_count_{0};
   std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> requests_{0};
   std::thread thread_;
 };
 
@@ -160,8 +177,26 @@ const std::filesystem::path& XenstoreServer::socket_path() const {
   return impl_->path();
 }
 
+void XenstoreServer::write(const std::vector<std::pair<std::string, std::string>>& nodes) {
+  std::vector<std::pair<std::string, std::string>> canonical;
+  canonical.reserve(nodes.size());
+  for (const auto& [path, value] : nodes) {
+    try {
+      if (!path.starts_with('/')) throw xenstored::ProtocolError(EINVAL, "a relative path");
+      canonical.emplace_back(xenstored::canonical_path(path), value);
+    } catch (const xenstored::ProtocolError& e) {
+      throw std::invalid_argument("xenstored: cannot write '" + path + "': " + e.what());
+    }
+  }
+  impl_->write(canonical);
+}
+
 void XenstoreServer::drop_connections() {
   impl_->drop_connections();
+}
+
+std::uint64_t XenstoreServer::requests() const {
+  return impl_->requests();
 }
 
 std::size_t XenstoreServer::connections() const {

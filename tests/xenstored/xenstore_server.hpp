@@ -19,6 +19,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace mirari::testing {
 
@@ -38,6 +41,14 @@ class XenstoreServer {
   // stay (open transactions and watches go with their connections). Returns once they are
   // closed.
   void drop_connections();
+  // Writes each node (an absolute path, its value) in order, as a client writing outside a
+  // transaction would: missing parents are created, and the watches the writes fire get
+  // their events. For filling a store fast: no round trip per node. Returns once every node
+  // is written. Throws std::invalid_argument naming the first path that is not a valid
+  // absolute path, before writing any.
+  void write(const std::vector<std::pair<std::string, std::string>>& nodes);
+  // Requests answered so far, on every connection.
+  std::uint64_t requests() const;
   // Client connections open now.
   std::size_t connections() const;
   // Malformed messages that closed their connection: a header whose len exceeds

@@ -1,11 +1,48 @@
 // The watcher's tables as made from domain trees, and the changes between two of them.
 #include <catch2/catch.hpp>
 
+#include "table_sharing.hpp"
 #include "xen_tables.hpp"
 
 using namespace mirari::xen;
+using mirari::testing::changed_keys;
+using mirari::testing::path_length;
+using mirari::testing::unshared_nodes;
 
 namespace {
+
+DomainReads whole(std::uint32_t domid) {
+  return {{domid, DomainRead{.whole = true, .objects = {}}}};
+}
+
+DomainReads objects(std::uint32_t domid, std::vector<std::string> read) {
+  return {{domid, DomainRead{.whole = false, .objects = std::move(read)}}};
+}
+
+// Dom0 with the backends of a vif and a vbd for each of guests 1..count, as a toolstack
+// writes them, and the guests with their frontends.
+DomainTrees fleet(std::uint32_t count) {
+  DomainTrees trees;
+  DomainTree& dom0 = trees[0];
+  dom0["name"] = "Domain-0";
+  for (std::uint32_t domid = 1; domid <= count; ++domid) {
+    const std::string id = std::to_string(domid);
+    const std::string vif = "backend/vif/" + id + "/0";
+    const std::string vbd = "backend/vbd/" + id + "/51712";
+    dom0[vif] = "";
+    dom0[vif + "/frontend-id"] = id;
+    dom0[vif + "/mac"] = "00:16:3e:00:00:" + id;
+    dom0[vif + "/state"] = "4";
+    dom0[vbd] = "";
+    dom0[vbd + "/frontend-id"] = id;
+    dom0[vbd + "/params"] = "/images/guest-" + id + ".img";
+    dom0[vbd + "/state"] = "4";
+    trees[domid] = {{"name", "guest-" + id},  {"data/load", "0.5"},
+                    {"device/vif/0", ""},     {"device/vif/0/state", "4"},
+                    {"device/vbd/51712", ""}, {"device/vbd/51712/state", "4"}};
+  }
+  return trees;
+}
 
 // Dom0 holds the backends of domain 5's network and disk devices.
 DomainTrees host_with_guest() {
@@ -148,7 +185,7 @@ TEST_CASE("updating the tables of the domains read again equals making them anew
   trees[5]["device/vif/0/state"] = "6";
   trees[5]["data/load"] = "0.9";
   XenChanges changes;
-  update_tables(tables, trees, {5}, changes);
+  update_tables(tables, trees, whole(5), changes);
   CHECK(tables == make_tables(trees));
   REQUIRE(changes.vifs.size() == 1);
   CHECK(changes.vifs[0].new_value->frontend_state == XenbusState::closed);
@@ -160,7 +197,7 @@ TEST_CASE("updating the tables of the domains read again equals making them anew
   // The guest goes: its records and the devices it fronts (their backends stay in dom0).
   trees.erase(5);
   XenChanges gone;
-  update_tables(tables, trees, {5}, gone);
+  update_tables(tables, trees, whole(5), gone);
   CHECK(tables == make_tables(trees));
   REQUIRE(gone.domains.size() == 1);
   CHECK(gone.domains[0].kind == XenChangeKind::removed);
@@ -174,9 +211,99 @@ TEST_CASE("updating the tables of the domains read again equals making them anew
   trees[0].erase("backend/vbd/5/51712/mode");
   trees[0].erase("backend/vbd/5/51712/state");
   XenChanges unplugged;
-  update_tables(tables, trees, {0}, unplugged);
+  update_tables(tables, trees, whole(0), unplugged);
   CHECK(tables == make_tables(trees));
   REQUIRE(unplugged.vbds.size() == 1);
   CHECK(unplugged.vbds[0].kind == XenChangeKind::removed);
   CHECK(unplugged.vifs.empty());
+}
+
+TEST_CASE("a device directory read again in dom0 makes that device again, and copies one path") {
+  DomainTrees trees = fleet(500);
+  XenTables tables = make_tables(trees);
+  const XenTables before = tables;
+
+  trees[0]["backend/vif/7/0/state"] = "5";
+  XenChanges changes;
+  update_tables(tables, trees, objects(0, {"backend/vif/7/0"}), changes);
+  CHECK(tables == make_tables(trees));
+  REQUIRE(changes.vifs.size() == 1);
+  CHECK(changes.vifs[0].kind == XenChangeKind::changed);
+  CHECK(changes.vifs[0].old_value->state == XenbusState::connected);
+  CHECK(changes.vifs[0].new_value->state == XenbusState::closing);
+  CHECK(changes.vifs[0].new_value->frontend_state == XenbusState::connected);
+  CHECK(changes.vbds.empty());
+  CHECK(changes.domains.empty());
+  CHECK(changes.data.empty());
+  CHECK(changed_keys(before.vifs, tables.vifs) == std::vector<std::string>{"7/0"});
+  CHECK(unshared_nodes(before.vifs, tables.vifs) <= path_length(tables.vifs, std::string("7/0")));
+  CHECK(unshared_nodes(before.vbds, tables.vbds) == 0);
+  CHECK(unshared_nodes(before.domains, tables.domains) == 0);
+}
+
+TEST_CASE("device directories read again in dom0 add and remove their devices") {
+  DomainTrees trees = fleet(20);
+  XenTables tables = make_tables(trees);
+
+  // Guest 21's vif appears in dom0 before its domain does; guest 3's vbd is unplugged.
+  trees[0]["backend/vif/21/0"] = "";
+  trees[0]["backend/vif/21/0/state"] = "1";
+  for (const char* key : {"", "/frontend-id", "/params", "/state"}) {
+    trees[0].erase(std::string("backend/vbd/3/51712") + key);
+  }
+  XenChanges changes;
+  update_tables(tables, trees, objects(0, {"backend/vif/21/0", "backend/vbd/3/51712"}), changes);
+  CHECK(tables == make_tables(trees));
+  REQUIRE(changes.vifs.size() == 1);
+  CHECK(changes.vifs[0].kind == XenChangeKind::added);
+  CHECK(changes.vifs[0].new_value->state == XenbusState::initialising);
+  CHECK_FALSE(changes.vifs[0].new_value->frontend_state);
+  REQUIRE(changes.vbds.size() == 1);
+  CHECK(changes.vbds[0].kind == XenChangeKind::removed);
+  CHECK(changes.vbds[0].old_value->domid == 3);
+}
+
+TEST_CASE("a frontend directory read again changes only its device's frontend state") {
+  DomainTrees trees = fleet(20);
+  XenTables tables = make_tables(trees);
+  trees[9]["device/vbd/51712/state"] = "6";
+  trees[9]["device/vif/0/state"] = "5";
+  XenChanges changes;
+  update_tables(tables, trees, objects(9, {"device/vbd/51712"}), changes);
+  REQUIRE(changes.vbds.size() == 1);
+  CHECK(changes.vbds[0].new_value->frontend_state == XenbusState::closed);
+  CHECK(changes.vbds[0].new_value->state == XenbusState::connected);
+  // The vif's directory was not read again: its change is not seen yet.
+  CHECK(changes.vifs.empty());
+  CHECK(tables.vifs.at("9/0").frontend_state == XenbusState::connected);
+
+  XenChanges rest;
+  update_tables(tables, trees, objects(9, {"device/vif/0"}), rest);
+  CHECK(tables == make_tables(trees));
+  REQUIRE(rest.vifs.size() == 1);
+  CHECK(rest.vifs[0].new_value->frontend_state == XenbusState::closing);
+}
+
+TEST_CASE("directories read again above the devices make again all the devices below them") {
+  DomainTrees trees = fleet(30);
+  XenTables tables = make_tables(trees);
+  for (const char* device : {"backend/vif/4/0/state", "backend/vif/12/0/state"}) {
+    trees[0][device] = "6";
+  }
+  trees[0]["backend/vbd/4/51712/state"] = "6";
+  trees[0]["backend/vbd/4/51713"] = "";
+  XenChanges changes;
+  update_tables(tables, trees, objects(0, {"backend/vif", "backend/vbd/4"}), changes);
+  CHECK(tables == make_tables(trees));
+  CHECK(changes.vifs.size() == 2);
+  CHECK(changes.vbds.size() == 2);
+
+  trees[0]["backend/vif/5/0/state"] = "5";
+  trees[6]["device/vif/0/state"] = "6";
+  XenChanges more;
+  update_tables(tables, trees,
+                {{0, DomainRead{false, {"backend"}}}, {6, DomainRead{false, {"device"}}}}, more);
+  CHECK(tables == make_tables(trees));
+  CHECK(more.vifs.size() == 2);
+  CHECK(more.vbds.empty());
 }

@@ -20,6 +20,8 @@ class ChangeDriver {
   int index_of(const std::string& link) const;
   // Sets a link's MTU.
   void set_mtu(int ifindex, std::uint32_t mtu);
+  // Sets a link administratively up or down.
+  void set_up(int ifindex, bool up);
   // Adds or replaces a permanent IPv4 neighbour entry.
   void set_neighbour(int ifindex, const std::array<std::uint8_t, 4>& address,
                      const std::array<std::uint8_t, 6>& mac);

@@ -44,6 +44,20 @@ void ChangeDriver::set_mtu(int ifindex, std::uint32_t mtu) {
   send(nlh, nlh->nlmsg_len);
 }
 
+void ChangeDriver::set_up(int ifindex, bool up) {
+  alignas(nlmsghdr) std::array<char, 256> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = RTM_NEWLINK;
+  nlh->nlmsg_flags = NLM_F_REQUEST;
+  nlh->nlmsg_seq = socket_.next_sequence();
+  auto* info = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifinfomsg)));
+  info->ifi_family = AF_UNSPEC;
+  info->ifi_index = ifindex;
+  info->ifi_change = IFF_UP;
+  info->ifi_flags = up ? IFF_UP : 0;
+  send(nlh, nlh->nlmsg_len);
+}
+
 void ChangeDriver::set_neighbour(int ifindex, const std::array<std::uint8_t, 4>& address,
                                  const std::array<std::uint8_t, 6>& mac) {
   alignas(nlmsghdr) std::array<char, 256> buffer{};
