@@ -5,9 +5,7 @@
 // and bad configuration and input refused.
 #include <catch2/catch.hpp>
 
-#include <dirent.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +20,7 @@
 
 #include "child_process.hpp"
 #include "instance_manager_plugin.hpp"
+#include "instance_processes.hpp"
 #include "mirari/testing.hpp"
 #include "proc_start_time.hpp"
 #include "state_file.hpp"
@@ -43,8 +42,13 @@ using mirari::instances::RecordedInstance;
 using mirari::instances::RecordedState;
 using mirari::instances::spec_hash;
 using mirari::instances::write_state_file;
+using mirari::testing::alive;
 using mirari::testing::ChildProcess;
+using mirari::testing::children;
+using mirari::testing::KillInstancesAtEnd;
+using mirari::testing::kProgram;
 using mirari::testing::PluginHarness;
+using mirari::testing::read_file;
 using mirari::testing::TempDir;
 namespace fs = std::filesystem;
 using Values = std::map<std::string, ConfigValue, std::less<>>;
@@ -52,67 +56,6 @@ using Values = std::map<std::string, ConfigValue, std::less<>>;
 namespace {
 
 constexpr std::chrono::seconds kDeadline{20};
-const std::string kProgram = MIRARI_TEST_INSTANCE;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream file(path);
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// Fields of /proc/<pid>/stat after the name: state, then ppid.
-struct ProcStat {
-  char state = '?';
-  pid_t parent = 0;
-};
-std::optional<ProcStat> proc_stat(pid_t pid) {
-  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const std::size_t close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream rest(text.substr(close + 1));
-  ProcStat stat;
-  rest >> stat.state >> stat.parent;
-  return stat;
-}
-
-// This test's children, found in /proc: all of them, or only the live test instances.
-std::vector<pid_t> children(bool live_instances_only) {
-  std::vector<pid_t> out;
-  DIR* proc = ::opendir("/proc");
-  if (proc == nullptr) return out;
-  while (const dirent* entry = ::readdir(proc)) {
-    const pid_t pid = static_cast<pid_t>(std::atoi(entry->d_name));
-    if (pid <= 0) continue;
-    const auto stat = proc_stat(pid);
-    if (!stat || stat->parent != ::getpid()) continue;
-    if (live_instances_only) {
-      std::error_code error;
-      const fs::path exe = fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
-      if (error || exe != kProgram || stat->state == 'Z') continue;
-    }
-    out.push_back(pid);
-  }
-  ::closedir(proc);
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-bool alive(pid_t pid) {
-  const auto stat = proc_stat(pid);
-  return stat && stat->state != 'Z';
-}
-
-// Instances outlive the manager by design; the test's own are killed and reaped when it ends,
-// whatever it did.
-struct KillInstancesAtEnd {
-  ~KillInstancesAtEnd() {
-    for (const pid_t pid : children(false)) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-};
 
 Values config(const fs::path& state_dir) {
   return {{"group", "web"},
@@ -378,6 +321,26 @@ TEST_CASE("a restarted plugin adopts the running instances: same pids, none dupl
   desired.set(2);
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
   CHECK(children(true) == processes);
+}
+
+TEST_CASE("a reload hands the instances over to the new plugin instance") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  PluginHarness h;
+  auto desired = h.input<std::int64_t>("scale.web.desired", 2);
+  h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
+  REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
+  const InstanceTable before = actual(h);
+  const std::vector<pid_t> processes = children(true);
+
+  h.reload(std::make_unique<InstanceManagerPlugin>(), "web");
+  h.settle();
+  CHECK(actual(h) == before);
+  CHECK(children(true) == processes);
+
+  desired.set(3);
+  REQUIRE(h.settle_until([&] { return converged(h, 3); }, kDeadline));
+  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1", "web-2", "web-3"});
 }
 
 TEST_CASE("a manager whose policy has not published yet keeps what its state file recorded") {

@@ -1,0 +1,165 @@
+// The process backend's side of the plan contract (plan.hpp), with real processes: a plan
+// computed from a report the backend has moved past is dropped, and so are plans given
+// before a hand-over; what a plan does comes back as one report with its changes, in order.
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <mirari/combinators.hpp>
+
+#include "graph_loop.hpp"
+#include "instance_processes.hpp"
+#include "process_backend.hpp"
+#include "temp_dir.hpp"
+
+using mirari::instances::Action;
+using mirari::instances::InstanceEvent;
+using mirari::instances::InstanceSpec;
+using mirari::instances::Observed;
+using mirari::instances::Phase;
+using mirari::instances::Plan;
+using mirari::instances::ProcessBackend;
+using mirari::testing::children;
+using mirari::testing::GraphLoop;
+using mirari::testing::KillInstancesAtEnd;
+using mirari::testing::kProgram;
+using mirari::testing::TempDir;
+
+namespace {
+
+ProcessBackend::Options options(const TempDir& dir) {
+  ProcessBackend::Options o;
+  o.group = "web";
+  o.dir = dir.path() / "web";
+  o.start_grace = std::chrono::milliseconds(50);
+  o.stop_timeout = std::chrono::milliseconds(300);
+  return o;
+}
+
+void ignore(ProcessBackend::Level, const std::string&) {}
+
+Action create(const std::string& name, std::uint64_t serial) {
+  Action a;
+  a.kind = Action::Kind::create;
+  a.name = name;
+  a.serial = serial;
+  a.spec = InstanceSpec{"web", kProgram, {}, {}};
+  return a;
+}
+
+// A backend following into sources of loop's graph, recording every change it reports.
+struct Followed {
+  Followed(GraphLoop& loop, const TempDir& dir)
+      : backend(loop.executor(), options(dir), ignore),
+        observed(loop.graph().source<Observed>(backend.observed())),
+        events(loop.graph().event_source<std::vector<InstanceEvent>>()),
+        clock(loop.graph().source<std::int64_t>(0)) {
+    mirari::observe(events.event(),
+                    [this](const std::vector<InstanceEvent>& tick) { ticks.push_back(tick); });
+    backend.follow({&loop.graph(), observed, events, clock});
+  }
+  const Observed& now() const { return observed.value(); }
+
+  ProcessBackend backend;
+  mirari::Source<Observed> observed;
+  mirari::EventSource<std::vector<InstanceEvent>> events;
+  mirari::Source<std::int64_t> clock;
+  std::vector<std::vector<InstanceEvent>> ticks;
+};
+
+}  // namespace
+
+TEST_CASE("a plan computed from a report the backend has moved past is dropped") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  Followed f(loop, dir);
+  REQUIRE(f.now().version == 1);
+  f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  // Computed from the same report: once the first plan ran, this one is stale.
+  f.backend.apply(Plan{1, {create("web-2", 2)}, std::nullopt});
+  REQUIRE(loop.run_until([&] {
+    const auto* i = f.now().instances.find("web-1");
+    return i != nullptr && i->state == Phase::running;
+  }));
+  CHECK_FALSE(f.now().instances.contains("web-2"));
+  CHECK(f.now().next_serial == 2);
+  CHECK(children(true).size() == 1);
+}
+
+TEST_CASE("each report lands in a tick of its own with its changes, in order") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  Followed f(loop, dir);
+  f.backend.apply(Plan{1, {create("web-1", 1), create("web-2", 2)}, std::nullopt});
+  REQUIRE(loop.run_until([&] {
+    return f.now().instances.size() == 2 && f.now().instances.at("web-2").state == Phase::running;
+  }));
+  REQUIRE(f.ticks.size() >= 2);
+  // The plan's report: both added as starting, in the plan's order.
+  REQUIRE(f.ticks[0].size() == 2);
+  CHECK(f.ticks[0][0].kind == InstanceEvent::Kind::added);
+  CHECK(f.ticks[0][0].name == "web-1");
+  CHECK(f.ticks[0][1].name == "web-2");
+  CHECK(f.ticks[0][1].new_instance->state == Phase::starting);
+  // Then each came to run.
+  std::vector<std::string> running;
+  for (std::size_t t = 1; t < f.ticks.size(); ++t) {
+    for (const InstanceEvent& e : f.ticks[t]) {
+      CHECK(e.kind == InstanceEvent::Kind::changed);
+      CHECK(e.old_instance->state == Phase::starting);
+      if (e.new_instance->state == Phase::running) running.push_back(e.name);
+    }
+  }
+  std::sort(running.begin(), running.end());
+  CHECK(running == std::vector<std::string>{"web-1", "web-2"});
+}
+
+TEST_CASE("plans given before a hand-over are dropped; later ones are carried out") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  Followed f(loop, dir);
+  f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  f.backend.hand_over();
+  // The backend of the reloaded plugin reads the state file meanwhile.
+  ProcessBackend next(loop.executor(), options(dir), ignore);
+  loop.io().poll();
+  loop.settle();
+  CHECK(children(true).empty());
+  CHECK(f.now().instances.empty());
+  CHECK(next.observed().instances.empty());
+
+  // The reload failed, this backend stays: it acts again.
+  f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  REQUIRE(loop.run_until([&] { return f.now().instances.contains("web-1"); }));
+  CHECK(children(true).size() == 1);
+}
+
+TEST_CASE("stop leaves the instances running and a new backend adopts them") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  std::vector<pid_t> processes;
+  {
+    Followed f(loop, dir);
+    f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+    REQUIRE(loop.run_until([&] {
+      const auto* i = f.now().instances.find("web-1");
+      return i != nullptr && i->state == Phase::running;
+    }));
+    processes = children(true);
+    f.backend.stop();
+  }
+  loop.io().poll();
+  CHECK(children(true) == processes);
+  ProcessBackend next(loop.executor(), options(dir), ignore);
+  REQUIRE(next.observed().instances.contains("web-1"));
+  CHECK(next.observed().instances.at("web-1").state == Phase::running);
+  CHECK(next.observed().instances.at("web-1").backend_id == processes.at(0));
+  CHECK(next.observed().next_serial == 2);
+  CHECK(next.recorded_members() == 1);
+}
