@@ -19,7 +19,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "atomic_file.hpp"
+#include "proc_start_time.hpp"
 #include "process_handle.hpp"
+#include "process_search.hpp"
 #include "state_file.hpp"
 
 extern char** environ;
@@ -79,7 +81,10 @@ struct Entry {
 
 struct ProcessBackend::State : std::enable_shared_from_this<State> {
   State(boost::asio::any_io_executor executor, Options opts, Log l)
-      : io(std::move(executor)), options(std::move(opts)), log(std::move(l)), wake(io) {}
+      : io(std::move(executor)), options(std::move(opts)), log(std::move(l)), wake(io) {
+    // Paths are compared across restarts (process_search.hpp): one spelling for each.
+    options.dir = options.dir.lexically_normal();
+  }
 
   // Held by every handler and every public call: stop() never runs beside a handler.
   std::recursive_mutex mutex;
@@ -193,7 +198,9 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     for (auto& [name, recorded] : state.instances) {
       Entry entry{recorded.instance, recorded.spec, recorded.start_time, nullptr, nullptr, {}};
       const Phase phase = entry.instance.state;
-      if (phase == Phase::starting || phase == Phase::running || phase == Phase::stopping) {
+      if (phase == Phase::starting && entry.instance.backend_id == 0) {
+        find_launched(name, entry);
+      } else if (phase == Phase::starting || phase == Phase::running || phase == Phase::stopping) {
         const auto pid = static_cast<pid_t>(entry.instance.backend_id);
         entry.process = ProcessHandle::adopt(io, pid, entry.start_time);
         if (entry.process) {
@@ -215,6 +222,27 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     version = 1;
     reported = table;
     write_state_file(state_path(), recorded());
+  }
+
+  // An instance recorded as being started when the previous manager stopped: its process, if
+  // it got one, is the one started with this instance's MIRARI_CONFIG.
+  void find_launched(const std::string& name, Entry& entry) {
+    const auto pid = find_process_with_environment("MIRARI_CONFIG=" + config_path(name).string());
+    const auto started = pid ? read_start_time(*pid) : std::nullopt;
+    if (pid && started) entry.process = ProcessHandle::adopt(io, *pid, *started);
+    if (entry.process) {
+      entry.instance.backend_id = *pid;
+      entry.start_time = *started;
+      entry.written = read_config(config_path(name));
+      log(Level::info, "adopted " + name + " (pid " + std::to_string(*pid) +
+                           "), started as the previous manager stopped");
+      return;
+    }
+    entry.instance.state = Phase::failed;
+    entry.instance.reason = "not started: the manager stopped while starting it";
+    entry.instance.since = now_ms();
+    entry.instance.retry_at = entry.instance.since;
+    log(Level::warn, name + " was not started: the manager stopped while starting it");
   }
 
   // --- Watching ---
@@ -402,7 +430,42 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     fs::remove_all(directory(name), ignored);
   }
 
+  // Before processes start, the state file names the instances about to, so that a manager
+  // starting after a crash in between finds their processes (find_launched).
+  void record_launches(const Plan& plan) {
+    RecordedState state = recorded();
+    bool any = false;
+    for (const Action& a : plan.actions) {
+      const auto it = entries.find(a.name);
+      const bool creates = a.kind == Action::Kind::create && it == entries.end();
+      const bool retries = a.kind == Action::Kind::retry && it != entries.end() &&
+                           it->second.instance.state == Phase::failed;
+      if (!creates && !retries) continue;
+      RecordedInstance& r = state.instances[a.name];
+      r.instance.group = options.group;
+      if (creates) r.instance.extra = a.extra;
+      r.instance.spec_hash = spec_hash(a.spec);
+      r.instance.backend_id = 0;
+      r.instance.state = Phase::starting;
+      r.instance.status.reset();
+      r.instance.reason.clear();
+      r.instance.since = now_ms();
+      r.instance.retry_at = 0;
+      r.spec = a.spec;
+      r.start_time = 0;
+      state.next_serial = std::max(state.next_serial, a.serial + 1);
+      any = true;
+    }
+    if (!any) return;
+    try {
+      write_state_file(state_path(), state);
+    } catch (const std::exception& e) {
+      log(Level::warn, std::string(e.what()) + ": starting anyway");
+    }
+  }
+
   void run(const Plan& plan) {
+    record_launches(plan);
     for (const Action& action : plan.actions) {
       switch (action.kind) {
         case Action::Kind::create:

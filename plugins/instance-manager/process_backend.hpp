@@ -29,8 +29,11 @@
 // Instances outlive the backend: stop() closes what watches them and leaves them running, so
 // that a restarted mirarid (or a reloaded plugin) continues with them. A backend made on the
 // same directory adopts every recorded instance whose pid still names the same process (same
-// /proc start time), and records the others as exited (status unknown). It never starts a
-// second process for an instance, and never kills what it did not start or adopt.
+// /proc start time), and records the others as exited (status unknown). Before a plan starts
+// processes, the state file names the instances about to start; one recorded so (no pid yet)
+// is looked for by its MIRARI_CONFIG (process_search.hpp), adopted if found, else failed and
+// retried at once. So no crash makes it start a second process for an instance, and it never
+// kills what it did not start or adopt.
 //
 // Threads: every call below may come from the graph's thread; the work runs in handlers on
 // the event loop. One mutex is held by every handler and every call, so stop() never runs

@@ -1,26 +1,47 @@
 // The process backend's side of the plan contract (plan.hpp), with real processes: a plan
 // computed from a report the backend has moved past is dropped, and so are plans given
-// before a hand-over; what a plan does comes back as one report with its changes, in order.
+// before a hand-over; what a plan does comes back as one report with its changes, in order;
+// instances left by a stopped backend, or being started as it stopped, are found again.
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <mirari/combinators.hpp>
 
+#include "child_process.hpp"
+#include "eventually.hpp"
 #include "graph_loop.hpp"
 #include "instance_processes.hpp"
+#include "proc_start_time.hpp"
 #include "process_backend.hpp"
+#include "process_search.hpp"
+#include "state_file.hpp"
 #include "temp_dir.hpp"
 
 using mirari::instances::Action;
+using mirari::instances::environment_holds;
+using mirari::instances::find_process_with_environment;
+using mirari::instances::Instance;
 using mirari::instances::InstanceEvent;
 using mirari::instances::InstanceSpec;
 using mirari::instances::Observed;
 using mirari::instances::Phase;
 using mirari::instances::Plan;
 using mirari::instances::ProcessBackend;
+using mirari::instances::read_start_time;
+using mirari::instances::read_state_file;
+using mirari::instances::RecordedInstance;
+using mirari::instances::RecordedState;
+using mirari::instances::spec_hash;
+using mirari::instances::write_state_file;
+using mirari::testing::ChildProcess;
 using mirari::testing::children;
 using mirari::testing::GraphLoop;
 using mirari::testing::KillInstancesAtEnd;
@@ -162,4 +183,89 @@ TEST_CASE("stop leaves the instances running and a new backend adopts them") {
   CHECK(next.observed().instances.at("web-1").backend_id == processes.at(0));
   CHECK(next.observed().next_serial == 2);
   CHECK(next.recorded_members() == 1);
+}
+
+TEST_CASE("an instance started just as the previous manager stopped is found and adopted") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  // What the previous manager wrote before starting web-1: no pid yet.
+  RecordedState state;
+  state.next_serial = 2;
+  Instance launching;
+  launching.group = "web";
+  launching.spec_hash = spec_hash(InstanceSpec{"web", kProgram, {}, {}});
+  launching.state = Phase::starting;
+  state.instances["web-1"] = RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0};
+  std::filesystem::create_directories(dir.path() / "web" / "web-1");
+  write_state_file(dir.path() / "web" / "state.json", state);
+  // The process it started, with the environment it gave it.
+  const std::string config = (dir.path() / "web" / "web-1" / "config.json").string();
+  ::setenv("MIRARI_CONFIG", config.c_str(), 1);
+  const int quiet = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+  ChildProcess started({kProgram.string()}, {-1, quiet, -1});
+  ::close(quiet);
+  ::unsetenv("MIRARI_CONFIG");
+  REQUIRE(find_process_with_environment("MIRARI_CONFIG=" + config) == started.pid());
+
+  GraphLoop loop;
+  ProcessBackend backend(loop.executor(), options(dir), ignore);
+  const Instance adopted = backend.observed().instances.at("web-1");
+  CHECK(adopted.state == Phase::starting);
+  CHECK(adopted.backend_id == started.pid());
+  CHECK(read_state_file(dir.path() / "web" / "state.json").instances.at("web-1").start_time ==
+        read_start_time(started.pid()));
+}
+
+TEST_CASE("an instance recorded as starting without a process is failed and retried at once") {
+  TempDir dir;
+  RecordedState state;
+  Instance launching;
+  launching.group = "web";
+  launching.state = Phase::starting;
+  launching.failures = 2;
+  state.instances["web-1"] = RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0};
+  std::filesystem::create_directories(dir.path() / "web");
+  write_state_file(dir.path() / "web" / "state.json", state);
+
+  GraphLoop loop;
+  ProcessBackend backend(loop.executor(), options(dir), ignore);
+  const Instance failed = backend.observed().instances.at("web-1");
+  CHECK(failed.state == Phase::failed);
+  CHECK(failed.reason == "not started: the manager stopped while starting it");
+  CHECK(failed.retry_at == failed.since);
+  CHECK(failed.failures == 2);
+}
+
+TEST_CASE("the state file names the instances a plan starts before they start") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  Followed f(loop, dir);
+  const std::filesystem::path state = dir.path() / "web" / "state.json";
+  // The instance copies the state file as it was when it started.
+  Action copying = create("web-1", 1);
+  copying.spec.args = {"--copy", state.string()};
+  f.backend.apply(Plan{1, {copying}, std::nullopt});
+  REQUIRE(loop.run_until([&] { return f.now().instances.contains("web-1"); }));
+  const std::filesystem::path copied = dir.path() / "web" / "web-1" / "copied";
+  REQUIRE(mirari::testing::eventually([&] { return std::filesystem::exists(copied); }));
+  const auto seen = read_state_file(copied);
+  CHECK(seen.next_serial == 2);
+  const Instance& launching = seen.instances.at("web-1").instance;
+  CHECK(launching.state == Phase::starting);
+  CHECK(launching.backend_id == 0);
+  CHECK(seen.instances.at("web-1").spec == copying.spec);
+  // And once started, with its pid.
+  const auto recorded = read_state_file(state);
+  CHECK(recorded.instances.at("web-1").instance.backend_id ==
+        f.now().instances.at("web-1").backend_id);
+}
+
+TEST_CASE("a process is found by an entry of the environment it started with") {
+  CHECK(environment_holds(std::string("A=1\0B=2\0", 8), "B=2"));
+  CHECK(environment_holds(std::string("A=1\0B=2", 7), "B=2"));
+  CHECK_FALSE(environment_holds(std::string("A=1\0B=22\0", 9), "B=2"));
+  CHECK_FALSE(environment_holds(std::string("XB=2\0", 5), "B=2"));
+  CHECK_FALSE(environment_holds("", "B=2"));
+  CHECK_FALSE(find_process_with_environment("MIRARI_CONFIG=/nowhere/at/all"));
 }

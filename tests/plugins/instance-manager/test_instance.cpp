@@ -1,9 +1,10 @@
 // The instance the instance manager's tests run: a process that stays up until it is killed
 // and answers SIGHUP the way a configurable service would.
 //
-//   mirari-test-instance [--ignore-term] [--exit CODE]
+//   mirari-test-instance [--ignore-term] [--copy FILE] [--exit CODE]
 //
 // --ignore-term  SIGTERM is ignored (only SIGKILL stops it)
+// --copy FILE    copies FILE to ./copied first (what the file held when the instance started)
 // --exit CODE    ends at once with CODE (an instance that fails while starting)
 // On SIGHUP it copies the file $MIRARI_CONFIG names to ./config.seen (through a rename, so a
 // reader sees a whole copy).
@@ -25,17 +26,20 @@ void on_hangup(int) {
   hangups = hangups + 1;
 }
 
-void copy_config() {
-  const char* path = std::getenv("MIRARI_CONFIG");
-  if (path == nullptr) return;
-  std::ifstream in(path);
+// Copies from to ./to, through a rename.
+void copy(const char* from, const std::string& to) {
+  std::ifstream in(from);
   std::ostringstream text;
   text << in.rdbuf();
   {
-    std::ofstream out("config.seen.new", std::ios::trunc);
+    std::ofstream out(to + ".new", std::ios::trunc);
     out << text.str();
   }
-  std::rename("config.seen.new", "config.seen");
+  std::rename((to + ".new").c_str(), to.c_str());
+}
+
+void copy_config() {
+  if (const char* path = std::getenv("MIRARI_CONFIG")) copy(path, "config.seen");
 }
 
 }  // namespace
@@ -44,6 +48,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--ignore-term") == 0) {
       ::signal(SIGTERM, SIG_IGN);
+    } else if (std::strcmp(argv[i], "--copy") == 0 && i + 1 < argc) {
+      copy(argv[++i], "copied");
     } else if (std::strcmp(argv[i], "--exit") == 0 && i + 1 < argc) {
       return std::atoi(argv[++i]);
     } else {
