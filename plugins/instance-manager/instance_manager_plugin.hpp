@@ -79,9 +79,9 @@ class InstanceManagerPlugin final : public Plugin {
     auto observed = graph.source<Observed>(backend->observed());
     auto events = graph.event_source<std::vector<InstanceEvent>>();
     auto clock = graph.source<std::int64_t>(now_ms());
-    auto desired = follow(graph, options_.desired_port(),
-                          std::max(options_.rules.min, backend->recorded_members()));
-    auto extras = follow(graph, std::string(P::kExtra), backend->recorded_extras());
+    auto desired = port_or_recorded(graph, options_.desired_port(),
+                                    std::max(options_.rules.min, backend->recorded_members()));
+    auto extras = port_or_recorded(graph, std::string(P::kExtra), backend->recorded_extras());
     Signal<LoadTable> load = options_.rules.victim == VictimRule::least_loaded
                                  ? ctx.subscribe<LoadTable>(P::kLoad)
                                  : graph.source<LoadTable>({}).signal();
@@ -125,7 +125,7 @@ class InstanceManagerPlugin final : public Plugin {
 
   // The port's value when something publishes it, else recorded; then each of its changes.
   template <class T>
-  static Signal<T> follow(Graph& graph, const std::string& port, T recorded) {
+  static Signal<T> port_or_recorded(Graph& graph, const std::string& port, T recorded) {
     Signal<T> value = graph.subscribe<T>(port);
     const std::vector<PortInfo> ports = graph.ports();
     const bool published = std::any_of(ports.begin(), ports.end(), [&](const PortInfo& p) {

@@ -3,7 +3,8 @@
 // Self-contained (the SDK, the standard library and nlohmann-json only), so that policies
 // include it to subscribe and publish with the real types.
 //
-// Ports (per scaling group GROUP, see instance_manager_plugin.hpp):
+// Ports (the instance manager of scaling group GROUP subscribes the first three and publishes
+// the last two, under these names unless its configuration names others):
 //   scale.GROUP.desired     signal  std::int64_t  (type "int64"), published by a policy: how
 //                                   many instances of the group should run (clamped to the
 //                                   group's [min, max])

@@ -97,9 +97,10 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   bool following = false;
 
   std::map<std::string, Entry> entries;
-  InstanceTable table;               // entries' instances
-  InstanceTable reported;            // the table last written to outputs
-  std::vector<std::string> touched;  // names changed since, in the order they changed
+  InstanceTable table;                // entries' instances
+  InstanceTable reported;             // the table last written to outputs
+  std::vector<std::string> touched;   // names changed since, in the order they changed
+  std::set<std::string> touched_set;  // the same names, to find them
   std::uint64_t version = 0;
   std::uint64_t next_serial = 1;
   bool changed = false;  // since the last report
@@ -116,7 +117,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   // --- Reports ---
 
   void touch(const std::string& name) {
-    if (std::find(touched.begin(), touched.end(), name) == touched.end()) touched.push_back(name);
+    if (touched_set.insert(name).second) touched.push_back(name);
     changed = true;
   }
 
@@ -158,6 +159,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
                      after != nullptr ? std::optional<Instance>(*after) : std::nullopt});
     }
     touched.clear();
+    touched_set.clear();
     return out;
   }
 

@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,7 +17,6 @@
 #include <mirari/combinators.hpp>
 
 #include "child_process.hpp"
-#include "eventually.hpp"
 #include "graph_loop.hpp"
 #include "instance_processes.hpp"
 #include "proc_start_time.hpp"
@@ -242,23 +242,30 @@ TEST_CASE("the state file names the instances a plan starts before they start") 
   GraphLoop loop;
   Followed f(loop, dir);
   const std::filesystem::path state = dir.path() / "web" / "state.json";
-  // The instance copies the state file as it was when it started.
-  Action copying = create("web-1", 1);
-  copying.spec.args = {"--copy", state.string()};
-  f.backend.apply(Plan{1, {copying}, std::nullopt});
-  REQUIRE(loop.run_until([&] { return f.now().instances.contains("web-1"); }));
-  const std::filesystem::path copied = dir.path() / "web" / "web-1" / "copied";
-  REQUIRE(mirari::testing::eventually([&] { return std::filesystem::exists(copied); }));
-  const auto seen = read_state_file(copied);
-  CHECK(seen.next_serial == 2);
-  const Instance& launching = seen.instances.at("web-1").instance;
-  CHECK(launching.state == Phase::starting);
-  CHECK(launching.backend_id == 0);
-  CHECK(seen.instances.at("web-1").spec == copying.spec);
-  // And once started, with its pid.
+  // web-2's log is a FIFO: starting it waits (posix_spawn returns once the program runs)
+  // until web-1 has copied the state file and opened the FIFO. So the copy shows the state
+  // file while the plan is starting its processes.
+  const std::filesystem::path fifo = dir.path() / "web" / "web-2" / "log";
+  std::filesystem::create_directories(fifo.parent_path());
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  Action first = create("web-1", 1);
+  first.spec.args = {"--copy", state.string(), "--open", fifo.string()};
+  f.backend.apply(Plan{1, {first, create("web-2", 2)}, std::nullopt});
+  REQUIRE(loop.run_until([&] { return f.now().instances.contains("web-2"); }));
+
+  const auto seen = read_state_file(dir.path() / "web" / "web-1" / "copied");
+  CHECK(seen.next_serial == 3);
+  for (const std::string name : {"web-1", "web-2"}) {
+    const Instance& launching = seen.instances.at(name).instance;
+    CHECK(launching.state == Phase::starting);
+    CHECK(launching.backend_id == 0);
+  }
+  CHECK(seen.instances.at("web-1").spec == first.spec);
+  // Once started, with their pids.
   const auto recorded = read_state_file(state);
   CHECK(recorded.instances.at("web-1").instance.backend_id ==
         f.now().instances.at("web-1").backend_id);
+  CHECK(recorded.instances.at("web-1").instance.backend_id != 0);
 }
 
 TEST_CASE("a process is found by an entry of the environment it started with") {

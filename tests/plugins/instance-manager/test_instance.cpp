@@ -1,13 +1,16 @@
 // The instance the instance manager's tests run: a process that stays up until it is killed
 // and answers SIGHUP the way a configurable service would.
 //
-//   mirari-test-instance [--ignore-term] [--copy FILE] [--exit CODE]
+//   mirari-test-instance [--ignore-term] [--copy FILE] [--open FILE] [--exit CODE]
 //
+// Options act in the order given:
 // --ignore-term  SIGTERM is ignored (only SIGKILL stops it)
-// --copy FILE    copies FILE to ./copied first (what the file held when the instance started)
+// --copy FILE    copies FILE to ./copied (what the file held when the instance started)
+// --open FILE    opens FILE for reading and closes it (the reader a FIFO's writer waits for)
 // --exit CODE    ends at once with CODE (an instance that fails while starting)
 // On SIGHUP it copies the file $MIRARI_CONFIG names to ./config.seen (through a rename, so a
 // reader sees a whole copy).
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -50,6 +53,8 @@ int main(int argc, char** argv) {
       ::signal(SIGTERM, SIG_IGN);
     } else if (std::strcmp(argv[i], "--copy") == 0 && i + 1 < argc) {
       copy(argv[++i], "copied");
+    } else if (std::strcmp(argv[i], "--open") == 0 && i + 1 < argc) {
+      ::close(::open(argv[++i], O_RDONLY | O_CLOEXEC));
     } else if (std::strcmp(argv[i], "--exit") == 0 && i + 1 < argc) {
       return std::atoi(argv[++i]);
     } else {
