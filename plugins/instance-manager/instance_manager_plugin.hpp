@@ -2,10 +2,10 @@
 // (configuration: manager_options.hpp), whose instances the process backend runs
 // (process_backend.hpp).
 //
-// Ports (types and JSON forms: instances.hpp): subscribes scale.GROUP.desired,
-// instances.desired.extra, instances.config and, with victim = "least-loaded",
-// load.by_instance; publishes actual_port (default instances.actual) and events_port
-// (default instances.events).
+// Ports (types and JSON forms in the SDK's catalogue: mirari/ports/scaling.hpp,
+// instances.hpp, load.hpp): subscribes scale.GROUP.desired, instances.desired.extra,
+// instances.config and, with victim = "least-loaded", load.by_instance; publishes actual_port
+// (default instances.actual) and events_port (default instances.events).
 //
 // The graph it adds:
 //   observed ─┐  (input: the backend's report; each report lands in a tick of its own)
@@ -19,19 +19,18 @@
 // So every create, stop and replace is an effect of a committed tick, and what it did comes
 // back as a new report, in a later tick.
 //
-// Until a policy publishes scale.GROUP.desired, the manager keeps the number of counted
-// members its state file recorded (at least min), and until one publishes
-// instances.desired.extra, the extras it recorded: a restarted mirarid in which the policy
-// starts after the manager neither stops nor duplicates anything. From the port's first
-// change on, the port rules. (A port that is published holding 0 or nothing does not change,
-// so a policy that wants 0 from its start is followed from its next change.)
+// While scale.GROUP.desired reads 0 — no policy has spoken yet (mirari/ports/scaling.hpp) —
+// the manager keeps the number of counted members its state file recorded (at least min),
+// and while nothing publishes instances.desired.extra, the extras it recorded: a restarted
+// mirarid in which the policy starts after the manager neither stops nor duplicates
+// anything. From the port's first change on, the port rules (a change to 0, made by hand,
+// scales the group down to min).
 //
 // Stopping the plugin leaves its instances running; the next instance of the plugin on the
 // same state directory adopts them. A reload hands over in the same way.
 #pragma once
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -41,19 +40,16 @@
 #include <spdlog/logger.h>
 #include <mirari/combinators.hpp>
 #include <mirari/plugin.hpp>
+#include <mirari/ports/load.hpp>
+#include <mirari/ports/scaling.hpp>
 
-#include "instances.hpp"
+#include "clock_ms.hpp"
+#include "instance_types.hpp"
 #include "manager_options.hpp"
 #include "process_backend.hpp"
 #include "reconciler.hpp"
 
 namespace mirari::instances {
-
-struct InstancePorts {
-  static constexpr const char* kExtra = "instances.desired.extra";
-  static constexpr const char* kConfig = "instances.config";
-  static constexpr const char* kLoad = "load.by_instance";
-};
 
 class InstanceManagerPlugin final : public Plugin {
  public:
@@ -62,7 +58,6 @@ class InstanceManagerPlugin final : public Plugin {
   void configure(const Config& config) override { options_ = parse_options(config); }
 
   void start(Context& ctx) override {
-    using P = InstancePorts;
     auto backend = std::make_shared<ProcessBackend>(
         ctx.io(),
         ProcessBackend::Options{options_.rules.group, options_.group_dir(), options_.start_grace,
@@ -78,21 +73,29 @@ class InstanceManagerPlugin final : public Plugin {
 
     auto observed = graph.source<Observed>(backend->observed());
     auto events = graph.event_source<std::vector<InstanceEvent>>();
-    auto clock = graph.source<std::int64_t>(now_ms());
-    auto desired = port_or_recorded(graph, options_.desired_port(),
-                                    std::max(options_.rules.min, backend->recorded_members()));
-    auto extras = port_or_recorded(graph, std::string(P::kExtra), backend->recorded_extras());
+    auto clock = graph.source<std::int64_t>(clock_ms());
+    // The count and the extras the policies ask for, or what was recorded while they have
+    // not spoken (see above); then each change of their ports.
+    auto desired_port = ctx.subscribe<ports::DesiredCount>(options_.desired_port());
+    const ports::DesiredCount recorded_count =
+        static_cast<ports::DesiredCount>(std::max(options_.rules.min, backend->recorded_members()));
+    auto desired =
+        latest(desired_port, desired_port.value() != 0 ? desired_port.value() : recorded_count);
+    auto extras_port = ctx.subscribe<InstanceSpecs>(ports::kInstancesDesiredExtra);
+    auto extras = latest(extras_port, published(graph, ports::kInstancesDesiredExtra)
+                                          ? extras_port.value()
+                                          : backend->recorded_extras());
     Signal<LoadTable> load = options_.rules.victim == VictimRule::least_loaded
-                                 ? ctx.subscribe<LoadTable>(P::kLoad)
+                                 ? ctx.subscribe<LoadTable>(ports::kLoadByInstance)
                                  : graph.source<LoadTable>({}).signal();
 
     // Configuration first: its effect reaches the backend before the first plan's creates.
-    observe(ctx.subscribe<InstanceConfigs>(P::kConfig),
+    observe(ctx.subscribe<InstanceConfigs>(ports::kInstancesConfig),
             [backend](const InstanceConfigs& configs) { backend->deliver(configs); });
     auto plan = lift(desired, extras, observed.signal(), load, clock.signal(),
                      [reconciler = Reconciler(options_.rules)](
-                         std::int64_t count, const InstanceSpecs& wanted, const Observed& now,
-                         const LoadTable& loads, std::int64_t time) {
+                         ports::DesiredCount count, const InstanceSpecs& wanted,
+                         const Observed& now, const LoadTable& loads, std::int64_t time) {
                        return reconciler.plan(count, wanted, now, loads, time);
                      });
     observe(plan.named("plan"), [backend](const Plan& p) { backend->apply(p); });
@@ -117,22 +120,16 @@ class InstanceManagerPlugin final : public Plugin {
   }
 
  private:
-  static std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+  // initial, then each new value of port.
+  template <class T>
+  static Signal<T> latest(Signal<T> port, T initial) {
+    return fold(changes(port), std::move(initial), [](const T&, const T& next) { return next; });
   }
 
-  // The port's value when something publishes it, else recorded; then each of its changes.
-  template <class T>
-  static Signal<T> port_or_recorded(Graph& graph, const std::string& port, T recorded) {
-    Signal<T> value = graph.subscribe<T>(port);
+  static bool published(const Graph& graph, const std::string& port) {
     const std::vector<PortInfo> ports = graph.ports();
-    const bool published = std::any_of(ports.begin(), ports.end(), [&](const PortInfo& p) {
-      return p.name == port && !p.publisher.empty();
-    });
-    return fold(changes(value), published ? value.value() : std::move(recorded),
-                [](const T&, const T& next) { return next; });
+    return std::any_of(ports.begin(), ports.end(),
+                       [&](const PortInfo& p) { return p.name == port && !p.publisher.empty(); });
   }
 
   ManagerOptions options_;

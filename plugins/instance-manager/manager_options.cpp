@@ -56,9 +56,9 @@ std::vector<ConfigKey> manager_config_keys() {
                           "wait before retrying a failed create; doubles with each failure"),
       ConfigKey::optional("backoff_max_ms", std::int64_t{60000},
                           "longest wait before retrying a failed create"),
-      ConfigKey::optional("actual_port", std::string("instances.actual"),
+      ConfigKey::optional("actual_port", std::string(ports::kInstancesActual),
                           "port of the table of this group's instances"),
-      ConfigKey::optional("events_port", std::string("instances.events"),
+      ConfigKey::optional("events_port", std::string(ports::kInstancesEvents),
                           "port of the changes of that table"),
   };
 }

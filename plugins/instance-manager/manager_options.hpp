@@ -20,6 +20,8 @@
 #include <vector>
 
 #include <mirari/config.hpp>
+#include <mirari/ports/instances.hpp>
+#include <mirari/ports/scaling.hpp>
 
 #include "backoff.hpp"
 #include "reconciler.hpp"
@@ -32,11 +34,11 @@ struct ManagerOptions {
   std::chrono::milliseconds start_grace{1000};
   std::chrono::milliseconds stop_timeout{10000};
   Backoff backoff;
-  std::string actual_port = "instances.actual";
-  std::string events_port = "instances.events";
+  std::string actual_port = ports::kInstancesActual;
+  std::string events_port = ports::kInstancesEvents;
 
   // The port the group's desired count comes from: scale.GROUP.desired.
-  std::string desired_port() const { return "scale." + rules.group + ".desired"; }
+  std::string desired_port() const { return ports::desired_count_port(rules.group); }
   // Where this group's state file and instance directories live: state_dir/GROUP.
   std::filesystem::path group_dir() const { return state_dir / rules.group; }
 };

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "instances.hpp"
+#include "instance_types.hpp"
 
 namespace mirari::instances {
 
@@ -21,7 +21,7 @@ namespace mirari::instances {
 struct Observed {
   std::uint64_t version = 0;      // raised by every change the backend reports
   std::uint64_t next_serial = 1;  // the number the next new instance's name ends with
-  InstanceTable instances;
+  InstancesActual instances;
   friend bool operator==(const Observed&, const Observed&) = default;
 };
 
@@ -44,7 +44,7 @@ struct Plan {
   std::uint64_t version = 0;  // of the Observed it was computed from
   std::vector<Action> actions;
   // When the plan may change with nothing else changing (a back-off ends): the backend
-  // writes the clock input then. Milliseconds since the Unix epoch.
+  // writes the clock input then. On clock.ms's clock (clock_ms.hpp).
   std::optional<std::int64_t> wake_at;
   friend bool operator==(const Plan&, const Plan&) = default;
 };

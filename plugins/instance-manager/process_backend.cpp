@@ -19,6 +19,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "atomic_file.hpp"
+#include "clock_ms.hpp"
 #include "proc_start_time.hpp"
 #include "process_handle.hpp"
 #include "process_search.hpp"
@@ -32,12 +33,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using std::chrono::milliseconds;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string describe(const std::optional<int>& status) {
   if (!status) return "an unknown status";
@@ -68,7 +63,7 @@ std::optional<InstanceConfig> read_config(const fs::path& path) {
 }
 
 struct Entry {
-  Instance instance;
+  InstanceStatus instance;
   InstanceSpec spec;
   std::uint64_t start_time = 0;
   std::unique_ptr<ProcessHandle> process;  // while starting, running or stopping
@@ -97,8 +92,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   bool following = false;
 
   std::map<std::string, Entry> entries;
-  InstanceTable table;                // entries' instances
-  InstanceTable reported;             // the table last written to outputs
+  InstancesActual table;              // entries' instances
+  InstancesActual reported;           // the table last written to outputs
   std::vector<std::string> touched;   // names changed since, in the order they changed
   std::set<std::string> touched_set;  // the same names, to find them
   std::uint64_t version = 0;
@@ -126,9 +121,9 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     touch(name);
   }
 
-  void enter(const std::string& name, Entry& entry, Phase phase) {
+  void enter(const std::string& name, Entry& entry, InstanceState phase) {
     entry.instance.state = phase;
-    entry.instance.since = now_ms();
+    entry.instance.since = clock_ms();
     update(name, entry);
   }
 
@@ -147,16 +142,16 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   std::vector<InstanceEvent> events() {
     std::vector<InstanceEvent> out;
     for (const std::string& name : touched) {
-      const Instance* before = reported.find(name);
-      const Instance* after = table.find(name);
+      const InstanceStatus* before = reported.find(name);
+      const InstanceStatus* after = table.find(name);
       if (before == nullptr && after == nullptr) continue;
       if (before != nullptr && after != nullptr && *before == *after) continue;
       const auto kind = before == nullptr  ? InstanceEvent::Kind::added
                         : after == nullptr ? InstanceEvent::Kind::removed
                                            : InstanceEvent::Kind::changed;
       out.push_back({kind, name,
-                     before != nullptr ? std::optional<Instance>(*before) : std::nullopt,
-                     after != nullptr ? std::optional<Instance>(*after) : std::nullopt});
+                     before != nullptr ? std::optional<InstanceStatus>(*before) : std::nullopt,
+                     after != nullptr ? std::optional<InstanceStatus>(*after) : std::nullopt});
     }
     touched.clear();
     touched_set.clear();
@@ -199,10 +194,11 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     next_serial = state.next_serial;
     for (auto& [name, recorded] : state.instances) {
       Entry entry{recorded.instance, recorded.spec, recorded.start_time, nullptr, nullptr, {}};
-      const Phase phase = entry.instance.state;
-      if (phase == Phase::starting && entry.instance.backend_id == 0) {
+      const InstanceState phase = entry.instance.state;
+      if (phase == InstanceState::starting && entry.instance.backend_id == 0) {
         find_launched(name, entry);
-      } else if (phase == Phase::starting || phase == Phase::running || phase == Phase::stopping) {
+      } else if (phase == InstanceState::starting || phase == InstanceState::running ||
+                 phase == InstanceState::stopping) {
         const auto pid = static_cast<pid_t>(entry.instance.backend_id);
         entry.process = ProcessHandle::adopt(io, pid, entry.start_time);
         if (entry.process) {
@@ -211,8 +207,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
                                nlohmann::json(phase).get<std::string>() + ")");
         } else {
           entry.instance.status.reset();
-          entry.instance.state = Phase::exited;
-          entry.instance.since = now_ms();
+          entry.instance.state = InstanceState::exited;
+          entry.instance.since = clock_ms();
           log(Level::warn,
               name + " (pid " + std::to_string(pid) + ") ended while no manager watched it");
         }
@@ -240,9 +236,9 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
                            "), started as the previous manager stopped");
       return;
     }
-    entry.instance.state = Phase::failed;
+    entry.instance.state = InstanceState::failed;
     entry.instance.reason = "not started: the manager stopped while starting it";
-    entry.instance.since = now_ms();
+    entry.instance.since = clock_ms();
     entry.instance.retry_at = entry.instance.since;
     log(Level::warn, name + " was not started: the manager stopped while starting it");
   }
@@ -288,28 +284,28 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     entry->process.reset();
     entry->timer.reset();
     const std::string who = name + " (pid " + std::to_string(pid) + ")";
-    if (entry->instance.state == Phase::starting) {
+    if (entry->instance.state == InstanceState::starting) {
       failed(name, *entry, "ended with " + describe(status) + " while starting");
       return;
     }
-    const bool asked = entry->instance.state == Phase::stopping;
+    const bool asked = entry->instance.state == InstanceState::stopping;
     entry->instance.status = status;
-    enter(name, *entry, Phase::exited);
+    enter(name, *entry, InstanceState::exited);
     log(asked ? Level::info : Level::warn, who + " exited with " + describe(status));
   }
 
   void grace_over(const std::string& name, Entry& entry) {
-    if (entry.instance.state != Phase::starting) return;
+    if (entry.instance.state != InstanceState::starting) return;
     entry.timer.reset();
     entry.instance.failures = 0;
     entry.instance.retry_at = 0;
-    enter(name, entry, Phase::running);
+    enter(name, entry, InstanceState::running);
     log(Level::info, name + " (pid " + std::to_string(entry.instance.backend_id) + ") runs");
     sync_config(name, entry);
   }
 
   void kill_timeout(const std::string& name, Entry& entry) {
-    if (entry.instance.state != Phase::stopping) return;
+    if (entry.instance.state != InstanceState::stopping) return;
     entry.process->signal(SIGKILL);
     log(Level::warn, name + " (pid " + std::to_string(entry.instance.backend_id) +
                          ") did not stop within " + std::to_string(options.stop_timeout.count()) +
@@ -364,7 +360,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     entry.instance.backend_id = entry.process->pid();
     entry.instance.status.reset();
     entry.instance.reason.clear();
-    enter(name, entry, Phase::starting);
+    enter(name, entry, InstanceState::starting);
     log(Level::info,
         "started " + name + " (pid " + std::to_string(entry.instance.backend_id) + ")");
     watch(name, entry);
@@ -378,7 +374,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     entry.instance.reason = reason;
     entry.instance.status.reset();
     entry.instance.backend_id = 0;
-    enter(name, entry, Phase::failed);
+    enter(name, entry, InstanceState::failed);
     entry.instance.retry_at = entry.instance.since + wait.count();
     update(name, entry);
     log(Level::warn,
@@ -398,7 +394,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
 
   void retry(const Action& action) {
     auto it = entries.find(action.name);
-    if (it == entries.end() || it->second.instance.state != Phase::failed) return;
+    if (it == entries.end() || it->second.instance.state != InstanceState::failed) return;
     it->second.spec = action.spec;
     it->second.instance.spec_hash = spec_hash(action.spec);
     launch(action.name, it->second);
@@ -406,7 +402,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
 
   void begin_stop(const std::string& name, Entry& entry) {
     entry.process->signal(SIGTERM);
-    if (entry.instance.state != Phase::stopping) enter(name, entry, Phase::stopping);
+    if (entry.instance.state != InstanceState::stopping)
+      enter(name, entry, InstanceState::stopping);
     log(Level::info,
         "stopping " + name + " (pid " + std::to_string(entry.instance.backend_id) + ")");
     arm(name, entry, options.stop_timeout,
@@ -416,15 +413,16 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   void stop_instance(const std::string& name) {
     auto it = entries.find(name);
     if (it == entries.end() || !it->second.process) return;
-    const Phase phase = it->second.instance.state;
-    if (phase == Phase::starting || phase == Phase::running) begin_stop(name, it->second);
+    const InstanceState phase = it->second.instance.state;
+    if (phase == InstanceState::starting || phase == InstanceState::running)
+      begin_stop(name, it->second);
   }
 
   void forget(const std::string& name) {
     auto it = entries.find(name);
     if (it == entries.end()) return;
-    const Phase phase = it->second.instance.state;
-    if (phase != Phase::exited && phase != Phase::failed) return;
+    const InstanceState phase = it->second.instance.state;
+    if (phase != InstanceState::exited && phase != InstanceState::failed) return;
     entries.erase(it);
     table = table.erase(name);
     touch(name);
@@ -441,17 +439,17 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
       const auto it = entries.find(a.name);
       const bool creates = a.kind == Action::Kind::create && it == entries.end();
       const bool retries = a.kind == Action::Kind::retry && it != entries.end() &&
-                           it->second.instance.state == Phase::failed;
+                           it->second.instance.state == InstanceState::failed;
       if (!creates && !retries) continue;
       RecordedInstance& r = state.instances[a.name];
       r.instance.group = options.group;
       if (creates) r.instance.extra = a.extra;
       r.instance.spec_hash = spec_hash(a.spec);
       r.instance.backend_id = 0;
-      r.instance.state = Phase::starting;
+      r.instance.state = InstanceState::starting;
       r.instance.status.reset();
       r.instance.reason.clear();
-      r.instance.since = now_ms();
+      r.instance.since = clock_ms();
       r.instance.retry_at = 0;
       r.spec = a.spec;
       r.start_time = 0;
@@ -492,24 +490,24 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
       wake.cancel();
       return;
     }
-    wake.expires_after(milliseconds(std::max<std::int64_t>(0, *at - now_ms())));
+    wake.expires_after(milliseconds(std::max<std::int64_t>(0, *at - clock_ms())));
     wake.async_wait([self = shared_from_this(), at](const boost::system::error_code& error) {
       if (error) return;
       std::lock_guard lock(self->mutex);
       if (self->stopped) return;
-      // The steady clock the timer follows and the system clock may drift apart.
-      if (now_ms() < *at) {
+      // The timer may fire a little early on the millisecond scale.
+      if (clock_ms() < *at) {
         self->wake_at(at);
         return;
       }
-      self->outputs.clock.set(now_ms());
+      self->outputs.clock.set(clock_ms());
     });
   }
 
   // --- Configuration ---
 
   void sync_config(const std::string& name, Entry& entry) {
-    if (entry.instance.state != Phase::running || !entry.process) return;
+    if (entry.instance.state != InstanceState::running || !entry.process) return;
     InstanceConfig wanted = wanted_config(name);
     if (entry.written == wanted) return;
     try {
@@ -558,7 +556,7 @@ InstanceSpecs ProcessBackend::recorded_extras() const {
   std::lock_guard lock(state_->mutex);
   std::map<std::string, std::pair<std::uint64_t, const InstanceSpec*>> newest;
   for (const auto& [name, entry] : state_->entries) {
-    if (!entry.instance.extra || entry.instance.state == Phase::stopping) continue;
+    if (!entry.instance.extra || entry.instance.state == InstanceState::stopping) continue;
     auto& [serial, spec] = newest[*entry.instance.extra];
     if (spec == nullptr || serial_of(name) > serial) {
       serial = serial_of(name);
@@ -574,9 +572,10 @@ std::int64_t ProcessBackend::recorded_members() const {
   std::lock_guard lock(state_->mutex);
   std::int64_t count = 0;
   for (const auto& [name, entry] : state_->entries) {
-    const Phase phase = entry.instance.state;
+    const InstanceState phase = entry.instance.state;
     if (!entry.instance.extra &&
-        (phase == Phase::starting || phase == Phase::running || phase == Phase::failed)) {
+        (phase == InstanceState::starting || phase == InstanceState::running ||
+         phase == InstanceState::failed)) {
       ++count;
     }
   }
@@ -591,10 +590,10 @@ void ProcessBackend::follow(Outputs outputs) {
   for (auto& [name, entry] : s.entries) {
     if (!entry.process) continue;
     s.watch(name, entry);
-    if (entry.instance.state == Phase::starting) {
+    if (entry.instance.state == InstanceState::starting) {
       s.arm(name, entry, s.options.start_grace,
             [](State& st, const std::string& n, Entry& e) { st.grace_over(n, e); });
-    } else if (entry.instance.state == Phase::stopping) {
+    } else if (entry.instance.state == InstanceState::stopping) {
       s.begin_stop(name, entry);
     }
   }

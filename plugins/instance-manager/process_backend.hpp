@@ -11,7 +11,7 @@
 //   create/retry → starting (spawned; failed when it cannot be) → running once it has stayed
 //   up start_grace → stopping (SIGTERM; SIGKILL after stop_timeout) → exited(status)
 //   An instance that ends while starting is failed, like one that cannot be spawned: the
-//   next try waits Backoff::delay(failures) (Instance::retry_at).
+//   next try waits Backoff::delay(failures) (InstanceStatus::retry_at).
 //
 // Files (dir = state_dir/GROUP):
 //   dir/state.json          the state file (state_file.hpp), rewritten after every change
@@ -53,7 +53,7 @@
 #include <mirari/source.hpp>
 
 #include "backoff.hpp"
-#include "instances.hpp"
+#include "instance_types.hpp"
 #include "plan.hpp"
 
 namespace mirari::instances {
@@ -73,7 +73,7 @@ class ProcessBackend {
     Graph* graph = nullptr;
     Source<Observed> observed;
     EventSource<std::vector<InstanceEvent>> events;
-    Source<std::int64_t> clock;  // milliseconds since the Unix epoch
+    Source<std::int64_t> clock;  // clock_ms() (clock_ms.hpp)
   };
   enum class Level { info, warn };
   using Log = std::function<void(Level, const std::string&)>;

@@ -15,7 +15,7 @@ namespace {
 
 struct Member {
   const std::string* name;
-  const Instance* instance;
+  const InstanceStatus* instance;
 };
 
 struct Slot {
@@ -38,17 +38,17 @@ class SlotPlanner {
     std::vector<Member> current;   // starting, running or failed, with the slot's spec
     std::vector<Member> outdated;  // running, with another spec
     for (const Member& m : slot.members) {
-      const Instance& i = *m.instance;
-      if (i.state == Phase::exited) {
+      const InstanceStatus& i = *m.instance;
+      if (i.state == InstanceState::exited) {
         act(Action::Kind::forget, m);
-      } else if (i.state == Phase::stopping) {
+      } else if (i.state == InstanceState::stopping) {
         continue;
       } else if (slot.spec != nullptr && i.spec_hash == slot.spec_hash) {
         current.push_back(m);
-      } else if (i.state == Phase::running) {
+      } else if (i.state == InstanceState::running) {
         outdated.push_back(m);
       } else {
-        act(i.state == Phase::failed ? Action::Kind::forget : Action::Kind::stop, m);
+        act(i.state == InstanceState::failed ? Action::Kind::forget : Action::Kind::stop, m);
       }
     }
 
@@ -56,7 +56,7 @@ class SlotPlanner {
     if (current.size() > count) {
       order_surplus(current);
       for (std::size_t i = 0; i < current.size() - count; ++i) {
-        const bool failed = current[i].instance->state == Phase::failed;
+        const bool failed = current[i].instance->state == InstanceState::failed;
         act(failed ? Action::Kind::forget : Action::Kind::stop, current[i]);
       }
       current.erase(current.begin(), current.end() - static_cast<std::ptrdiff_t>(count));
@@ -64,9 +64,9 @@ class SlotPlanner {
 
     std::size_t running = 0;
     for (const Member& m : current) {
-      const Instance& i = *m.instance;
-      if (i.state == Phase::running) ++running;
-      if (i.state != Phase::failed) continue;
+      const InstanceStatus& i = *m.instance;
+      if (i.state == InstanceState::running) ++running;
+      if (i.state != InstanceState::failed) continue;
       if (now_ >= i.retry_at) {
         Action retry = make(Action::Kind::retry, *m.name);
         retry.spec = *slot.spec;
@@ -140,9 +140,9 @@ class SlotPlanner {
   void order_surplus(std::vector<Member>& members) const {
     const auto rank = [](const Member& m) {
       switch (m.instance->state) {
-        case Phase::failed:
+        case InstanceState::failed:
           return 0;
-        case Phase::starting:
+        case InstanceState::starting:
           return 1;
         default:
           return 2;

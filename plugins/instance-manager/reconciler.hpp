@@ -18,7 +18,7 @@
 //    go: failed ones first, then starting ones (youngest first), then running ones by the
 //    victim rule;
 //  - a failed instance is retried under its own name once its back-off has passed
-//    (Instance::retry_at), and holds its place until then;
+//    (InstanceStatus::retry_at), and holds its place until then;
 //  - new instances fill the count.
 #pragma once
 
@@ -26,9 +26,9 @@
 #include <string>
 #include <string_view>
 
-#include <mirari/table.hpp>
+#include <mirari/ports/load.hpp>
 
-#include "instances.hpp"
+#include "instance_types.hpp"
 #include "plan.hpp"
 
 namespace mirari::instances {
@@ -41,7 +41,7 @@ enum class VictimRule {
 };
 std::string_view to_string(VictimRule rule) noexcept;
 
-using LoadTable = mirari::Table<std::string, double>;
+using LoadTable = ports::LoadByInstance;
 
 struct GroupRules {
   std::string group;
@@ -58,7 +58,7 @@ class Reconciler {
   explicit Reconciler(GroupRules rules);
 
   // The plan for observed, given the desired count, every group's extra entries (those of
-  // other groups are ignored), the instances' load and the time (ms since the Unix epoch).
+  // other groups are ignored), the instances' load and the time (clock_ms.hpp).
   // Throws std::invalid_argument naming the entry for an extra entry of this group whose key
   // is not a slot name or whose spec cannot run (spec_rules.hpp).
   Plan plan(std::int64_t desired, const InstanceSpecs& extras, const Observed& observed,

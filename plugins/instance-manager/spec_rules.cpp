@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <mirari/ports/scaling.hpp>
+
 namespace mirari::instances {
 
 namespace {
@@ -22,8 +24,7 @@ bool has_nul(std::string_view text) {
 }  // namespace
 
 bool is_slot_name(std::string_view name) {
-  return !name.empty() && name.size() <= kMaxSlotNameLength &&
-         std::all_of(name.begin(), name.end(), [](char c) { return is_word_char(c) || c == '-'; });
+  return name.size() <= kMaxSlotNameLength && ports::is_group_name(name);
 }
 
 std::optional<SpecProblem> spec_problem(const InstanceSpec& spec) {

@@ -7,15 +7,18 @@
 #include <string>
 #include <string_view>
 
-#include "instances.hpp"
+#include "instance_types.hpp"
 
 namespace mirari::instances {
 
 // A group name or a key of instances.desired.extra: what instance names start with, what
-// their directories are named after, and part of the port scale.GROUP.desired.
+// their directories are named after, and for a group part of the port scale.GROUP.desired.
+// Shorter than the catalogue allows a group name (ports::is_group_name), so that NAME-N, N
+// any serial, fits the 64 bytes the load monitor takes for an instance's name.
 inline constexpr std::size_t kMaxSlotNameLength = 40;
 
-// 1 to kMaxSlotNameLength letters, digits, '-' or '_'.
+// A group name (ports::is_group_name: letters, digits, '-' or '_') of at most
+// kMaxSlotNameLength bytes.
 bool is_slot_name(std::string_view name);
 
 struct SpecProblem {

@@ -4,7 +4,8 @@
 // one whole state.
 //
 //   {"format": 1, "next_serial": 8,
-//    "instances": {"web-7": {"instance": Instance, "spec": InstanceSpec, "start_time": 81234}}}
+//    "instances": {"web-7": {"instance": InstanceStatus, "spec": InstanceSpec,
+//                            "start_time": 81234}}}
 //
 // start_time is the process's /proc/<pid>/stat start time (proc_start_time.hpp), so that a
 // pid the kernel gave to another process since is never taken for the instance's.
@@ -15,12 +16,12 @@
 #include <map>
 #include <string>
 
-#include "instances.hpp"
+#include "instance_types.hpp"
 
 namespace mirari::instances {
 
 struct RecordedInstance {
-  Instance instance;
+  InstanceStatus instance;
   InstanceSpec spec;
   std::uint64_t start_time = 0;
   friend bool operator==(const RecordedInstance&, const RecordedInstance&) = default;

@@ -29,19 +29,19 @@
 using mirari::ConfigError;
 using mirari::ConfigValue;
 using mirari::Graph;
-using mirari::instances::Instance;
-using mirari::instances::InstanceConfigs;
-using mirari::instances::InstanceEvent;
 using mirari::instances::InstanceManagerPlugin;
-using mirari::instances::InstanceSpec;
-using mirari::instances::InstanceSpecs;
-using mirari::instances::InstanceTable;
-using mirari::instances::Phase;
 using mirari::instances::read_start_time;
 using mirari::instances::RecordedInstance;
 using mirari::instances::RecordedState;
-using mirari::instances::spec_hash;
 using mirari::instances::write_state_file;
+using mirari::ports::InstanceConfigs;
+using mirari::ports::InstanceEvent;
+using mirari::ports::InstancesActual;
+using mirari::ports::InstanceSpec;
+using mirari::ports::InstanceSpecs;
+using mirari::ports::InstanceState;
+using mirari::ports::InstanceStatus;
+using mirari::ports::spec_hash;
 using mirari::testing::alive;
 using mirari::testing::ChildProcess;
 using mirari::testing::children;
@@ -67,11 +67,11 @@ Values config(const fs::path& state_dir) {
           {"backoff_max_ms", std::int64_t{400}}};
 }
 
-const InstanceTable& actual(PluginHarness& h) {
-  return h.value<InstanceTable>("instances.actual");
+const InstancesActual& actual(PluginHarness& h) {
+  return h.value<InstancesActual>("instances.actual");
 }
 
-std::vector<std::string> names_in(PluginHarness& h, Phase phase) {
+std::vector<std::string> names_in(PluginHarness& h, InstanceState phase) {
   std::vector<std::string> out;
   for (const auto& [name, i] : actual(h)) {
     if (i.state == phase) out.push_back(name);
@@ -80,7 +80,7 @@ std::vector<std::string> names_in(PluginHarness& h, Phase phase) {
   return out;
 }
 
-std::size_t count_in(PluginHarness& h, Phase phase) {
+std::size_t count_in(PluginHarness& h, InstanceState phase) {
   return names_in(h, phase).size();
 }
 
@@ -91,15 +91,15 @@ std::set<pid_t> pids_of(PluginHarness& h) {
 }
 
 bool converged(PluginHarness& h, std::size_t running) {
-  return count_in(h, Phase::running) == running && actual(h).size() == running;
+  return count_in(h, InstanceState::running) == running && actual(h).size() == running;
 }
 
 // The last event about name whose new side is in phase.
-std::optional<Instance> last_event(const std::vector<InstanceEvent>& events,
-                                   const std::string& name, Phase phase) {
-  std::optional<Instance> found;
+std::optional<InstanceStatus> last_event(const std::vector<InstanceEvent>& events,
+                                         const std::string& name, InstanceState phase) {
+  std::optional<InstanceStatus> found;
   for (const InstanceEvent& e : events) {
-    if (e.name == name && e.new_instance && e.new_instance->state == phase) found = e.new_instance;
+    if (e.name == name && e.new_status && e.new_status->state == phase) found = e.new_status;
   }
   return found;
 }
@@ -122,7 +122,7 @@ TEST_CASE("instances the policy asks for run as processes and show in instances.
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 0);
+  auto desired = h.input<int>("scale.web.desired", 0);
   auto events = h.record_each<InstanceEvent>("instances.events");
   Values c = config(dir.path());
   c["env"] = std::vector<std::string>{"MODE=test"};
@@ -132,7 +132,7 @@ TEST_CASE("instances the policy asks for run as processes and show in instances.
 
   desired.set(2);
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1", "web-2"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-1", "web-2"});
   CHECK(children(true).size() == 2);
   for (const auto& [name, i] : actual(h)) {
     const auto pid = static_cast<pid_t>(i.backend_id);
@@ -151,8 +151,8 @@ TEST_CASE("instances the policy asks for run as processes and show in instances.
     CHECK(contains(env, "MIRARI_CONFIG=" + (home / "config.json").string()));
     CHECK(contains(env, "MODE=test"));
     // Each went through starting to running.
-    CHECK(last_event(*events, name, Phase::starting));
-    CHECK(last_event(*events, name, Phase::running));
+    CHECK(last_event(*events, name, InstanceState::starting));
+    CHECK(last_event(*events, name, InstanceState::running));
   }
   // The state file records them.
   const auto recorded = mirari::instances::read_state_file(dir.path() / "web" / "state.json");
@@ -169,7 +169,7 @@ TEST_CASE("scaling down stops the youngest instances with SIGTERM") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 0);
+  auto desired = h.input<int>("scale.web.desired", 0);
   auto events = h.record_each<InstanceEvent>("instances.events");
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   desired.set(1);
@@ -181,10 +181,10 @@ TEST_CASE("scaling down stops the youngest instances with SIGTERM") {
   desired.set(1);
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
   // web-1 ran first, so it is the oldest and stays.
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-1"});
   for (const std::string name : {"web-2", "web-3"}) {
-    CHECK(last_event(*events, name, Phase::stopping));
-    const auto exited = last_event(*events, name, Phase::exited);
+    CHECK(last_event(*events, name, InstanceState::stopping));
+    const auto exited = last_event(*events, name, InstanceState::exited);
     REQUIRE(exited);
     CHECK(exited->status == 128 + SIGTERM);
     CHECK_FALSE(fs::exists(dir.path() / "web" / name));
@@ -199,7 +199,7 @@ TEST_CASE("an instance killed by hand is replaced by a new one") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 2);
+  auto desired = h.input<int>("scale.web.desired", 2);
   auto events = h.record_each<InstanceEvent>("instances.events");
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
@@ -208,8 +208,8 @@ TEST_CASE("an instance killed by hand is replaced by a new one") {
   REQUIRE(::kill(victim, SIGKILL) == 0);
   REQUIRE(
       h.settle_until([&] { return converged(h, 2) && !actual(h).contains("web-1"); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-2", "web-3"});
-  const auto exited = last_event(*events, "web-1", Phase::exited);
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-2", "web-3"});
+  const auto exited = last_event(*events, "web-1", InstanceState::exited);
   REQUIRE(exited);
   CHECK(exited->status == 128 + SIGKILL);
   CHECK_FALSE(pids_of(h).count(victim));
@@ -220,7 +220,7 @@ TEST_CASE("an instance that ignores SIGTERM gets SIGKILL after the stop timeout"
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   auto events = h.record_each<InstanceEvent>("instances.events");
   Values c = config(dir.path());
   c["args"] = std::vector<std::string>{"--ignore-term"};
@@ -230,8 +230,8 @@ TEST_CASE("an instance that ignores SIGTERM gets SIGKILL after the stop timeout"
 
   desired.set(0);
   REQUIRE(h.settle_until([&] { return actual(h).empty(); }, kDeadline));
-  const auto stopping = last_event(*events, "web-1", Phase::stopping);
-  const auto exited = last_event(*events, "web-1", Phase::exited);
+  const auto stopping = last_event(*events, "web-1", InstanceState::stopping);
+  const auto exited = last_event(*events, "web-1", InstanceState::exited);
   REQUIRE(stopping);
   REQUIRE(exited);
   CHECK(exited->status == 128 + SIGKILL);
@@ -243,7 +243,7 @@ TEST_CASE("a command that cannot start fails, backs off exponentially and is ret
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   auto events = h.record_each<InstanceEvent>("instances.events");
   Values c = config(dir.path());
   c["command"] = (dir.path() / "no-such-program").string();
@@ -251,24 +251,24 @@ TEST_CASE("a command that cannot start fails, backs off exponentially and is ret
 
   REQUIRE(h.settle_until(
       [&] {
-        const Instance* i = actual(h).find("web-1");
-        return i != nullptr && i->state == Phase::failed && i->failures >= 3;
+        const InstanceStatus* i = actual(h).find("web-1");
+        return i != nullptr && i->state == InstanceState::failed && i->failures >= 3;
       },
       kDeadline));
   // Always the same instance, tried again; never a second one.
   CHECK(actual(h).size() == 1);
-  const Instance& i = actual(h).at("web-1");
+  const InstanceStatus& i = actual(h).at("web-1");
   CHECK(i.reason == "cannot start '" + (dir.path() / "no-such-program").string() +
                         "': No such file or directory");
   CHECK(i.backend_id == 0);
   // Each failure waits twice as long as the one before: 50, 100, 200 ms, ...
   for (std::uint32_t n = 1; n <= 3; ++n) {
     const auto failure = std::find_if(events->begin(), events->end(), [&](const InstanceEvent& e) {
-      return e.new_instance && e.new_instance->state == Phase::failed &&
-             e.new_instance->failures == n;
+      return e.new_status && e.new_status->state == InstanceState::failed &&
+             e.new_status->failures == n;
     });
     REQUIRE(failure != events->end());
-    CHECK(failure->new_instance->retry_at - failure->new_instance->since == 50 << (n - 1));
+    CHECK(failure->new_status->retry_at - failure->new_status->since == 50 << (n - 1));
   }
 }
 
@@ -276,15 +276,15 @@ TEST_CASE("an instance that ends while starting is a failed create, retried afte
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   Values c = config(dir.path());
   c["args"] = std::vector<std::string>{"--exit", "3"};
   c["start_grace_ms"] = std::int64_t{2000};
   h.start(std::make_unique<InstanceManagerPlugin>(), c, "web");
   REQUIRE(h.settle_until(
       [&] {
-        const Instance* i = actual(h).find("web-1");
-        return i != nullptr && i->state == Phase::failed && i->failures >= 2;
+        const InstanceStatus* i = actual(h).find("web-1");
+        return i != nullptr && i->state == InstanceState::failed && i->failures >= 2;
       },
       kDeadline));
   CHECK(actual(h).at("web-1").reason == "ended with status 3 while starting");
@@ -295,10 +295,10 @@ TEST_CASE("a restarted plugin adopts the running instances: same pids, none dupl
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 2);
+  auto desired = h.input<int>("scale.web.desired", 2);
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
-  const InstanceTable before = actual(h);
+  const InstancesActual before = actual(h);
   const std::vector<pid_t> processes = children(true);
   REQUIRE(processes.size() == 2);
 
@@ -314,7 +314,7 @@ TEST_CASE("a restarted plugin adopts the running instances: same pids, none dupl
   // Still in charge: one more, then one fewer, with names counted on from the state file.
   desired.set(3);
   REQUIRE(h.settle_until([&] { return converged(h, 3); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1", "web-2", "web-3"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-1", "web-2", "web-3"});
   for (const auto& e : *events) {
     if (e.kind == InstanceEvent::Kind::added) CHECK(e.name == "web-3");
   }
@@ -327,10 +327,10 @@ TEST_CASE("a reload hands the instances over to the new plugin instance") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 2);
+  auto desired = h.input<int>("scale.web.desired", 2);
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
-  const InstanceTable before = actual(h);
+  const InstancesActual before = actual(h);
   const std::vector<pid_t> processes = children(true);
 
   h.reload(std::make_unique<InstanceManagerPlugin>(), "web");
@@ -340,7 +340,7 @@ TEST_CASE("a reload hands the instances over to the new plugin instance") {
 
   desired.set(3);
   REQUIRE(h.settle_until([&] { return converged(h, 3); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1", "web-2", "web-3"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-1", "web-2", "web-3"});
 }
 
 TEST_CASE("a manager whose policy has not published yet keeps what its state file recorded") {
@@ -349,7 +349,7 @@ TEST_CASE("a manager whose policy has not published yet keeps what its state fil
   std::vector<pid_t> processes;
   {
     PluginHarness first;
-    auto desired = first.input<std::int64_t>("scale.web.desired", 2);
+    auto desired = first.input<int>("scale.web.desired", 2);
     first.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
     REQUIRE(first.settle_until([&] { return converged(first, 2); }, kDeadline));
     processes = children(true);
@@ -361,7 +361,7 @@ TEST_CASE("a manager whose policy has not published yet keeps what its state fil
   CHECK(converged(h, 2));
   CHECK(children(true) == processes);
 
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);  // the policy starts
+  auto desired = h.input<int>("scale.web.desired", 1);  // the policy starts
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
 }
 
@@ -369,7 +369,7 @@ TEST_CASE("an instance that ended while no manager ran is reaped and replaced at
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 2);
+  auto desired = h.input<int>("scale.web.desired", 2);
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
   const auto gone = static_cast<pid_t>(actual(h).at("web-2").backend_id);
@@ -380,10 +380,10 @@ TEST_CASE("an instance that ended while no manager ran is reaped and replaced at
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(
       h.settle_until([&] { return converged(h, 2) && !actual(h).contains("web-2"); }, kDeadline));
-  const auto exited = last_event(*events, "web-2", Phase::exited);
+  const auto exited = last_event(*events, "web-2", InstanceState::exited);
   REQUIRE(exited);
   CHECK(exited->status == 128 + SIGKILL);
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1", "web-3"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-1", "web-3"});
   CHECK(children(false).size() == 2);  // reaped: no zombie left
 }
 
@@ -393,11 +393,11 @@ TEST_CASE("a recorded pid that now names another process is neither adopted nor 
   ChildProcess stranger({"sleep", "1000"});
   RecordedState state;
   state.next_serial = 5;
-  Instance i;
+  InstanceStatus i;
   i.group = "web";
   i.spec_hash = spec_hash(InstanceSpec{"web", kProgram, {}, {}});
   i.backend_id = stranger.pid();
-  i.state = Phase::running;
+  i.state = InstanceState::running;
   i.since = 1;
   const auto started = read_start_time(stranger.pid());
   REQUIRE(started);
@@ -407,14 +407,14 @@ TEST_CASE("a recorded pid that now names another process is neither adopted nor 
   write_state_file(dir.path() / "web" / "state.json", state);
 
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   auto events = h.record_each<InstanceEvent>("instances.events");
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   // Found gone at once: recorded as exited with no known status.
-  CHECK(actual(h).at("web-4").state == Phase::exited);
+  CHECK(actual(h).at("web-4").state == InstanceState::exited);
   CHECK_FALSE(actual(h).at("web-4").status);
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-5"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-5"});
   CHECK(stranger.running());
 }
 
@@ -422,7 +422,7 @@ TEST_CASE("a changed spec replaces instances one by one, never running fewer tha
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 2);
+  auto desired = h.input<int>("scale.web.desired", 2);
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
   const std::set<pid_t> old = pids_of(h);
@@ -433,12 +433,12 @@ TEST_CASE("a changed spec replaces instances one by one, never running fewer tha
   std::size_t most_live = 0;
   Graph& g = h.graph();
   g.change(g.add_owner("watch"), [&] {
-    observe(g.subscribe<InstanceTable>("instances.actual"), [&](const InstanceTable& table) {
+    observe(g.subscribe<InstancesActual>("instances.actual"), [&](const InstancesActual& table) {
       std::size_t running = 0;
       std::size_t live = 0;
       for (const auto& [name, i] : table) {
-        running += i.state == Phase::running ? 1 : 0;
-        live += i.state == Phase::running || i.state == Phase::starting ? 1 : 0;
+        running += i.state == InstanceState::running ? 1 : 0;
+        live += i.state == InstanceState::running || i.state == InstanceState::starting ? 1 : 0;
       }
       fewest_running = std::min(fewest_running, running);
       most_live = std::max(most_live, live);
@@ -457,7 +457,7 @@ TEST_CASE("a changed spec replaces instances one by one, never running fewer tha
       kDeadline));
   CHECK(fewest_running == 2);
   CHECK(most_live == 3);  // surge 1
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-3", "web-4"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-3", "web-4"});
   for (const pid_t pid : old) CHECK_FALSE(alive(pid));
   CHECK(children(true).size() == 2);
 }
@@ -466,7 +466,7 @@ TEST_CASE("configuration published for an instance reaches it live, with SIGHUP"
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 0);
+  auto desired = h.input<int>("scale.web.desired", 0);
   auto configs =
       h.input<InstanceConfigs>("instances.config", InstanceConfigs{{"web-1", {{"level", "info"}}}});
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
@@ -495,7 +495,7 @@ TEST_CASE("extra instances run beside the counted ones, each under its key") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   auto extras = h.input<InstanceSpecs>("instances.desired.extra");
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
@@ -503,25 +503,25 @@ TEST_CASE("extra instances run beside the counted ones, each under its key") {
   extras.set(InstanceSpecs{{"probe", InstanceSpec{"web", kProgram, {}, {"ROLE=probe"}}},
                            {"other", InstanceSpec{"db", kProgram, {}, {}}}});
   REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"probe-2", "web-1"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"probe-2", "web-1"});
   CHECK(actual(h).at("probe-2").extra == "probe");
   CHECK(contains(environment_of(static_cast<pid_t>(actual(h).at("probe-2").backend_id)),
                  "ROLE=probe"));
 
   extras.set(InstanceSpecs{});
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
-  CHECK(names_in(h, Phase::running) == std::vector<std::string>{"web-1"});
+  CHECK(names_in(h, InstanceState::running) == std::vector<std::string>{"web-1"});
 }
 
 TEST_CASE("an extra entry that cannot run is refused: its tick rolls back, nothing changes") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   auto extras = h.input<InstanceSpecs>("instances.desired.extra");
   h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
-  const InstanceTable before = actual(h);
+  const InstancesActual before = actual(h);
 
   extras.set(InstanceSpecs{{"probe", InstanceSpec{"web", "probe", {}, {}}}});
   const mirari::TickResult result = h.settle();
@@ -538,7 +538,7 @@ TEST_CASE("bad configuration is refused with a clear error, and nothing starts")
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
 
   Values c = config(dir.path());
   c["min"] = std::int64_t{4};
@@ -577,8 +577,24 @@ TEST_CASE("the plugin library loads as mirarid loads it and runs instances") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   PluginHarness h;
-  auto desired = h.input<std::int64_t>("scale.web.desired", 1);
+  auto desired = h.input<int>("scale.web.desired", 1);
   h.start_library(MIRARI_INSTANCE_MANAGER_SO, config(dir.path()), "web");
   REQUIRE(h.settle_until([&] { return converged(h, 1); }, kDeadline));
   CHECK(children(true).size() == 1);
+}
+
+TEST_CASE("a stock scaler drives the manager through the catalogue's ports") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  PluginHarness h;
+  h.start(std::make_unique<InstanceManagerPlugin>(), config(dir.path()), "web");
+  h.settle();
+  CHECK(actual(h).empty());  // no policy has spoken
+  h.start_library(
+      MIRARI_THRESHOLD_SCALER_SO,
+      {{"group", "web"}, {"min_instances", std::int64_t{2}}, {"max_instances", std::int64_t{4}}},
+      "scaler");
+  REQUIRE(h.settle_until([&] { return converged(h, 2); }, kDeadline));
+  CHECK(h.value<int>("scale.web.desired") == 2);
+  CHECK(children(true).size() == 2);
 }

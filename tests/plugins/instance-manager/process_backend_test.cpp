@@ -28,19 +28,19 @@
 using mirari::instances::Action;
 using mirari::instances::environment_holds;
 using mirari::instances::find_process_with_environment;
-using mirari::instances::Instance;
-using mirari::instances::InstanceEvent;
-using mirari::instances::InstanceSpec;
 using mirari::instances::Observed;
-using mirari::instances::Phase;
 using mirari::instances::Plan;
 using mirari::instances::ProcessBackend;
 using mirari::instances::read_start_time;
 using mirari::instances::read_state_file;
 using mirari::instances::RecordedInstance;
 using mirari::instances::RecordedState;
-using mirari::instances::spec_hash;
 using mirari::instances::write_state_file;
+using mirari::ports::InstanceEvent;
+using mirari::ports::InstanceSpec;
+using mirari::ports::InstanceState;
+using mirari::ports::InstanceStatus;
+using mirari::ports::spec_hash;
 using mirari::testing::ChildProcess;
 using mirari::testing::children;
 using mirari::testing::GraphLoop;
@@ -103,7 +103,7 @@ TEST_CASE("a plan computed from a report the backend has moved past is dropped")
   f.backend.apply(Plan{1, {create("web-2", 2)}, std::nullopt});
   REQUIRE(loop.run_until([&] {
     const auto* i = f.now().instances.find("web-1");
-    return i != nullptr && i->state == Phase::running;
+    return i != nullptr && i->state == InstanceState::running;
   }));
   CHECK_FALSE(f.now().instances.contains("web-2"));
   CHECK(f.now().next_serial == 2);
@@ -117,7 +117,8 @@ TEST_CASE("each report lands in a tick of its own with its changes, in order") {
   Followed f(loop, dir);
   f.backend.apply(Plan{1, {create("web-1", 1), create("web-2", 2)}, std::nullopt});
   REQUIRE(loop.run_until([&] {
-    return f.now().instances.size() == 2 && f.now().instances.at("web-2").state == Phase::running;
+    return f.now().instances.size() == 2 &&
+           f.now().instances.at("web-2").state == InstanceState::running;
   }));
   REQUIRE(f.ticks.size() >= 2);
   // The plan's report: both added as starting, in the plan's order.
@@ -125,14 +126,14 @@ TEST_CASE("each report lands in a tick of its own with its changes, in order") {
   CHECK(f.ticks[0][0].kind == InstanceEvent::Kind::added);
   CHECK(f.ticks[0][0].name == "web-1");
   CHECK(f.ticks[0][1].name == "web-2");
-  CHECK(f.ticks[0][1].new_instance->state == Phase::starting);
+  CHECK(f.ticks[0][1].new_status->state == InstanceState::starting);
   // Then each came to run.
   std::vector<std::string> running;
   for (std::size_t t = 1; t < f.ticks.size(); ++t) {
     for (const InstanceEvent& e : f.ticks[t]) {
       CHECK(e.kind == InstanceEvent::Kind::changed);
-      CHECK(e.old_instance->state == Phase::starting);
-      if (e.new_instance->state == Phase::running) running.push_back(e.name);
+      CHECK(e.old_status->state == InstanceState::starting);
+      if (e.new_status->state == InstanceState::running) running.push_back(e.name);
     }
   }
   std::sort(running.begin(), running.end());
@@ -170,7 +171,7 @@ TEST_CASE("stop leaves the instances running and a new backend adopts them") {
     f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
     REQUIRE(loop.run_until([&] {
       const auto* i = f.now().instances.find("web-1");
-      return i != nullptr && i->state == Phase::running;
+      return i != nullptr && i->state == InstanceState::running;
     }));
     processes = children(true);
     f.backend.stop();
@@ -179,7 +180,7 @@ TEST_CASE("stop leaves the instances running and a new backend adopts them") {
   CHECK(children(true) == processes);
   ProcessBackend next(loop.executor(), options(dir), ignore);
   REQUIRE(next.observed().instances.contains("web-1"));
-  CHECK(next.observed().instances.at("web-1").state == Phase::running);
+  CHECK(next.observed().instances.at("web-1").state == InstanceState::running);
   CHECK(next.observed().instances.at("web-1").backend_id == processes.at(0));
   CHECK(next.observed().next_serial == 2);
   CHECK(next.recorded_members() == 1);
@@ -191,10 +192,10 @@ TEST_CASE("an instance started just as the previous manager stopped is found and
   // What the previous manager wrote before starting web-1: no pid yet.
   RecordedState state;
   state.next_serial = 2;
-  Instance launching;
+  InstanceStatus launching;
   launching.group = "web";
   launching.spec_hash = spec_hash(InstanceSpec{"web", kProgram, {}, {}});
-  launching.state = Phase::starting;
+  launching.state = InstanceState::starting;
   state.instances["web-1"] = RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0};
   std::filesystem::create_directories(dir.path() / "web" / "web-1");
   write_state_file(dir.path() / "web" / "state.json", state);
@@ -209,8 +210,8 @@ TEST_CASE("an instance started just as the previous manager stopped is found and
 
   GraphLoop loop;
   ProcessBackend backend(loop.executor(), options(dir), ignore);
-  const Instance adopted = backend.observed().instances.at("web-1");
-  CHECK(adopted.state == Phase::starting);
+  const InstanceStatus adopted = backend.observed().instances.at("web-1");
+  CHECK(adopted.state == InstanceState::starting);
   CHECK(adopted.backend_id == started.pid());
   CHECK(read_state_file(dir.path() / "web" / "state.json").instances.at("web-1").start_time ==
         read_start_time(started.pid()));
@@ -219,9 +220,9 @@ TEST_CASE("an instance started just as the previous manager stopped is found and
 TEST_CASE("an instance recorded as starting without a process is failed and retried at once") {
   TempDir dir;
   RecordedState state;
-  Instance launching;
+  InstanceStatus launching;
   launching.group = "web";
-  launching.state = Phase::starting;
+  launching.state = InstanceState::starting;
   launching.failures = 2;
   state.instances["web-1"] = RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0};
   std::filesystem::create_directories(dir.path() / "web");
@@ -229,8 +230,8 @@ TEST_CASE("an instance recorded as starting without a process is failed and retr
 
   GraphLoop loop;
   ProcessBackend backend(loop.executor(), options(dir), ignore);
-  const Instance failed = backend.observed().instances.at("web-1");
-  CHECK(failed.state == Phase::failed);
+  const InstanceStatus failed = backend.observed().instances.at("web-1");
+  CHECK(failed.state == InstanceState::failed);
   CHECK(failed.reason == "not started: the manager stopped while starting it");
   CHECK(failed.retry_at == failed.since);
   CHECK(failed.failures == 2);
@@ -256,8 +257,8 @@ TEST_CASE("the state file names the instances a plan starts before they start") 
   const auto seen = read_state_file(dir.path() / "web" / "web-1" / "copied");
   CHECK(seen.next_serial == 3);
   for (const std::string name : {"web-1", "web-2"}) {
-    const Instance& launching = seen.instances.at(name).instance;
-    CHECK(launching.state == Phase::starting);
+    const InstanceStatus& launching = seen.instances.at(name).instance;
+    CHECK(launching.state == InstanceState::starting);
     CHECK(launching.backend_id == 0);
   }
   CHECK(seen.instances.at("web-1").spec == first.spec);

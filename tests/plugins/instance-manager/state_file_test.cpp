@@ -7,13 +7,13 @@
 #include "state_file.hpp"
 #include "temp_dir.hpp"
 
-using mirari::instances::Instance;
-using mirari::instances::InstanceSpec;
-using mirari::instances::Phase;
 using mirari::instances::read_state_file;
 using mirari::instances::RecordedInstance;
 using mirari::instances::RecordedState;
 using mirari::instances::write_state_file;
+using mirari::ports::InstanceSpec;
+using mirari::ports::InstanceState;
+using mirari::ports::InstanceStatus;
 using mirari::testing::TempDir;
 namespace fs = std::filesystem;
 
@@ -44,12 +44,12 @@ TEST_CASE("a written state reads back the same, and leaves no temporary file") {
   const fs::path path = dir.path() / "state.json";
   RecordedState state;
   state.next_serial = 8;
-  Instance i;
+  InstanceStatus i;
   i.group = "web";
   i.extra = "probe";
   i.spec_hash = "0011223344556677";
   i.backend_id = 31337;
-  i.state = Phase::running;
+  i.state = InstanceState::running;
   i.since = 1'700'000'000'000;
   state.instances["probe-7"] = RecordedInstance{i, InstanceSpec{"web", "/bin/p", {"-x"}, {}}, 99};
   write_state_file(path, state);
