@@ -1,20 +1,46 @@
-// The instances that exist, as the instance manager publishes them.
+// The instances that exist, and what policies ask of the instance manager.
 //
-//   instances.actual   signal  Table<std::string, InstanceStatus> (type
-//                      "table<string,instances.status>"): every instance the manager
-//                      started or adopted and has not yet forgotten, by instance name (the
-//                      name it reports its load under). JSON form:
-//                      {"web-1": {"group": "web", "state": "running", "since": 81234567}}
+//   instances.actual         signal  Table<std::string, InstanceStatus> (type
+//                            "table<string,instances.status>"): every instance the manager
+//                            started or adopted and has not yet forgotten, by instance name (the
+//                            name it reports its load under). JSON form:
+//                            {"web-1": {"group": "web", "state": "running", "since": 81234567,
+//                                       "extra": null, "spec_hash": "9f86d081884c7d65",
+//                                       "backend_id": 4242, "status": null, "reason": "",
+//                                       "failures": 0, "retry_at": 0}}
+//                            Written by hand (mirarictl set), only group, state and since are
+//                            needed; the rest takes its defaults.
+//   instances.events         event   std::vector<InstanceEvent> (type "list<instances.event>"):
+//                            the changes of instances.actual one report of the manager made,
+//                            in the order they happened. JSON form: [{"kind": "added" |
+//                            "changed" | "removed", "name": "web-3", "old": InstanceStatus |
+//                            null, "new": InstanceStatus | null}]
+//   instances.desired.extra  signal  Table<std::string, InstanceSpec> (type
+//                            "table<string,instances.spec>"), published by a policy: instances
+//                            wanted besides a group's counted ones (a storage move, a
+//                            replacement), one per key, each with its own spec; the manager of
+//                            spec.group runs it. JSON form: {"probe": {"group": "web",
+//                            "command": "/usr/bin/probe", "args": ["-v"], "env": ["A=1"]}}
+//                            (args and env may be left out when empty)
+//   instances.config         signal  Table<std::string, std::map<std::string, std::string>>
+//                            (type "table<string,map<string,string>>"), published by a policy:
+//                            key/value configuration per instance name, which the manager
+//                            delivers to the running instance. JSON form:
+//                            {"web-3": {"log_level": "debug"}}
 //
-// Policies read it to know which instances belong to a group and which of them are ready:
-// only running instances serve; starting ones are not ready yet; stopping, exited and failed
-// ones no longer count, and their load is not the group's.
+// Policies read instances.actual to know which instances belong to a group and which of them
+// are ready: only running instances serve; starting ones are not ready yet; stopping, exited
+// and failed ones no longer count, and their load is not the group's.
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,20 +53,61 @@ enum class InstanceState {
   starting,  // created, not yet ready to serve
   running,   // ready: serves, and its load counts
   stopping,  // asked to stop, still exists
-  exited,    // ended by itself
-  failed,    // could not be created, or the manager gave up on it
+  exited,    // ended, by itself or on request
+  failed,    // could not be created, or ended while starting; tried again after a back-off
 };
 
 struct InstanceStatus {
   std::string group;  // the scaling group it belongs to
   InstanceState state = InstanceState::starting;
   std::int64_t since = 0;  // when it entered state, on clock.ms's clock
+  // The key of instances.desired.extra it runs for; none for a counted member of the group.
+  std::optional<std::string> extra;
+  std::string spec_hash;        // spec_hash() of the spec it runs
+  std::int64_t backend_id = 0;  // the process backend's pid; 0 while no process runs
+  // exited: the exit status, 128 + N when signal N ended it; none when no one could learn it
+  // (it ended while no manager that started it watched).
+  std::optional<int> status;
+  std::string reason;          // failed: why, as one sentence
+  std::uint32_t failures = 0;  // failed creates in a row; 0 once it runs
+  std::int64_t retry_at = 0;   // failed: when the next try may start, on clock.ms's clock
+
+  InstanceStatus() = default;
+  InstanceStatus(std::string group_name, InstanceState instance_state, std::int64_t since_ms)
+      : group(std::move(group_name)), state(instance_state), since(since_ms) {}
   friend bool operator==(const InstanceStatus&, const InstanceStatus&) = default;
 };
 
 using InstancesActual = Table<std::string, InstanceStatus>;
 
+struct InstanceEvent {
+  enum class Kind { added, changed, removed };
+  Kind kind = Kind::changed;
+  std::string name;
+  std::optional<InstanceStatus> old_status;  // absent for added
+  std::optional<InstanceStatus> new_status;  // absent for removed
+  friend bool operator==(const InstanceEvent&, const InstanceEvent&) = default;
+};
+
+// What to run. The process backend runs command (an absolute path) with args, in the host's
+// environment plus env ("NAME=value" entries, which win).
+struct InstanceSpec {
+  std::string group;
+  std::string command;
+  std::vector<std::string> args;
+  std::vector<std::string> env;
+  friend bool operator==(const InstanceSpec&, const InstanceSpec&) = default;
+};
+
+using InstanceSpecs = Table<std::string, InstanceSpec>;
+
+using InstanceConfig = std::map<std::string, std::string>;
+using InstanceConfigs = Table<std::string, InstanceConfig>;
+
 inline constexpr const char* kInstancesActual = "instances.actual";
+inline constexpr const char* kInstancesEvents = "instances.events";
+inline constexpr const char* kInstancesDesiredExtra = "instances.desired.extra";
+inline constexpr const char* kInstancesConfig = "instances.config";
 
 inline std::string_view to_string(InstanceState state) noexcept {
   switch (state) {
@@ -71,6 +138,45 @@ inline InstanceState instance_state(std::string_view name) {
                               "exited or failed)");
 }
 
+// What identifies a spec's content: 16 hex digits of the 64-bit FNV-1a hash of command, args
+// and env (not group: moving to another group does not change what runs). The same in every
+// build, so it can be stored and compared across restarts. Any thread.
+inline std::string spec_hash(const InstanceSpec& spec) {
+  const std::string text =
+      nlohmann::json{{"command", spec.command}, {"args", spec.args}, {"env", spec.env}}.dump();
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, hash >>= 4) out[static_cast<std::size_t>(i)] = kDigits[hash & 0xf];
+  return out;
+}
+
+// --- JSON forms ---
+
+namespace detail {
+template <class T>
+nlohmann::json optional_json(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+// The member key of j, none when it is null; missing is refused (an event names both sides).
+template <class T>
+std::optional<T> optional_member(const nlohmann::json& j, const char* key) {
+  const nlohmann::json& value = j.at(key);
+  if (value.is_null()) return std::nullopt;
+  return value.get<T>();
+}
+// The member key of j, none when it is null or missing.
+template <class T>
+std::optional<T> optional_value(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key)) return std::nullopt;
+  return optional_member<T>(j, key);
+}
+}  // namespace detail
+
 inline void to_json(nlohmann::json& j, InstanceState state) {
   j = std::string(to_string(state));
 }
@@ -79,14 +185,60 @@ inline void from_json(const nlohmann::json& j, InstanceState& state) {
 }
 
 inline void to_json(nlohmann::json& j, const InstanceStatus& s) {
-  j = {{"group", s.group}, {"state", s.state}, {"since", s.since}};
+  j = {{"group", s.group},
+       {"state", s.state},
+       {"since", s.since},
+       {"extra", detail::optional_json(s.extra)},
+       {"spec_hash", s.spec_hash},
+       {"backend_id", s.backend_id},
+       {"status", detail::optional_json(s.status)},
+       {"reason", s.reason},
+       {"failures", s.failures},
+       {"retry_at", s.retry_at}};
 }
+// group, state and since are required; the manager's own fields may be left out.
 inline void from_json(const nlohmann::json& j, InstanceStatus& s) {
   j.at("group").get_to(s.group);
   j.at("state").get_to(s.state);
   j.at("since").get_to(s.since);
+  s.extra = detail::optional_value<std::string>(j, "extra");
+  s.spec_hash = j.value("spec_hash", std::string());
+  s.backend_id = j.value("backend_id", std::int64_t{0});
+  s.status = detail::optional_value<int>(j, "status");
+  s.reason = j.value("reason", std::string());
+  s.failures = j.value("failures", std::uint32_t{0});
+  s.retry_at = j.value("retry_at", std::int64_t{0});
+}
+
+NLOHMANN_JSON_SERIALIZE_ENUM(InstanceEvent::Kind, {{InstanceEvent::Kind::added, "added"},
+                                                   {InstanceEvent::Kind::changed, "changed"},
+                                                   {InstanceEvent::Kind::removed, "removed"}})
+
+inline void to_json(nlohmann::json& j, const InstanceEvent& e) {
+  j = {{"kind", e.kind},
+       {"name", e.name},
+       {"old", detail::optional_json(e.old_status)},
+       {"new", detail::optional_json(e.new_status)}};
+}
+inline void from_json(const nlohmann::json& j, InstanceEvent& e) {
+  j.at("kind").get_to(e.kind);
+  j.at("name").get_to(e.name);
+  e.old_status = detail::optional_member<InstanceStatus>(j, "old");
+  e.new_status = detail::optional_member<InstanceStatus>(j, "new");
+}
+
+inline void to_json(nlohmann::json& j, const InstanceSpec& s) {
+  j = {{"group", s.group}, {"command", s.command}, {"args", s.args}, {"env", s.env}};
+}
+inline void from_json(const nlohmann::json& j, InstanceSpec& s) {
+  j.at("group").get_to(s.group);
+  j.at("command").get_to(s.command);
+  s.args = j.value("args", std::vector<std::string>{});
+  s.env = j.value("env", std::vector<std::string>{});
 }
 
 }  // namespace mirari::ports
 
 MIRARI_TYPE_NAME(mirari::ports::InstanceStatus, "instances.status")
+MIRARI_TYPE_NAME(mirari::ports::InstanceEvent, "instances.event")
+MIRARI_TYPE_NAME(mirari::ports::InstanceSpec, "instances.spec")

@@ -1,0 +1,20 @@
+// The port catalogue's instance types (mirari/ports/instances.hpp: instances.actual,
+// instances.events, instances.desired.extra, instances.config), named in this plugin's
+// namespace.
+#pragma once
+
+#include <mirari/ports/instances.hpp>
+
+namespace mirari::instances {
+
+using ports::InstanceConfig;
+using ports::InstanceConfigs;
+using ports::InstanceEvent;
+using ports::InstancesActual;
+using ports::InstanceSpec;
+using ports::InstanceSpecs;
+using ports::InstanceState;
+using ports::InstanceStatus;
+using ports::spec_hash;
+
+}  // namespace mirari::instances

@@ -1,0 +1,117 @@
+// The process backend: runs one group's instances as processes of this host and reports what
+// runs. Knows nothing of the host; the plugin adapter (instance_manager_plugin.hpp) hands it
+// the event loop, the sources its reports go to, and a log.
+//
+// It acts only on plans (plan.hpp) given to apply(), each an effect of a committed tick, and
+// only while the plan was computed from its latest report. Everything it learns — a process
+// started or could not, stayed up through start_grace, ended — changes its report, which it
+// writes as an input, and its state file. Exits are noticed through pidfds on the event loop.
+//
+// Life of an instance:
+//   create/retry → starting (spawned; failed when it cannot be) → running once it has stayed
+//   up start_grace → stopping (SIGTERM; SIGKILL after stop_timeout) → exited(status)
+//   An instance that ends while starting is failed, like one that cannot be spawned: the
+//   next try waits Backoff::delay(failures) (InstanceStatus::retry_at).
+//
+// Files (dir = state_dir/GROUP):
+//   dir/state.json          the state file (state_file.hpp), rewritten after every change
+//   dir/NAME/               the instance's working directory, made when it is created and
+//                           removed when it is forgotten
+//   dir/NAME/log            its standard output and error
+//   dir/NAME/config.json    its entry of instances.config, a JSON object of strings (the
+//                           environment variable MIRARI_CONFIG holds this path; MIRARI_INSTANCE
+//                           and MIRARI_GROUP its name and group). Written before it starts;
+//                           rewritten, followed by SIGHUP, when the entry changes while it runs.
+//                           An instance gets no SIGHUP before it counts as running, so it has
+//                           start_grace to install its handler; a change made while it starts
+//                           reaches it then.
+//
+// Instances outlive the backend: stop() closes what watches them and leaves them running, so
+// that a restarted mirarid (or a reloaded plugin) continues with them. A backend made on the
+// same directory adopts every recorded instance whose pid still names the same process (same
+// /proc start time), and records the others as exited (status unknown). Before a plan starts
+// processes, the state file names the instances about to start; one recorded so (no pid yet)
+// is looked for by its MIRARI_CONFIG (process_search.hpp), adopted if found, else failed and
+// retried at once. So no crash makes it start a second process for an instance, and it never
+// kills what it did not start or adopt.
+//
+// Threads: every call below may come from the graph's thread; the work runs in handlers on
+// the event loop. One mutex is held by every handler and every call, so stop() never runs
+// beside a handler and no handler acts after stop().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <mirari/graph.hpp>
+#include <mirari/source.hpp>
+
+#include "backoff.hpp"
+#include "instance_types.hpp"
+#include "plan.hpp"
+
+namespace mirari::instances {
+
+class ProcessBackend {
+ public:
+  struct Options {
+    std::string group;
+    std::filesystem::path dir;  // state_dir/GROUP
+    std::chrono::milliseconds start_grace{1000};
+    std::chrono::milliseconds stop_timeout{10000};
+    Backoff backoff;
+  };
+  // Written after each change: the report and the changes since the previous one, as one
+  // batch; the clock when a plan's wake_at passes.
+  struct Outputs {
+    Graph* graph = nullptr;
+    Source<Observed> observed;
+    EventSource<std::vector<InstanceEvent>> events;
+    Source<std::int64_t> clock;  // clock_ms() (clock_ms.hpp)
+  };
+  enum class Level { info, warn };
+  using Log = std::function<void(Level, const std::string&)>;
+
+  // Makes dir if needed, reads its state file and adopts the recorded instances that still
+  // run; rewrites the state file. Throws std::runtime_error or std::system_error naming the
+  // path when dir cannot be made or the state file cannot be read, parsed or written; nothing
+  // is watched then, and nothing was started or stopped.
+  ProcessBackend(boost::asio::any_io_executor io, Options options, Log log);
+  ~ProcessBackend();
+  ProcessBackend(const ProcessBackend&) = delete;
+  ProcessBackend& operator=(const ProcessBackend&) = delete;
+
+  // The current report (after construction: what was adopted).
+  Observed observed() const;
+  // The spec each recorded extra key runs (of its newest instance that is not stopping).
+  InstanceSpecs recorded_extras() const;
+  // Counted members recorded as starting, running or failed.
+  std::int64_t recorded_members() const;
+
+  // Starts watching the adopted instances and writing reports to outputs. Call once.
+  void follow(Outputs outputs);
+  // Carries out plan on the event loop if it was computed from the latest report (see
+  // plan.hpp), and wakes the clock at its wake_at. From effects.
+  void apply(Plan plan);
+  // Takes the latest instances.config: entries of this backend's running instances that
+  // changed are written to their files, and the instance gets SIGHUP. From effects.
+  void deliver(InstanceConfigs configs);
+  // For a reload: plans given before this call are dropped from now on, so that only the
+  // new backend starts or stops instances; later plans (the reload failed and this backend
+  // stays) are carried out.
+  void hand_over();
+  // Stops watching: closes pidfds and timers. Leaves every instance running. Idempotent.
+  void stop();
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace mirari::instances

@@ -1,0 +1,63 @@
+#include "state_file.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.hpp"
+
+namespace mirari::instances {
+
+namespace {
+
+constexpr int kFormat = 1;
+
+}  // namespace
+
+RecordedState read_state_file(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  if (!file) {
+    std::error_code error;
+    if (!std::filesystem::exists(path, error) && !error) return {};
+    throw std::runtime_error("state file '" + path.string() + "' cannot be read");
+  }
+  std::ostringstream text;
+  text << file.rdbuf();
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text.str());
+    if (j.at("format").get<int>() != kFormat) {
+      throw std::invalid_argument("format " + j.at("format").dump() + " is not " +
+                                  std::to_string(kFormat));
+    }
+    RecordedState state;
+    j.at("next_serial").get_to(state.next_serial);
+    for (const auto& [name, entry] : j.at("instances").items()) {
+      RecordedInstance recorded;
+      entry.at("instance").get_to(recorded.instance);
+      entry.at("spec").get_to(recorded.spec);
+      entry.at("start_time").get_to(recorded.start_time);
+      state.instances.emplace(name, std::move(recorded));
+    }
+    return state;
+  } catch (const std::exception& e) {
+    throw std::runtime_error("state file '" + path.string() + "' is not a state of the " +
+                             "instance manager: " + e.what());
+  }
+}
+
+void write_state_file(const std::filesystem::path& path, const RecordedState& state) {
+  nlohmann::json instances = nlohmann::json::object();
+  for (const auto& [name, recorded] : state.instances) {
+    instances[name] = {{"instance", recorded.instance},
+                       {"spec", recorded.spec},
+                       {"start_time", recorded.start_time}};
+  }
+  const nlohmann::json j = {
+      {"format", kFormat}, {"next_serial", state.next_serial}, {"instances", std::move(instances)}};
+  write_file_atomically(path, j.dump(2) + "\n");
+}
+
+}  // namespace mirari::instances

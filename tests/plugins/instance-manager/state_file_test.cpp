@@ -1,0 +1,82 @@
+// The state file: written whole, read back the same, refused when it is not a state.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "state_file.hpp"
+#include "temp_dir.hpp"
+
+using mirari::instances::read_state_file;
+using mirari::instances::RecordedInstance;
+using mirari::instances::RecordedState;
+using mirari::instances::write_state_file;
+using mirari::ports::InstanceSpec;
+using mirari::ports::InstanceState;
+using mirari::ports::InstanceStatus;
+using mirari::testing::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+std::string refusal(const fs::path& path) {
+  try {
+    read_state_file(path);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+}  // namespace
+
+TEST_CASE("no state file is the empty state") {
+  TempDir dir;
+  CHECK(read_state_file(dir.path() / "state.json") == RecordedState{});
+}
+
+TEST_CASE("a written state reads back the same, and leaves no temporary file") {
+  TempDir dir;
+  const fs::path path = dir.path() / "state.json";
+  RecordedState state;
+  state.next_serial = 8;
+  InstanceStatus i;
+  i.group = "web";
+  i.extra = "probe";
+  i.spec_hash = "0011223344556677";
+  i.backend_id = 31337;
+  i.state = InstanceState::running;
+  i.since = 1'700'000'000'000;
+  state.instances["probe-7"] = RecordedInstance{i, InstanceSpec{"web", "/bin/p", {"-x"}, {}}, 99};
+  write_state_file(path, state);
+  CHECK(read_state_file(path) == state);
+
+  state.instances.clear();
+  write_state_file(path, state);
+  CHECK(read_state_file(path) == state);
+  CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("a file that is not a state is refused, naming it") {
+  TempDir dir;
+  const fs::path path = dir.path() / "state.json";
+  write(path, "{\"format\": 1, \"next_serial\": 1, \"instances\": {\"web-1\": {}}}");
+  CHECK(refusal(path).rfind(
+            "state file '" + path.string() + "' is not a state of the instance manager: ", 0) == 0);
+  write(path, "{\"format\": 2, \"next_serial\": 1, \"instances\": {}}");
+  CHECK(refusal(path) == "state file '" + path.string() +
+                             "' is not a state of the instance manager: format 2 is not 1");
+  write(path, "half a fi");
+  CHECK(refusal(path).rfind("state file '" + path.string() + "' is not a state", 0) == 0);
+}
+
+TEST_CASE("a state file that cannot be written is reported, naming it") {
+  TempDir dir;
+  const fs::path path = dir.path() / "missing" / "state.json";
+  CHECK_THROWS_WITH(write_state_file(path, RecordedState{}),
+                    Catch::Contains("cannot write '" + path.string() + "'"));
+}
