@@ -51,7 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   XenTables tables = make_tables(before);
   XenChanges changes;
-  update_tables(tables, after, touched, changes);
+  DomainReads reads;
+  for (const std::uint32_t domid : touched) reads[domid].whole = true;
+  update_tables(tables, after, reads, changes);
   XenChanges all;
   diff(make_tables(before), make_tables(after), all);
   const nlohmann::json j = tables;
