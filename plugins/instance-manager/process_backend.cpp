@@ -227,14 +227,16 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   void find_launched(const std::string& name, Entry& entry) {
     const auto pid = find_process_with_environment("MIRARI_CONFIG=" + config_path(name).string());
     const auto started = pid ? read_start_time(*pid) : std::nullopt;
-    if (pid && started) entry.process = ProcessHandle::adopt(io, *pid, *started);
-    if (entry.process) {
-      entry.instance.backend_id = *pid;
-      entry.start_time = *started;
-      entry.written = read_config(config_path(name));
-      log(Level::info, "adopted " + name + " (pid " + std::to_string(*pid) +
-                           "), started as the previous manager stopped");
-      return;
+    if (pid && started) {
+      entry.process = ProcessHandle::adopt(io, *pid, *started);
+      if (entry.process) {
+        entry.instance.backend_id = *pid;
+        entry.start_time = *started;
+        entry.written = read_config(config_path(name));
+        log(Level::info, "adopted " + name + " (pid " + std::to_string(*pid) +
+                             "), started as the previous manager stopped");
+        return;
+      }
     }
     entry.instance.state = InstanceState::failed;
     entry.instance.reason = "not started: the manager stopped while starting it";
