@@ -98,6 +98,10 @@ struct Graph::Impl {
     std::shared_ptr<const void> anchor;
     detail::NodeBase* node;
     detail::PortCodec codec;
+    // The type the port was created with, and the owner that created it: every later use
+    // is checked against them.
+    TypeLayout type;
+    std::string first_user;
   };
   // The port, or PortError naming it.
   Port& port(const std::string& name);

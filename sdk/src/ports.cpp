@@ -11,25 +11,33 @@ std::string port_kind(bool event, const std::string& type) {
 }
 }  // namespace
 
-NodeBase* Graph::port_for(const std::string& port, bool event, const std::string& type,
+// A port's type is fixed by its first use; a later use with another kind, stable name or
+// layout is refused before anything is built, so a refused plugin leaves the port as it was.
+NodeBase* Graph::port_for(const std::string& port, bool event, const TypeLayout& type,
                           const std::function<NodeBase*()>& make_port,
                           const std::function<detail::PortCodec()>& make_codec) {
   Impl& g = *impl_;
+  const std::string& user = g.owners[g.owner];
   if (auto it = g.ports.find(port); it != g.ports.end()) {
-    NodeBase* node = it->second.node;
-    if (node->is_event() != event || node->type_name() != type) {
-      throw PortError("port '" + port + "' carries " +
-                      port_kind(node->is_event(), node->type_name()) + ", not " +
-                      port_kind(event, type));
+    const Impl::Port& p = it->second;
+    const bool p_event = p.node->is_event();
+    if (p_event != event || p.type.name != type.name) {
+      throw PortError("port '" + port + "' carries " + port_kind(p_event, p.type.name) +
+                      " (first used by '" + p.first_user + "'), not " +
+                      port_kind(event, type.name) + " as '" + user + "' uses it");
     }
-    return node;
+    if (auto difference = layout_difference(type, p.type)) {
+      throw PortError("port '" + port + "': '" + user + "' and '" + p.first_user + "' declare " +
+                      type.name + " differently (" + *difference + ")");
+    }
+    return p.node;
   }
   std::shared_ptr<const void> anchor;
   if (auto it = g.anchors.find(g.owner); it != g.anchors.end()) anchor = it->second;
   NodeBase* node = nullptr;
   change(kGraphOwner, [&] {
     node = make_port();
-    g.ports.emplace(port, Impl::Port{std::move(anchor), node, make_codec()});
+    g.ports.emplace(port, Impl::Port{std::move(anchor), node, make_codec(), type, user});
     g.journal.undo.push_back([&g, port] { g.ports.erase(port); });
   });
   name_node(node, port);

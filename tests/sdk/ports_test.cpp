@@ -2,11 +2,33 @@
 // keep the last value and follow the next publisher in the step that binds it.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mirari/mirari.hpp"
 #include "node_lookup.hpp"
+
+// Two declarations of one stable name, as two separately built plugins might hold them.
+namespace catalogue {
+struct Link {
+  int index = 0;
+  std::uint32_t mtu = 0;
+  std::optional<std::uint32_t> speed_mbps;
+  bool operator==(const Link&) const = default;
+};
+}  // namespace catalogue
+namespace guessed {
+struct Link {
+  int index = 0;
+  std::uint32_t mtu = 0;
+  std::uint64_t speed_mbps = 0;
+  bool operator==(const Link&) const = default;
+};
+}  // namespace guessed
+MIRARI_TYPE(catalogue::Link, "test.link", index, mtu, speed_mbps)
+MIRARI_TYPE(guessed::Link, "test.link", index, mtu, speed_mbps)
 
 namespace mirari {
 namespace {
@@ -59,6 +81,106 @@ TEST_CASE("subscribing with another type fails with a PortError naming the port 
   CHECK_THROWS_AS(graph.subscribe<std::string>("net.mtu"), PortError);
   CHECK_THROWS_WITH(graph.subscribe<std::string>("net.mtu"),
                     Contains("'net.mtu'") && Contains("int32") && Contains("string"));
+}
+
+TEST_CASE("a type of the same name with another layout is refused, naming both owners") {
+  Graph graph;
+  const OwnerId watcher = graph.add_owner("watcher");
+  graph.change(watcher, [&] {
+    graph.publish("net.links",
+                  graph.source<std::vector<catalogue::Link>>({{2, 1500, 100}}).signal());
+  });
+  const OwnerId policy = graph.add_owner("policy");
+  const std::size_t nodes_before = graph.nodes().size();
+
+  CHECK_THROWS_WITH(graph.change(policy,
+                                 [&] {
+                                   observe(graph.subscribe<std::vector<guessed::Link>>("net.links"),
+                                           [](const std::vector<guessed::Link>&) {});
+                                 }),
+                    "port 'net.links': 'policy' and 'watcher' declare list<test.link> differently "
+                    "(test.link: field 'speed_mbps' of type uint64 vs option<uint32>)");
+
+  CHECK(graph.nodes().size() == nodes_before);
+  CHECK(port_named(graph, "net.links").subscribers == 0);
+  // The same declaration is welcome.
+  graph.change(policy, [&] { graph.subscribe<std::vector<catalogue::Link>>("net.links"); });
+  CHECK(graph.subscribe<std::vector<catalogue::Link>>("net.links").value().at(0).speed_mbps ==
+        100u);
+}
+
+TEST_CASE("a publisher whose type has another layout is refused like a subscriber") {
+  Graph graph;
+  const OwnerId policy = graph.add_owner("policy");
+  graph.change(policy, [&] { graph.subscribe<catalogue::Link>("net.link"); });
+  const OwnerId watcher = graph.add_owner("watcher");
+
+  CHECK_THROWS_WITH(
+      graph.change(watcher,
+                   [&] { graph.publish("net.link", graph.source<guessed::Link>({}).signal()); }),
+      "port 'net.link': 'watcher' and 'policy' declare test.link differently (test.link: field "
+      "'speed_mbps' of type uint64 vs option<uint32>)");
+  CHECK(port_named(graph, "net.link").publisher.empty());
+}
+
+TEST_CASE("a subscriber that comes before any publisher holds T{}, then follows the publisher") {
+  Graph graph;
+  const OwnerId policy = graph.add_owner("policy");
+  Signal<std::string> fastest;
+  graph.change(policy, [&] {
+    fastest = map(graph.subscribe<std::vector<catalogue::Link>>("net.links"),
+                  [](const std::vector<catalogue::Link>& links) {
+                    return links.empty() ? std::string("none") : std::to_string(links[0].index);
+                  });
+  });
+  std::vector<int> arrivals;
+  graph.change(policy, [&] {
+    observe(graph.subscribe_events<int>("net.arrivals"), [&](int n) { arrivals.push_back(n); });
+  });
+  CHECK(fastest.value() == "none");
+  CHECK(port_named(graph, "net.links").publisher.empty());
+
+  const OwnerId watcher = graph.add_owner("watcher");
+  EventSource<int> feed;
+  graph.change(watcher, [&] {
+    feed = graph.event_source<int>();
+    graph.publish("net.links",
+                  graph.source<std::vector<catalogue::Link>>({{7, 1500, {}}}).signal());
+    graph.publish("net.arrivals", feed.event());
+  });
+  feed.emit(7);
+  graph.run_until_idle();
+
+  CHECK(fastest.value() == "7");
+  CHECK(arrivals == std::vector<int>{7});
+}
+
+TEST_CASE("a JSON watch and write of a port nothing publishes yet follow its first publisher") {
+  Graph graph;
+  const OwnerId policy = graph.add_owner("policy");
+  Signal<int> doubled;
+  graph.change(policy, [&] {
+    doubled = map(graph.subscribe<int>("instances.desired"), [](int n) { return 2 * n; });
+  });
+  std::vector<std::string> watched;
+  graph.watch_port("instances.desired", graph.add_owner("tool"),
+                   [&](const std::string& json) { watched.push_back(json); });
+  graph.write_port_json("instances.desired", "3");
+  graph.run_until_idle();
+  CHECK(doubled.value() == 6);
+
+  const OwnerId scaler = graph.add_owner("scaler");
+  Source<int> desired;
+  graph.change(scaler, [&] {
+    desired = graph.source<int>(4);
+    graph.publish("instances.desired", desired.signal());
+  });
+  desired.set(5);
+  graph.run_until_idle();
+
+  CHECK(doubled.value() == 10);
+  CHECK(watched == std::vector<std::string>{"0", "3", "4", "5"});
+  CHECK(port_named(graph, "instances.desired").publisher == "scaler");
 }
 
 TEST_CASE("subscribing to a signal port as an event fails with a PortError") {

@@ -53,6 +53,7 @@
 #include "mirari/json_form.hpp"
 #include "mirari/signal.hpp"
 #include "mirari/source.hpp"
+#include "mirari/type_layout.hpp"
 
 namespace mirari {
 
@@ -123,14 +124,20 @@ class Graph {
   void remove_owner(OwnerId owner);
 
   // --- Ports ---
-  // Binds the named port to node. The port is created on first use; publishing a port that
-  // already has a live publisher, or with another type or kind, throws PortError.
+  // A port is created by its first use, publish or subscribe, in either order, and takes
+  // that use's type: its stable name and its layout (type_layout.hpp). Every later use must
+  // have the same kind, name and layout, or it throws PortError naming the port, the owner
+  // that first used it, the owner now using it, and what differs ("net.link: size 48 vs 56").
+  //
+  // Binds the named port to node, in this step. Publishing a port that already has a live
+  // publisher throws PortError.
   template <class T>
   void publish(const std::string& port, Signal<T> node);
   template <class T>
   void publish(const std::string& port, Event<T> node);
-  // The named port as a signal (T{} until first published) or an event. Throws PortError
-  // when the port carries another type or kind.
+  // The named port as a signal (T{} until something publishes it, then the publisher's
+  // value) or an event (no occurrence until published). Subscribing never waits and never
+  // fails for want of a publisher.
   template <class T>
   Signal<T> subscribe(const std::string& port);
   template <class T>
@@ -216,7 +223,7 @@ class Graph {
 
  private:
   struct Impl;
-  detail::NodeBase* port_for(const std::string& port, bool event, const std::string& type,
+  detail::NodeBase* port_for(const std::string& port, bool event, const TypeLayout& type,
                              const std::function<detail::NodeBase*()>& make_port,
                              const std::function<detail::PortCodec()>& make_codec);
   template <class T, bool kEvent>
@@ -279,7 +286,7 @@ Signal<T> Graph::subscribe(const std::string& port) {
   static_assert(std::is_default_constructible_v<T>,
                 "a signal port holds T{} until published: T must be default-constructible");
   auto* node = port_for(
-      port, false, type_name<T>(), [this] { return make<detail::SignalPort<T>>(T{}); },
+      port, false, type_layout<T>(), [this] { return make<detail::SignalPort<T>>(T{}); },
       [] { return codec_for<T, false>(); });
   return Signal<T>(static_cast<detail::SignalPort<T>*>(node));
 }
@@ -287,7 +294,7 @@ Signal<T> Graph::subscribe(const std::string& port) {
 template <class T>
 Event<T> Graph::subscribe_events(const std::string& port) {
   auto* node = port_for(
-      port, true, type_name<T>(), [this] { return make<detail::EventPort<T>>(); },
+      port, true, type_layout<T>(), [this] { return make<detail::EventPort<T>>(); },
       [] { return codec_for<T, true>(); });
   return Event<T>(static_cast<detail::EventPort<T>*>(node));
 }

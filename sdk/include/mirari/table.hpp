@@ -36,6 +36,7 @@
 
 #include "mirari/detail/champ.hpp"
 #include "mirari/json_form.hpp"
+#include "mirari/type_layout.hpp"
 #include "mirari/type_name.hpp"
 
 namespace mirari {
@@ -295,6 +296,25 @@ template <HasTypeName K, HasTypeName V>
 struct TypeName<TableChange<K, V>> {
   static std::string get() { return "table_change<" + type_name<K>() + "," + type_name<V>() + ">"; }
 };
+
+// A port checks a table's key and value layouts, and a change's fields.
+template <HasTypeName K, HasTypeName V>
+struct LayoutOf<Table<K, V>> {
+  static void describe(TypeLayout& l) { detail::add_parts<K, V>(l); }
+};
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winvalid-offsetof"  // see MIRARI_TYPE
+template <HasTypeName K, HasTypeName V>
+struct LayoutOf<TableChange<K, V>> {
+  static void describe(TypeLayout& l) {
+    using C = TableChange<K, V>;
+    l.form = TypeLayout::Form::fields;
+    l.fields.push_back(detail::field_layout<K>("key", offsetof(C, key)));
+    l.fields.push_back(detail::field_layout<std::optional<V>>("before", offsetof(C, before)));
+    l.fields.push_back(detail::field_layout<std::optional<V>>("after", offsetof(C, after)));
+  }
+};
+#pragma GCC diagnostic pop
 
 // --- JSON forms ---
 //

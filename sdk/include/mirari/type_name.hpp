@@ -1,12 +1,17 @@
-// Stable type names: how ports check types across .so boundaries.
+// Stable type names: how ports name types across .so boundaries.
 //
 // RTTI is not comparable between separately built shared objects, so every type that
 // crosses a port carries a name that is the same in every build. Built-in types and the
-// standard containers below have names; declare one for your own type with
-// MIRARI_TYPE_NAME at global scope:
+// standard containers below have names. Declare your own type's name together with its
+// fields, MIRARI_TYPE(T, "name", field, ...) in type_layout.hpp, so that ports check its
+// layout too; MIRARI_TYPE_NAME(T, "name") declares the name alone (ports then check only
+// its size and alignment). Either at global scope:
 //
 //   struct Bounds { int low, high; };
-//   MIRARI_TYPE_NAME(Bounds, "example.bounds")
+//   MIRARI_TYPE(Bounds, "example.bounds", low, high)
+//
+// A port's type name is made of these names ("table<int32,net.link>"): change the name when
+// the meaning of a type changes.
 #pragma once
 
 #include <concepts>
@@ -60,6 +65,11 @@ const std::string& display_type_name() {
     static std::string get() { return NAME; } \
   };
 MIRARI_DETAIL_BUILTIN_NAME(bool, "bool")
+MIRARI_DETAIL_BUILTIN_NAME(char, "char")
+MIRARI_DETAIL_BUILTIN_NAME(signed char, "int8")
+MIRARI_DETAIL_BUILTIN_NAME(unsigned char, "uint8")
+MIRARI_DETAIL_BUILTIN_NAME(short, "int16")
+MIRARI_DETAIL_BUILTIN_NAME(unsigned short, "uint16")
 MIRARI_DETAIL_BUILTIN_NAME(int, "int32")
 MIRARI_DETAIL_BUILTIN_NAME(unsigned, "uint32")
 MIRARI_DETAIL_BUILTIN_NAME(long, "int64")
@@ -90,6 +100,8 @@ struct TypeName<std::map<K, V>> {
 
 }  // namespace mirari
 
+// Declares T's stable name alone: a port then checks T's size and alignment, not its fields
+// (MIRARI_TYPE, in type_layout.hpp, declares both). At global scope.
 #define MIRARI_TYPE_NAME(T, NAME)             \
   template <>                                 \
   struct mirari::TypeName<T> {                \
