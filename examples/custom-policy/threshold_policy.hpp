@@ -37,7 +37,8 @@ inline int next_count(int count, double load, const Bounds& b) {
 }
 
 // The group's load: the sum of its instances' loads.
-inline double group_load(const mirari::ports::LoadByInstance& loads, const std::string& group) {
+inline double group_load(const mirari::ports::load::LoadByInstance& loads,
+                         const std::string& group) {
   double sum = 0;
   for (const auto& [name, load] : loads) {
     if (name.starts_with(group + "-")) sum += load;
@@ -74,7 +75,8 @@ class ThresholdPolicy final : public mirari::Plugin {
   }
 
   void start(mirari::Context& ctx) override {
-    auto loads = ctx.subscribe<mirari::ports::LoadByInstance>(mirari::ports::kLoadByInstance);
+    auto loads =
+        ctx.subscribe<mirari::ports::load::LoadByInstance>(mirari::ports::load::kByInstance);
     auto load = mirari::map(loads, [g = group_](const auto& l) { return group_load(l, g); });
     desired_ = mirari::fold(mirari::changes(load), start_count_,
                             [b = bounds_](int count, double l) { return next_count(count, l, b); });

@@ -13,7 +13,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <mirari/source.hpp>
 
-#include "neighbour.hpp"
+#include "arp_ports.hpp"
 #include "neighbour_model.hpp"
 #include "rtnetlink/mirror.hpp"
 
@@ -21,7 +21,7 @@ namespace mirari::arp {
 
 class ArpWatcher {
  public:
-  using Table = NeighbourTable;
+  using Table = Neighbours;
   using Event = NeighbourEvent;
 
   // Opens its sockets in options.netns and reads the current table. Throws
@@ -31,11 +31,11 @@ class ArpWatcher {
       : mirror_(std::move(io), std::move(options), NeighbourModel{}) {}
 
   // The table read at construction: O(1). Only before follow().
-  NeighbourTable table() const { return mirror_.table(); }
+  Neighbours table() const { return mirror_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
-  void follow(common::TablePublisher<NeighbourTable, NeighbourEvent> out,
-              const NeighbourTable* previous = nullptr) {
+  void follow(common::TablePublisher<Neighbours, NeighbourEvent> out,
+              const Neighbours* previous = nullptr) {
     mirror_.follow(std::move(out), previous);
   }
   // Closes the notification socket; nothing is written after it returns. Any thread.

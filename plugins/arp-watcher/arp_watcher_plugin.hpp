@@ -1,5 +1,6 @@
 // The ARP watcher as a plugin: configuration keys netns and receive_buffer (see
-// rtnetlink/watcher_plugin.hpp), ports arp.table and arp.events (see neighbour.hpp).
+// rtnetlink/watcher_plugin.hpp), ports arp.table and arp.events (types in
+// mirari/ports/arp.hpp).
 #pragma once
 
 #include "arp_watcher.hpp"
@@ -8,8 +9,8 @@
 namespace mirari::arp {
 
 struct ArpWatcherPorts {
-  static constexpr const char* kTable = "arp.table";
-  static constexpr const char* kEvents = "arp.events";
+  static constexpr const char* kTable = ports::arp::kTable;
+  static constexpr const char* kEvents = ports::arp::kEvents;
 };
 using ArpWatcherPlugin = rtnetlink::WatcherPlugin<ArpWatcher, ArpWatcherPorts>;
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <variant>
 
-#include "neighbour.hpp"
+#include "arp_ports.hpp"
 
 namespace mirari::arp {
 

@@ -151,9 +151,9 @@ void NeighbourModel::unindex(const Neighbour& entry) {
   if (held->second.empty()) holders_.erase(held);
 }
 
-NeighbourModel NeighbourModel::holding(const NeighbourTable& table) {
+NeighbourModel NeighbourModel::holding(const Neighbours& table) {
   NeighbourModel model;
-  model.entries_ = NeighbourTable::Builder(table);
+  model.entries_ = Neighbours::Builder(table);
   for (const auto& [key, entry] : table) {
     model.by_interface_[key.ifindex].insert(key.address);
     model.index(entry);
@@ -161,7 +161,7 @@ NeighbourModel NeighbourModel::holding(const NeighbourTable& table) {
   return model;
 }
 
-void NeighbourModel::diff(const NeighbourTable& before, const NeighbourTable& after,
+void NeighbourModel::diff(const Neighbours& before, const Neighbours& after,
                           std::vector<NeighbourEvent>& events) {
   // Only the entries that differ are replayed (an unchanged entry would report nothing and
   // change nothing), sorted so that the order does not depend on the tables' hash order.

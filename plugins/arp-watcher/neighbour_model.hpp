@@ -1,7 +1,7 @@
 // The state of a namespace's neighbour table, as rtnetlink messages build it (an
 // rtnetlink::Mirror model; see rtnetlink/mirror.hpp).
 //
-// The table is kept in a NeighbourTable::Builder: a batch of messages edits in place the
+// The table is kept in a Neighbours::Builder: a batch of messages edits in place the
 // nodes no published version holds, and table() hands out a version in O(1). A change costs
 // O(log N) in the table plus O(log) in the indexes below, and a change to an interface
 // (renamed, gone) costs O(its own entries), never O(table).
@@ -26,7 +26,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "neighbour.hpp"
+#include "arp_ports.hpp"
 #include "neighbour_messages.hpp"
 #include "rtnetlink/dump.hpp"
 
@@ -34,7 +34,7 @@ namespace mirari::arp {
 
 class NeighbourModel {
  public:
-  using Table = NeighbourTable;
+  using Table = Neighbours;
   using Event = NeighbourEvent;
 
   static std::vector<unsigned> groups();
@@ -45,7 +45,7 @@ class NeighbourModel {
   // An interface renamed or gone changes or removes its entries in address order.
   void apply(const NeighbourUpdate& update, std::vector<NeighbourEvent>& events);
   // The current table: O(1). Later changes to the model do not change the version returned.
-  NeighbourTable table() const noexcept { return entries_.build(); }
+  Neighbours table() const noexcept { return entries_.build(); }
 
   // The events that lead from before to after, as following the kernel would have reported
   // them (so that moves are recognised): first the entries of after that are new or differ,
@@ -53,14 +53,14 @@ class NeighbourModel {
   // in key order. The same two tables give the same events in the same order. Costs
   // O(N log N) in before's size (the replay indexes it); used only to recover from lost
   // notifications and on reload.
-  static void diff(const NeighbourTable& before, const NeighbourTable& after,
+  static void diff(const Neighbours& before, const Neighbours& after,
                    std::vector<NeighbourEvent>& events);
 
  private:
   using Binding = std::tuple<int, Family, std::string>;  // ifindex, family, MAC
 
   // A model whose state is table, its indexes built: where diff's replay starts.
-  static NeighbourModel holding(const NeighbourTable& table);
+  static NeighbourModel holding(const Neighbours& table);
 
   void put(Neighbour entry, std::vector<NeighbourEvent>& events);
   void erase(const NeighbourKey& key, std::vector<NeighbourEvent>& events);
@@ -71,7 +71,7 @@ class NeighbourModel {
   void index(const Neighbour& entry);
   void unindex(const Neighbour& entry);
 
-  NeighbourTable::Builder entries_;
+  Neighbours::Builder entries_;
   std::map<int, std::string> interfaces_;
   // ifindex -> the addresses of its entries, in address order.
   std::unordered_map<int, std::set<std::string>> by_interface_;

@@ -13,12 +13,12 @@ bool BlockModel::includes(const std::string& name) const {
 }
 
 void BlockModel::read_all(std::vector<BlockEvent>& events) {
-  BlockTable::Builder kept;
+  Devices::Builder kept;
   for (const auto& [name, device] : sysfs_.devices()) {
     if (includes(name)) kept.set(name, device);
   }
-  const BlockTable before = devices_.build();
-  const BlockTable after = kept.build();
+  const Devices before = devices_.build();
+  const Devices after = kept.build();
   diff(before, after, events);
   // The changes are applied to the current version rather than replacing it, so that the
   // next version shares all but their paths with the one subscribers hold.
@@ -73,7 +73,7 @@ void BlockModel::erase(const std::string& name, std::vector<BlockEvent>& events)
   devices_.erase(name);
 }
 
-void BlockModel::diff(const BlockTable& before, const BlockTable& after,
+void BlockModel::diff(const Devices& before, const Devices& after,
                       std::vector<BlockEvent>& events) {
   common::diff_tables(before, after, events);
 }

@@ -1,7 +1,7 @@
 // The state of the host's block devices, kept by reading sysfs when a uevent says a device
 // came, changed or went (uevents name the device but carry few of its attributes).
 //
-// The table is kept in a BlockTable::Builder: the uevents of one batch edit in place the
+// The table is kept in a Devices::Builder: the uevents of one batch edit in place the
 // nodes no published version holds, table() hands out a version in O(1), and each version
 // shares all but the paths to its changed devices with the one before, also after a
 // re-read of sysfs.
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "block_device.hpp"
+#include "block_ports.hpp"
 #include "sysfs.hpp"
 #include "uevent.hpp"
 
@@ -35,13 +35,12 @@ class BlockModel {
   // remove drops it. Records of other subsystems and excluded names change nothing.
   void apply(const Uevent& uevent, std::vector<BlockEvent>& events);
   // The current table: O(1). Later changes to the model do not change the version returned.
-  BlockTable table() const noexcept { return devices_.build(); }
+  Devices table() const noexcept { return devices_.build(); }
   bool includes(const std::string& name) const;
 
   // The events that lead from before to after, in the tables' hash order (the same for the
   // same two tables). Costs O(changes) when after was derived from before.
-  static void diff(const BlockTable& before, const BlockTable& after,
-                   std::vector<BlockEvent>& events);
+  static void diff(const Devices& before, const Devices& after, std::vector<BlockEvent>& events);
 
  private:
   void refresh(const std::string& name, std::vector<BlockEvent>& events);
@@ -49,7 +48,7 @@ class BlockModel {
 
   Sysfs sysfs_;
   std::vector<std::string> include_;
-  BlockTable::Builder devices_;
+  Devices::Builder devices_;
 };
 
 }  // namespace mirari::block

@@ -13,8 +13,8 @@ BlockWatcher::BlockWatcher(boost::asio::any_io_executor io, BlockWatcherOptions 
   model_.read_all(ignored);
 }
 
-void BlockWatcher::follow(common::TablePublisher<BlockTable, BlockEvent> out,
-                          const BlockTable* previous) {
+void BlockWatcher::follow(common::TablePublisher<Devices, BlockEvent> out,
+                          const Devices* previous) {
   out_ = std::move(out);
   if (previous != nullptr) {
     BlockModel::diff(*previous, model_.table(), pending_);

@@ -26,8 +26,8 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <mirari/source.hpp>
 
-#include "block_device.hpp"
 #include "block_model.hpp"
+#include "block_ports.hpp"
 #include "common/table_publisher.hpp"
 #include "uevent_listener.hpp"
 
@@ -53,7 +53,7 @@ struct BlockWatcherStats {
 
 class BlockWatcher {
  public:
-  using Table = BlockTable;
+  using Table = Devices;
   using Event = BlockEvent;
 
   // Opens the uevent socket and reads the current devices. Throws std::system_error when
@@ -64,11 +64,10 @@ class BlockWatcher {
   BlockWatcher& operator=(const BlockWatcher&) = delete;
 
   // The devices read at construction: O(1). Only before follow().
-  BlockTable table() const { return model_.table(); }
+  Devices table() const { return model_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
-  void follow(common::TablePublisher<BlockTable, BlockEvent> out,
-              const BlockTable* previous = nullptr);
+  void follow(common::TablePublisher<Devices, BlockEvent> out, const Devices* previous = nullptr);
   // Closes the uevent socket; nothing is written after it returns. Any thread; idempotent.
   void stop() {
     listener_->stop();
@@ -88,7 +87,7 @@ class BlockWatcher {
   std::function<void(const std::string&)> report_;
   std::unique_ptr<UeventListener> listener_;
   BlockModel model_;
-  common::TablePublisher<BlockTable, BlockEvent> out_;
+  common::TablePublisher<Devices, BlockEvent> out_;
   std::vector<BlockEvent> pending_;
   std::atomic<std::uint64_t> records_{0};
   std::atomic<std::uint64_t> overruns_{0};

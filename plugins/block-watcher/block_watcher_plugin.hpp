@@ -1,5 +1,5 @@
 // The block watcher as a plugin: configuration keys receive_buffer and include, ports
-// block.devices and block.events (see block_device.hpp). Shaped like the rtnetlink
+// block.devices and block.events (types in mirari/ports/block.hpp). Shaped like the rtnetlink
 // watchers' adapter (rtnetlink/watcher_plugin.hpp), without its network namespace: block
 // uevents reach only mirarid's own namespace.
 #pragma once
@@ -21,8 +21,8 @@ namespace mirari::block {
 
 class BlockWatcherPlugin final : public Plugin {
  public:
-  static constexpr const char* kDevices = "block.devices";
-  static constexpr const char* kEvents = "block.events";
+  static constexpr const char* kDevices = ports::block::kDevices;
+  static constexpr const char* kEvents = ports::block::kEvents;
 
   static std::vector<ConfigKey> config_keys() {
     return {ConfigKey::optional("receive_buffer", std::int64_t{4} << 20,
@@ -52,7 +52,7 @@ class BlockWatcherPlugin final : public Plugin {
     BlockWatcherOptions options = options_;
     options.report = [&log = ctx.log()](const std::string& what) { log.warn("{}", what); };
     auto watcher = std::make_unique<BlockWatcher>(ctx.io(), std::move(options));
-    out_ = common::TablePublisher<BlockTable, BlockEvent>::make(ctx.graph(), watcher->table());
+    out_ = common::TablePublisher<Devices, BlockEvent>::make(ctx.graph(), watcher->table());
     ctx.publish(kDevices, out_.table().named(kDevices));
     ctx.publish(kEvents, out_.changes().named(kEvents));
     watcher->follow(out_, previous_ ? &*previous_ : nullptr);
@@ -70,14 +70,14 @@ class BlockWatcherPlugin final : public Plugin {
     return nlohmann::json(out_.value()).dump();
   }
   void restore(const std::string& state) override {
-    previous_ = nlohmann::json::parse(state).get<BlockTable>();
+    previous_ = nlohmann::json::parse(state).get<Devices>();
   }
 
  private:
   BlockWatcherOptions options_;
-  std::optional<BlockTable> previous_;
+  std::optional<Devices> previous_;
   std::unique_ptr<BlockWatcher> watcher_;
-  common::TablePublisher<BlockTable, BlockEvent> out_;
+  common::TablePublisher<Devices, BlockEvent> out_;
 };
 
 }  // namespace mirari::block

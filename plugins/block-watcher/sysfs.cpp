@@ -66,8 +66,8 @@ std::optional<BlockDevice> Sysfs::device(const std::string& name) const {
   return device;
 }
 
-BlockTable Sysfs::devices() const {
-  BlockTable::Builder table;
+Devices Sysfs::devices() const {
+  Devices::Builder table;
   std::error_code error;
   for (const fs::directory_entry& entry :
        fs::directory_iterator(root_ / "class" / "block", error)) {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "block_device.hpp"
+#include "block_ports.hpp"
 
 namespace mirari::block {
 
@@ -20,7 +20,7 @@ class Sysfs {
   // their fields at the defaults. Safe from any thread.
   std::optional<BlockDevice> device(const std::string& name) const;
   // Every device under class/block; empty when the directory is missing.
-  BlockTable devices() const;
+  Devices devices() const;
 
   const std::filesystem::path& root() const noexcept { return root_; }
 

@@ -7,14 +7,14 @@
 #include <string>
 #include <utility>
 
-#include "rtnetlink/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace mirari::block {
 
 namespace {
 
-using rtnetlink::DatagramListener;
-using rtnetlink::UniqueFd;
+using common::DatagramListener;
+using common::UniqueFd;
 
 // The kernel's own multicast group; udev rebroadcasts on group 2.
 constexpr unsigned kKernelGroup = 1;

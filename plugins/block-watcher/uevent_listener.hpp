@@ -23,7 +23,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "rtnetlink/datagram_listener.hpp"
+#include "common/datagram_listener.hpp"
 
 namespace mirari::block {
 
@@ -53,7 +53,7 @@ class UeventListener {
   void stop();
 
  private:
-  rtnetlink::DatagramListener datagrams_;
+  common::DatagramListener datagrams_;
 };
 
 }  // namespace mirari::block

@@ -22,7 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "load_sample.hpp"
+#include "load_ports.hpp"
 #include "report_parser.hpp"
 #include "smoother.hpp"
 

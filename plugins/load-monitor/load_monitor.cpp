@@ -90,8 +90,8 @@ struct LoadMonitor::State {
   LoadModel model;
   Outputs outputs;
   std::uint64_t rejected = 0;
-  bool rejected_changed = false;  // since the last write
-  xen::XenDataTable xen_seen;     // the xen.data value last taken
+  bool rejected_changed = false;      // since the last write
+  ports::xen::DataByDomain xen_seen;  // the xen.data value last taken
   RejectionLog rejection_log;
 
   long ticks_per_second;
@@ -187,7 +187,7 @@ struct LoadMonitor::State {
     for (const Report& report : parsed.reports) pending.push_back(model.report(report));
   }
 
-  void xen_data(const xen::XenDataTable& table) {
+  void xen_data(const ports::xen::DataByDomain& table) {
     bool forgotten = false;
     for (const std::string& instance : xen_instances_gone(xen_seen, table)) {
       forgotten = model.forget(instance) || forgotten;
@@ -287,7 +287,7 @@ std::string LoadMonitor::snapshot() const {
 void LoadMonitor::restore(const std::string& snapshot) {
   const nlohmann::json j = nlohmann::json::parse(snapshot);
   auto model = j.at("model").get<LoadModel::State>();
-  auto xen = j.at("xen").get<xen::XenDataTable>();
+  auto xen = j.at("xen").get<ports::xen::DataByDomain>();
   const auto rejected = j.at("rejected").get<std::uint64_t>();
   std::lock_guard lock(state_->mutex);
   state_->rejected = rejected;
@@ -310,8 +310,8 @@ void LoadMonitor::follow(Outputs outputs) {
   if (!state_->options.processes.empty()) state_->wait_for_sample(state_);
 }
 
-std::function<void(const xen::XenDataTable&)> LoadMonitor::xen_data_sink() const {
-  return [state = state_](const xen::XenDataTable& table) {
+std::function<void(const ports::xen::DataByDomain&)> LoadMonitor::xen_data_sink() const {
+  return [state = state_](const ports::xen::DataByDomain& table) {
     std::lock_guard lock(state->mutex);
     if (state->stopped) return;
     state->xen_data(table);

@@ -26,8 +26,7 @@
 #include <mirari/source.hpp>
 
 #include "load_monitor_options.hpp"
-#include "load_sample.hpp"
-#include "xen_objects.hpp"
+#include "load_ports.hpp"
 
 namespace mirari::load {
 
@@ -74,7 +73,7 @@ class LoadMonitor {
   // (the xen.data port's value) as reports: those new or changed since its previous call
   // (see xen_reports.hpp). It may outlive the monitor, and does nothing after stop(). Any
   // thread.
-  std::function<void(const xen::XenDataTable&)> xen_data_sink() const;
+  std::function<void(const ports::xen::DataByDomain&)> xen_data_sink() const;
   // Closes the socket, cancels the timer and removes the socket file; no handler runs or
   // writes after it returns. Any thread; idempotent.
   void stop();

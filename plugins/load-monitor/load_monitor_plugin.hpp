@@ -1,6 +1,6 @@
 // The load monitor as a plugin: configuration keys socket, processes, sample_interval_ms and
 // window (see load_monitor_options.hpp); ports load.by_instance, load.total,
-// instances.reports, load.samples and load.rejected (see load_sample.hpp). It also takes
+// instances.reports, load.samples and load.rejected (types in mirari/ports/load.hpp). It also takes
 // the numeric values under each domain's XenStore data/ directory as that domain's reports,
 // from the port xen.data while a XenStore watcher publishes it.
 //
@@ -24,17 +24,6 @@
 
 namespace mirari::load {
 
-struct LoadMonitorPorts {
-  static constexpr const char* kByInstance = ports::kLoadByInstance;
-  static constexpr const char* kTotal = "load.total";
-  static constexpr const char* kReports = "instances.reports";
-  static constexpr const char* kSamples = "load.samples";
-  static constexpr const char* kRejected = "load.rejected";
-};
-
-// The XenStore watcher's port of the values guests keep under data/.
-inline constexpr const char* kXenData = "xen.data";
-
 class LoadMonitorPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return load_monitor_config_keys(); }
@@ -44,7 +33,7 @@ class LoadMonitorPlugin final : public Plugin {
   // Binds the socket before publishing anything, so a socket that cannot be made fails
   // start with nothing left behind.
   void start(Context& ctx) override {
-    using P = LoadMonitorPorts;
+    namespace P = ports::load;
     auto monitor = std::make_unique<LoadMonitor>(
         ctx.io(), options_, [&log = ctx.log()](const std::string& what) { log.warn("{}", what); });
     if (previous_) monitor->restore(*previous_);
@@ -63,7 +52,7 @@ class LoadMonitorPlugin final : public Plugin {
     ctx.publish(P::kRejected, out.rejected.signal().named(P::kRejected));
     monitor->follow(std::move(out));
     // Guests' XenStore data/ values are reports too, while a XenStore watcher publishes them.
-    observe(ctx.subscribe<xen::XenDataTable>(kXenData), monitor->xen_data_sink());
+    observe(ctx.subscribe<ports::xen::DataByDomain>(ports::xen::kData), monitor->xen_data_sink());
     monitor_ = std::move(monitor);
   }
 

@@ -6,8 +6,8 @@
 
 #include <vector>
 
+#include "load_ports.hpp"
 #include "report_parser.hpp"
-#include "xen_objects.hpp"
 
 namespace mirari::load {
 
@@ -15,11 +15,12 @@ namespace mirari::load {
 // domain that has a name, found in O(domains changed) (mirari::diff). Each is checked as a
 // report line's fields are; values that are not numbers (guests keep other things under
 // data/ too) are left out, not refused: xen.data still carries them.
-std::vector<Report> xen_reports(const xen::XenDataTable& before, const xen::XenDataTable& after);
+std::vector<Report> xen_reports(const ports::xen::DataByDomain& before,
+                                const ports::xen::DataByDomain& after);
 
 // The instances that reported through XenStore in before and are gone in after: their
 // domain, or its data/, went, or the domain took another name.
-std::vector<std::string> xen_instances_gone(const xen::XenDataTable& before,
-                                            const xen::XenDataTable& after);
+std::vector<std::string> xen_instances_gone(const ports::xen::DataByDomain& before,
+                                            const ports::xen::DataByDomain& after);
 
 }  // namespace mirari::load

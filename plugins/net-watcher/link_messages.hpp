@@ -6,7 +6,7 @@
 #include <optional>
 #include <variant>
 
-#include "link.hpp"
+#include "net_ports.hpp"
 
 namespace mirari::net {
 

@@ -104,8 +104,7 @@ void LinkModel::replace(const Link& current, Link next, std::vector<LinkEvent>& 
   links_.set(index, std::move(next));
 }
 
-void LinkModel::diff(const LinkTable& before, const LinkTable& after,
-                     std::vector<LinkEvent>& events) {
+void LinkModel::diff(const Links& before, const Links& after, std::vector<LinkEvent>& events) {
   common::diff_tables(before, after, events);
 }
 

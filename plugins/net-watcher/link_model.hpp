@@ -18,15 +18,15 @@
 #include <string>
 #include <vector>
 
-#include "link.hpp"
 #include "link_messages.hpp"
+#include "net_ports.hpp"
 #include "rtnetlink/dump.hpp"
 
 namespace mirari::net {
 
 class LinkModel {
  public:
-  using Table = LinkTable;
+  using Table = Links;
   using Event = LinkEvent;
   // Gives a link's speed by name, or none; only asked for links up with a carrier.
   using SpeedReader = std::function<std::optional<std::uint32_t>(const std::string& name)>;
@@ -40,10 +40,10 @@ class LinkModel {
   void apply(const nlmsghdr& msg, std::vector<LinkEvent>& events);
   void apply(const LinkUpdate& update, std::vector<LinkEvent>& events);
   // The current links: O(1), a version that later messages never change.
-  LinkTable table() const noexcept { return links_.build(); }
+  Links table() const noexcept { return links_.build(); }
 
   // The events that lead from before to after, in the tables' hash order.
-  static void diff(const LinkTable& before, const LinkTable& after, std::vector<LinkEvent>& events);
+  static void diff(const Links& before, const Links& after, std::vector<LinkEvent>& events);
 
  private:
   void seen(Link link, std::vector<LinkEvent>& events);
@@ -55,7 +55,7 @@ class LinkModel {
   SpeedReader read_speed_;
   // Edited in place between the versions table() hands out: a batch of messages copies a
   // published version only along the paths it changes.
-  LinkTable::Builder links_;
+  Links::Builder links_;
   std::map<int, std::vector<Address>> early_addresses_;
 };
 

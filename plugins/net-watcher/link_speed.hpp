@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "rtnetlink/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 namespace mirari::net {
 
@@ -25,8 +25,8 @@ class LinkSpeeds {
   std::optional<std::uint32_t> speed_mbps(const std::string& name) const;
 
  private:
-  explicit LinkSpeeds(rtnetlink::UniqueFd socket) : socket_(std::move(socket)) {}
-  rtnetlink::UniqueFd socket_;
+  explicit LinkSpeeds(common::UniqueFd socket) : socket_(std::move(socket)) {}
+  common::UniqueFd socket_;
 };
 
 }  // namespace mirari::net

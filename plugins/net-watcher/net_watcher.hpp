@@ -15,15 +15,15 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <mirari/source.hpp>
 
-#include "link.hpp"
 #include "link_model.hpp"
+#include "net_ports.hpp"
 #include "rtnetlink/mirror.hpp"
 
 namespace mirari::net {
 
 class NetWatcher {
  public:
-  using Table = LinkTable;
+  using Table = Links;
   using Event = LinkEvent;
 
   // Opens its sockets in options.netns and reads the current links and addresses. Throws
@@ -32,11 +32,10 @@ class NetWatcher {
   NetWatcher(boost::asio::any_io_executor io, rtnetlink::MirrorOptions options);
 
   // The links read at construction. Only before follow().
-  LinkTable table() const { return mirror_.table(); }
+  Links table() const { return mirror_.table(); }
   // Starts following changes on the executor. previous: the table a replaced watcher had
   // published, to emit the changes since. Call once.
-  void follow(common::TablePublisher<LinkTable, LinkEvent> out,
-              const LinkTable* previous = nullptr) {
+  void follow(common::TablePublisher<Links, LinkEvent> out, const Links* previous = nullptr) {
     mirror_.follow(std::move(out), previous);
   }
   // Closes the notification socket; nothing is written after it returns. Any thread.

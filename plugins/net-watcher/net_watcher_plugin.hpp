@@ -1,5 +1,6 @@
 // The net watcher as a plugin: configuration keys netns and receive_buffer (see
-// rtnetlink/watcher_plugin.hpp), ports net.links and net.link_events (see link.hpp).
+// rtnetlink/watcher_plugin.hpp), ports net.links and net.link_events (types in
+// mirari/ports/net.hpp).
 #pragma once
 
 #include "net_watcher.hpp"
@@ -8,8 +9,8 @@
 namespace mirari::net {
 
 struct NetWatcherPorts {
-  static constexpr const char* kTable = "net.links";
-  static constexpr const char* kEvents = "net.link_events";
+  static constexpr const char* kTable = ports::net::kLinks;
+  static constexpr const char* kEvents = ports::net::kLinkEvents;
 };
 using NetWatcherPlugin = rtnetlink::WatcherPlugin<NetWatcher, NetWatcherPorts>;
 

@@ -1,18 +1,15 @@
-// The IP version of an address, as ports carry it (JSON: "ipv4", "ipv6").
+// The IP version of a kernel address family, as ports carry it (mirari/ports/ip.hpp).
 #pragma once
 
-#include <cstdint>
 #include <optional>
 
-#include <nlohmann/json.hpp>
+#include <mirari/ports/ip.hpp>
 
 namespace mirari::rtnetlink {
 
-enum class Family { ipv4, ipv6 };
+using Family = ports::ip::Family;
 
 // The family of a kernel address family number; none for others (AF_BRIDGE, ...).
 std::optional<Family> family_of(int address_family) noexcept;
-
-NLOHMANN_JSON_SERIALIZE_ENUM(Family, {{Family::ipv4, "ipv4"}, {Family::ipv6, "ipv6"}})
 
 }  // namespace mirari::rtnetlink

@@ -10,10 +10,10 @@ namespace {
 // Above the largest notification the kernel sends (NLMSG_GOODSIZE is at most 8 KiB).
 constexpr std::size_t kBufferSize = 1 << 16;
 
-DatagramListener listen(boost::asio::any_io_executor io, Socket socket) {
+common::DatagramListener listen(boost::asio::any_io_executor io, Socket socket) {
   auto owned = std::make_shared<Socket>(std::move(socket));
   const int fd = owned->fd();
-  return DatagramListener(
+  return common::DatagramListener(
       std::move(io), fd, [owned] { owned->close(); }, kBufferSize);
 }
 }  // namespace
@@ -25,7 +25,7 @@ Listener::~Listener() = default;
 
 void Listener::start(Handlers handlers) {
   auto message = std::move(handlers.message);
-  datagrams_.start(DatagramListener::Handlers{
+  datagrams_.start(common::DatagramListener::Handlers{
       [message = std::move(message)](const sockaddr_nl& sender, std::string_view datagram) {
         if (sender.nl_pid != 0) return;  // only what the kernel sent
         int left = static_cast<int>(datagram.size());

@@ -22,7 +22,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-#include "rtnetlink/datagram_listener.hpp"
+#include "common/datagram_listener.hpp"
 #include "rtnetlink/socket.hpp"
 
 namespace mirari::rtnetlink {
@@ -51,7 +51,7 @@ class Listener {
   void stop();
 
  private:
-  DatagramListener datagrams_;
+  common::DatagramListener datagrams_;
 };
 
 }  // namespace mirari::rtnetlink

@@ -14,6 +14,21 @@ namespace {
 // Backend keys that are published as fields of the device, or only link the two ends.
 constexpr std::string_view kDeviceFields[] = {"state", "online", "frontend", "frontend-id"};
 
+}  // namespace
+
+XenbusState parse_xenbus_state(const std::string& text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  auto [at, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || at != end || value < 0 ||
+      value > static_cast<int>(XenbusState::reconfigured)) {
+    return XenbusState::unknown;
+  }
+  return static_cast<XenbusState>(value);
+}
+
+namespace {
+
 std::optional<std::uint64_t> parse_u64(const std::string& text) {
   std::uint64_t value = 0;
   const char* end = text.data() + text.size();
@@ -222,7 +237,7 @@ bool backend_read(const DomainReads& reads, const XenDevice& device, std::string
 // The devices of one kind whose backend or frontend directories were read again, made
 // again: those listed from a backend directory read again, and those the index knows in a
 // domain read whole or in a device directory read again.
-void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& trees,
+void update_devices(Devices& devices, DeviceIndex& index, const DomainTrees& trees,
                     const DomainReads& reads, XenDevice::Kind kind,
                     std::vector<XenDeviceChange>& changes) {
   const Dirs dirs = dirs_of(kind);
@@ -262,7 +277,7 @@ void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& 
     copy.frontend_state.reset();
   }
   add_frontend_states(trees, fresh);
-  XenDevices::Builder table(std::move(devices));
+  Devices::Builder table(std::move(devices));
   for (const std::string& key : affected) {
     if (const XenDevice* old = table.find(key)) unindex_device(index, *old, key);
     auto it = fresh.find(key);
@@ -277,8 +292,8 @@ void update_devices(XenDevices& devices, DeviceIndex& index, const DomainTrees& 
 
 void update_tables(XenTables& tables, const DomainTrees& trees, const DomainReads& reads,
                    XenChanges& changes) {
-  XenDomains::Builder domains(std::move(tables.domains));
-  XenDataTable::Builder data(std::move(tables.data));
+  Domains::Builder domains(std::move(tables.domains));
+  DataByDomain::Builder data(std::move(tables.data));
   for (const auto& [domid, read] : reads) {
     const std::string id = std::to_string(domid);
     auto tree = trees.find(domid);

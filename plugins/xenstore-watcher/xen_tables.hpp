@@ -12,15 +12,15 @@
 #include <vector>
 
 #include "domain_trees.hpp"
-#include "xen_objects.hpp"
+#include "xen_ports.hpp"
 
 namespace mirari::xen {
 
 struct XenTables {
-  XenDomains domains;
-  XenDevices vifs;
-  XenDevices vbds;
-  XenDataTable data;
+  Domains domains;
+  Devices vifs;
+  Devices vbds;
+  DataByDomain data;
   // The keys of the vifs and vbds whose backend or frontend lies in each domain, kept by
   // update_tables() so that a domain's change finds its devices without a scan of the
   // fleet's. Derived from vifs and vbds: not compared, not written.
@@ -38,6 +38,9 @@ struct XenChanges {
   std::vector<XenDataChange> data;
   bool empty() const { return domains.empty() && vifs.empty() && vbds.empty() && data.empty(); }
 };
+
+// A state key's text ("4") as a state; anything else is unknown.
+XenbusState parse_xenbus_state(const std::string& text);
 
 XenTables make_tables(const DomainTrees& trees);
 

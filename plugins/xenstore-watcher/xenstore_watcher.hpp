@@ -63,10 +63,10 @@ class XenStoreWatcher {
   // appear in the same tick.
   struct Outputs {
     Graph* graph = nullptr;
-    common::TablePublisher<XenDomains, XenDomainChange> domains;
-    common::TablePublisher<XenDevices, XenDeviceChange> vifs;
-    common::TablePublisher<XenDevices, XenDeviceChange> vbds;
-    common::TablePublisher<XenDataTable, XenDataChange> data;
+    common::TablePublisher<Domains, XenDomainChange> domains;
+    common::TablePublisher<Devices, XenDeviceChange> vifs;
+    common::TablePublisher<Devices, XenDeviceChange> vbds;
+    common::TablePublisher<DataByDomain, XenDataChange> data;
     // New sources in graph, starting at tables. Graph thread.
     static Outputs make(Graph& graph, const XenTables& tables);
   };

@@ -1,6 +1,6 @@
 // The XenStore watcher as a plugin: configuration keys prefix and keepalive_ms; ports
-// xen.domains, xen.vifs, xen.vbds and xen.data with their change events (see
-// xen_objects.hpp). The store is the one libxenstore connects to: XENSTORED_PATH in
+// xen.domains, xen.vifs, xen.vbds and xen.data with their change events (types in
+// mirari/ports/xen.hpp). The store is the one libxenstore connects to: XENSTORED_PATH in
 // mirarid's environment, else the standard socket, else the xenbus device.
 #pragma once
 
@@ -18,17 +18,6 @@
 #include "xenstore_watcher.hpp"
 
 namespace mirari::xen {
-
-struct XenStorePorts {
-  static constexpr const char* kDomains = "xen.domains";
-  static constexpr const char* kDomainEvents = "xen.domain_events";
-  static constexpr const char* kVifs = "xen.vifs";
-  static constexpr const char* kVifEvents = "xen.vif_events";
-  static constexpr const char* kVbds = "xen.vbds";
-  static constexpr const char* kVbdEvents = "xen.vbd_events";
-  static constexpr const char* kData = "xen.data";
-  static constexpr const char* kDataEvents = "xen.data_events";
-};
 
 class XenStoreWatcherPlugin final : public Plugin {
  public:
@@ -59,7 +48,7 @@ class XenStoreWatcherPlugin final : public Plugin {
   // Connects and reads the store before publishing anything, so a store that does not
   // answer fails start with nothing left behind.
   void start(Context& ctx) override {
-    using P = XenStorePorts;
+    namespace P = ports::xen;
     XenStoreWatcherOptions options = options_;
     options.report = [&log = ctx.log()](const std::string& what) { log.warn("{}", what); };
     auto watcher = std::make_unique<XenStoreWatcher>(ctx.io(), std::move(options));

@@ -15,7 +15,7 @@ namespace {
 using ports::InstancesActual;
 using ports::InstanceState;
 using ports::InstanceStatus;
-using ports::LoadByInstance;
+using ports::load::LoadByInstance;
 using Members = Table<std::string, InstanceState>;
 
 constexpr double kMaxLoad = 1e9;

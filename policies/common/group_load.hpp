@@ -44,12 +44,12 @@ std::int64_t load_milli(double load) noexcept;
 // The group's load, read from the whole of both tables: O(size of the tables). The graph form
 // below computes the same incrementally; this one is its specification.
 GroupLoad group_load(const Membership& membership, const ports::InstancesActual& actual,
-                     const ports::LoadByInstance& load);
+                     const ports::load::LoadByInstance& load);
 
 // The group's load as a node of the graph, kept up to date at the cost of what changed in
 // either table (collections.hpp): O(changed entries x log N) per tick. Graph thread, inside
 // the plugin's start().
 Signal<GroupLoad> group_load(const Membership& membership, Signal<ports::InstancesActual> actual,
-                             Signal<ports::LoadByInstance> load);
+                             Signal<ports::load::LoadByInstance> load);
 
 }  // namespace mirari::policies

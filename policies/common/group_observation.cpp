@@ -6,7 +6,7 @@ namespace mirari::policies {
 
 Signal<Observation> observe_group(Context& ctx, const Membership& membership) {
   auto load = group_load(membership, ctx.subscribe<ports::InstancesActual>(ports::kInstancesActual),
-                         ctx.subscribe<ports::LoadByInstance>(ports::kLoadByInstance));
+                         ctx.subscribe<ports::load::LoadByInstance>(ports::load::kByInstance));
   auto now = ctx.subscribe<ports::ClockMs>(ports::kClock);
   return lift(load, now,
               [](const GroupLoad& l, const Millis& t) {

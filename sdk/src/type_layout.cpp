@@ -54,7 +54,15 @@ std::optional<std::string> membership(const std::vector<Item>& a, const std::vec
 std::string explain(const TypeLayout& a, const TypeLayout& b) {
   if (a.name != b.name) return "type " + a.name + " vs " + b.name;
   const std::string at = a.name + ": ";
-  if (a.form != b.form) return at + form_text(a.form) + " vs " + form_text(b.form);
+  const std::string size = at + "size " + std::to_string(a.size) + " vs " + std::to_string(b.size);
+  const std::string alignment =
+      at + "alignment " + std::to_string(a.alignment) + " vs " + std::to_string(b.alignment);
+  if (a.form != b.form) {
+    // Without two field lists to compare, the size says the most.
+    if (a.size != b.size) return size;
+    if (a.alignment != b.alignment) return alignment;
+    return at + form_text(a.form) + " vs " + form_text(b.form);
+  }
 
   if (auto moved = membership(a.fields, b.fields, "field")) return at + *moved;
   for (std::size_t i = 0; i < a.fields.size(); ++i) {
@@ -73,12 +81,8 @@ std::string explain(const TypeLayout& a, const TypeLayout& b) {
     }
   }
 
-  if (a.size != b.size) {
-    return at + "size " + std::to_string(a.size) + " vs " + std::to_string(b.size);
-  }
-  if (a.alignment != b.alignment) {
-    return at + "alignment " + std::to_string(a.alignment) + " vs " + std::to_string(b.alignment);
-  }
+  if (a.size != b.size) return size;
+  if (a.alignment != b.alignment) return alignment;
 
   if (a.parts.size() != b.parts.size()) {
     return at + std::to_string(a.parts.size()) + " element types vs " +

@@ -34,8 +34,8 @@ inline ports::InstancesActual actual_of(const std::vector<Member>& members) {
   return b.build();
 }
 
-inline ports::LoadByInstance loads_of(const std::vector<Member>& members) {
-  ports::LoadByInstance::Builder b;
+inline ports::load::LoadByInstance loads_of(const std::vector<Member>& members) {
+  ports::load::LoadByInstance::Builder b;
   for (std::size_t i = 0; i < members.size(); ++i) {
     if (members[i].load) b.set("web-" + std::to_string(i), *members[i].load);
   }

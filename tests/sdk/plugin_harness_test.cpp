@@ -6,7 +6,7 @@
 #include "mirari/testing.hpp"
 #include "threshold_policy.hpp"
 
-using mirari::ports::LoadByInstance;
+using mirari::ports::load::LoadByInstance;
 using mirari::testing::PluginHarness;
 
 namespace {

@@ -170,10 +170,14 @@ TEST_CASE("a type declared by name alone is checked by size and alignment") {
   CHECK(difference<named_only::Reading, named_only::Wider>() ==
         "test.reading: size " + std::to_string(sizeof(named_only::Reading)) + " vs " +
             std::to_string(sizeof(named_only::Wider)));
-  // A name-only declaration cannot vouch for the fields of a full one.
+  // A name-only declaration cannot vouch for the fields of a full one; when their sizes
+  // differ, that is what is said.
   CHECK(difference<named_only::Reading, original::Reading>() ==
         "test.reading: size and alignment only (MIRARI_TYPE_NAME) vs fields declared "
         "(MIRARI_TYPE)");
+  CHECK(difference<named_only::Wider, original::Reading>() ==
+        "test.reading: size " + std::to_string(sizeof(named_only::Wider)) + " vs " +
+            std::to_string(sizeof(original::Reading)));
 }
 
 TEST_CASE("an enumeration's layout lists its enumerators and their values") {

@@ -18,7 +18,8 @@ class CycleError : public GraphError {
   using GraphError::GraphError;
 };
 
-// A port was used with the wrong type or kind, or published twice.
+// A port was used with the wrong type or kind, with a type of its name but another layout
+// (type_layout.hpp), or published twice.
 class PortError : public GraphError {
  public:
   using GraphError::GraphError;

@@ -1,4 +1,6 @@
-// Everything a plugin or a test needs from the SDK's graph. See graph.hpp for the model.
+// Everything a plugin or a test needs from the SDK's graph. See graph.hpp for the model. The
+// types of the stock plugins' ports are in the port catalogue, mirari/ports/*.hpp (one header
+// per domain: net, arp, block, xen, load), included where a plugin uses them.
 #pragma once
 
 #include "mirari/collections.hpp"
@@ -11,4 +13,5 @@
 #include "mirari/source.hpp"
 #include "mirari/table.hpp"
 #include "mirari/task.hpp"
+#include "mirari/type_layout.hpp"
 #include "mirari/type_name.hpp"

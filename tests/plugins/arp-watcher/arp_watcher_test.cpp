@@ -14,8 +14,8 @@ using mirari::arp::Family;
 using mirari::arp::Neighbour;
 using mirari::arp::NeighbourEvent;
 using mirari::arp::NeighbourKey;
+using mirari::arp::Neighbours;
 using mirari::arp::NeighbourState;
-using mirari::arp::NeighbourTable;
 using mirari::testing::GraphLoop;
 using mirari::testing::NeighbourSegment;
 using Kind = mirari::arp::NeighbourEvent::Kind;
@@ -30,7 +30,7 @@ struct Watch {
   Watch(GraphLoop& loop, const std::string& netns, int receive_buffer = 0)
       : watcher(loop.executor(), {netns, receive_buffer, {}}),
         initial(watcher.table()),
-        table(loop.graph().source<NeighbourTable>(watcher.table())),
+        table(loop.graph().source<Neighbours>(watcher.table())),
         events(loop.graph().event_source<std::vector<NeighbourEvent>>()) {
     mirari::observe(events.event(), [seen = seen](const std::vector<NeighbourEvent>& batch) {
       seen->insert(seen->end(), batch.begin(), batch.end());
@@ -56,8 +56,8 @@ struct Watch {
     return of;
   }
   // The initial table with every event applied: must be the table itself.
-  NeighbourTable replayed() const {
-    NeighbourTable replay = initial;
+  Neighbours replayed() const {
+    Neighbours replay = initial;
     for (const auto& e : *seen) {
       if (e.kind == Kind::removed) {
         replay = replay.erase(e.old_entry->key());
@@ -69,8 +69,8 @@ struct Watch {
   }
 
   ArpWatcher watcher;
-  NeighbourTable initial;
-  mirari::Source<NeighbourTable> table;
+  Neighbours initial;
+  mirari::Source<Neighbours> table;
   mirari::EventSource<std::vector<NeighbourEvent>> events;
   std::shared_ptr<std::vector<NeighbourEvent>> seen =
       std::make_shared<std::vector<NeighbourEvent>>();

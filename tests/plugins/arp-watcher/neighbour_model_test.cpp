@@ -16,9 +16,9 @@ using mirari::arp::NeighbourEvent;
 using mirari::arp::NeighbourGone;
 using mirari::arp::NeighbourKey;
 using mirari::arp::NeighbourModel;
+using mirari::arp::Neighbours;
 using mirari::arp::NeighbourSeen;
 using mirari::arp::NeighbourState;
-using mirari::arp::NeighbourTable;
 using Kind = mirari::arp::NeighbourEvent::Kind;
 
 namespace {
@@ -182,7 +182,7 @@ TEST_CASE("an interface renamed or gone changes or removes its entries in addres
 TEST_CASE("a version taken from the model does not change with it") {
   Model m;
   m.seen(entry("192.0.2.7", kMacA));
-  const NeighbourTable before = m.model.table();
+  const Neighbours before = m.model.table();
   m.seen(entry("192.0.2.7", kMacA, 3, NeighbourState::stale));
   m.seen(entry("192.0.2.8", kMacB));
   m.model.apply(InterfaceSeen{3, "uplink0"}, m.events);
@@ -194,7 +194,7 @@ TEST_CASE("a version taken from the model does not change with it") {
 
 TEST_CASE("one change in a table of 5000 entries is one event and copies only its path") {
   Model m = large();
-  const NeighbourTable before = m.model.table();
+  const Neighbours before = m.model.table();
   const Neighbour was = named(many(1234), "eth0");
   Neighbour now = was;
   now.state = NeighbourState::stale;
@@ -202,7 +202,7 @@ TEST_CASE("one change in a table of 5000 entries is one event and copies only it
 
   REQUIRE(m.events.size() == 1);
   CHECK(m.events[0] == NeighbourEvent{Kind::changed, was, now});
-  const NeighbourTable after = m.model.table();
+  const Neighbours after = m.model.table();
   CHECK(mirari::testing::changed_keys(before, after) == std::vector<NeighbourKey>{now.key()});
   CHECK(mirari::testing::node_count(after) > 100);
   CHECK(mirari::testing::unshared_nodes(before, after) <=
@@ -212,11 +212,11 @@ TEST_CASE("one change in a table of 5000 entries is one event and copies only it
 
 TEST_CASE("an entry added to or removed from a table of 5000 is one event and one path") {
   Model m = large();
-  const NeighbourTable before = m.model.table();
+  const Neighbours before = m.model.table();
   m.seen(entry("192.0.2.7", kMacA));
   REQUIRE(m.events.size() == 1);
   CHECK(m.events[0].kind == Kind::added);
-  const NeighbourTable added = m.model.table();
+  const Neighbours added = m.model.table();
   CHECK(mirari::testing::changed_keys(before, added) ==
         std::vector<NeighbourKey>{{3, "192.0.2.7"}});
   // The new key's path includes any node made where it meets an old key.
@@ -226,7 +226,7 @@ TEST_CASE("an entry added to or removed from a table of 5000 is one event and on
   m.model.apply(NeighbourGone{many(42).key()}, m.events);
   REQUIRE(m.events.size() == 2);
   CHECK(m.events[1].kind == Kind::removed);
-  const NeighbourTable removed = m.model.table();
+  const Neighbours removed = m.model.table();
   CHECK(mirari::testing::changed_keys(added, removed) == std::vector<NeighbourKey>{many(42).key()});
   // Removing may merge nodes on the path: the new version's path is no longer than the old.
   CHECK(mirari::testing::unshared_nodes(added, removed) <=
@@ -238,12 +238,12 @@ TEST_CASE("renaming or removing a small interface beside 5000 entries touches on
   m.model.apply(InterfaceSeen{7, "eth7"}, m.events);
   for (int i = 0; i < 3; ++i) m.seen(many(i, 7));
   m.events.clear();
-  const NeighbourTable before = m.model.table();
+  const Neighbours before = m.model.table();
 
   m.model.apply(InterfaceSeen{7, "uplink7"}, m.events);
   REQUIRE(m.events.size() == 3);
   for (const NeighbourEvent& e : m.events) CHECK(e.kind == Kind::changed);
-  const NeighbourTable renamed = m.model.table();
+  const Neighbours renamed = m.model.table();
   std::vector<NeighbourKey> own{many(0, 7).key(), many(1, 7).key(), many(2, 7).key()};
   CHECK_THAT(mirari::testing::changed_keys(before, renamed), Catch::Matchers::UnorderedEquals(own));
   CHECK_THAT(keys_of(m.events), Catch::Matchers::UnorderedEquals(own));
@@ -261,10 +261,10 @@ TEST_CASE("renaming or removing a small interface beside 5000 entries touches on
 }
 
 TEST_CASE("diff reports moves as live following would") {
-  const NeighbourTable before{{{3, "192.0.2.7"}, entry("192.0.2.7", kMacA)},
-                              {{3, "192.0.2.9"}, entry("192.0.2.9", kMacB)}};
-  const NeighbourTable after{{{3, "192.0.2.7"}, entry("192.0.2.7", kMacB)},
-                             {{3, "192.0.2.8"}, entry("192.0.2.8", kMacA)}};
+  const Neighbours before{{{3, "192.0.2.7"}, entry("192.0.2.7", kMacA)},
+                          {{3, "192.0.2.9"}, entry("192.0.2.9", kMacB)}};
+  const Neighbours after{{{3, "192.0.2.7"}, entry("192.0.2.7", kMacB)},
+                         {{3, "192.0.2.8"}, entry("192.0.2.8", kMacA)}};
   std::vector<NeighbourEvent> events;
   NeighbourModel::diff(before, after, events);
   REQUIRE(events.size() == 3);
@@ -288,11 +288,11 @@ TEST_CASE("diff reports changes in key order, then removals in key order, howeve
       {{3, "192.0.2.11"}, entry("192.0.2.11", kMacB)},
       {{3, "192.0.2.3"}, entry("192.0.2.3", "", 3, NeighbourState::incomplete)}};
   std::vector<NeighbourEvent> forward;
-  NeighbourModel::diff(NeighbourTable(before_entries.begin(), before_entries.end()),
-                       NeighbourTable(after_entries.begin(), after_entries.end()), forward);
+  NeighbourModel::diff(Neighbours(before_entries.begin(), before_entries.end()),
+                       Neighbours(after_entries.begin(), after_entries.end()), forward);
   std::vector<NeighbourEvent> backward;
-  NeighbourModel::diff(NeighbourTable(before_entries.rbegin(), before_entries.rend()),
-                       NeighbourTable(after_entries.rbegin(), after_entries.rend()), backward);
+  NeighbourModel::diff(Neighbours(before_entries.rbegin(), before_entries.rend()),
+                       Neighbours(after_entries.rbegin(), after_entries.rend()), backward);
   CHECK(forward == backward);
 
   const std::vector<std::pair<Kind, NeighbourKey>> expected{
@@ -311,7 +311,7 @@ TEST_CASE("diff of two versions of one model is empty, and of an empty table all
   std::vector<NeighbourEvent> events;
   NeighbourModel::diff(m.model.table(), m.model.table(), events);
   CHECK(events.empty());
-  NeighbourModel::diff(NeighbourTable(), m.model.table(), events);
+  NeighbourModel::diff(Neighbours(), m.model.table(), events);
   CHECK(events.size() == kLarge);
   for (const NeighbourEvent& e : events) CHECK(e.kind == Kind::added);
 }

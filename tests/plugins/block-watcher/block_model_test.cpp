@@ -10,7 +10,7 @@
 using mirari::block::BlockDevice;
 using mirari::block::BlockEvent;
 using mirari::block::BlockModel;
-using mirari::block::BlockTable;
+using mirari::block::Devices;
 using mirari::block::parse_uevent;
 using mirari::block::Sysfs;
 using mirari::block::Uevent;
@@ -35,8 +35,7 @@ TEST_CASE("the first read takes every device in") {
   BlockModel model(Sysfs(tree.root()));
   std::vector<BlockEvent> events;
   model.read_all(events);
-  CHECK(model.table() ==
-        BlockTable{{"loop0", loop("loop0", 0, 0)}, {"loop1", loop("loop1", 1, 8)}});
+  CHECK(model.table() == Devices{{"loop0", loop("loop0", 0, 0)}, {"loop1", loop("loop1", 1, 8)}});
   CHECK(events.size() == 2);
 }
 
@@ -151,8 +150,7 @@ TEST_CASE("reading everything again reports the differences, one event per devic
                          {Kind::removed, loop("loop0", 0, 0), std::nullopt},
                          {Kind::changed, loop("loop1", 1, 0), loop("loop1", 1, 8)},
                          {Kind::added, std::nullopt, loop("loop2", 2, 0)}}));
-  CHECK(model.table() ==
-        BlockTable{{"loop1", loop("loop1", 1, 8)}, {"loop2", loop("loop2", 2, 0)}});
+  CHECK(model.table() == Devices{{"loop1", loop("loop1", 1, 8)}, {"loop2", loop("loop2", 2, 0)}});
   model.read_all(events);
   CHECK(events.size() == 3);
 }
@@ -163,14 +161,13 @@ TEST_CASE("a version taken from the model does not change with it") {
   BlockModel model(Sysfs(tree.root()));
   std::vector<BlockEvent> events;
   model.read_all(events);
-  const BlockTable before = model.table();
+  const Devices before = model.table();
   tree.set("loop0", "size", "8");
   model.apply(uevent("change", "loop0"), events);
   tree.add_disk("loop1", "7:1", 0);
   model.apply(uevent("add", "loop1"), events);
-  CHECK(before == BlockTable{{"loop0", loop("loop0", 0, 0)}});
-  CHECK(model.table() ==
-        BlockTable{{"loop0", loop("loop0", 0, 8)}, {"loop1", loop("loop1", 1, 0)}});
+  CHECK(before == Devices{{"loop0", loop("loop0", 0, 0)}});
+  CHECK(model.table() == Devices{{"loop0", loop("loop0", 0, 8)}, {"loop1", loop("loop1", 1, 0)}});
 }
 
 namespace {
@@ -193,14 +190,14 @@ struct Large {
 
 TEST_CASE("one device changing among 5000 is one event and copies only its path") {
   Large large;
-  const BlockTable before = large.model.table();
+  const Devices before = large.model.table();
   large.tree.set("loop1234", "size", "16");
   large.model.apply(uevent("change", "loop1234"), large.events);
 
   REQUIRE(large.events.size() == 1);
   CHECK(large.events[0] ==
         BlockEvent{Kind::changed, loop("loop1234", 1234, 0), loop("loop1234", 1234, 16)});
-  const BlockTable after = large.model.table();
+  const Devices after = large.model.table();
   CHECK(mirari::testing::changed_keys(before, after) == std::vector<std::string>{"loop1234"});
   CHECK(mirari::testing::node_count(after) > 100);
   CHECK(mirari::testing::unshared_nodes(before, after) <=
@@ -210,12 +207,12 @@ TEST_CASE("one device changing among 5000 is one event and copies only its path"
 
 TEST_CASE("a device coming or going among 5000 is one event and one path") {
   Large large;
-  const BlockTable before = large.model.table();
+  const Devices before = large.model.table();
   large.tree.add_disk("vda", "254:0", 8);
   large.model.apply(uevent("add", "vda"), large.events);
   REQUIRE(large.events.size() == 1);
   CHECK(large.events[0].kind == Kind::added);
-  const BlockTable added = large.model.table();
+  const Devices added = large.model.table();
   CHECK(mirari::testing::changed_keys(before, added) == std::vector<std::string>{"vda"});
   CHECK(mirari::testing::unshared_nodes(before, added) <=
         mirari::testing::path_length(added, std::string("vda")));
@@ -224,7 +221,7 @@ TEST_CASE("a device coming or going among 5000 is one event and one path") {
   large.model.apply(uevent("remove", "loop42"), large.events);
   REQUIRE(large.events.size() == 2);
   CHECK(large.events[1] == BlockEvent{Kind::removed, loop("loop42", 42, 0), std::nullopt});
-  const BlockTable removed = large.model.table();
+  const Devices removed = large.model.table();
   CHECK(mirari::testing::changed_keys(added, removed) == std::vector<std::string>{"loop42"});
   CHECK(mirari::testing::unshared_nodes(added, removed) <=
         mirari::testing::path_length(added, std::string("loop42")));
@@ -232,12 +229,12 @@ TEST_CASE("a device coming or going among 5000 is one event and one path") {
 
 TEST_CASE("reading 5000 devices again after one changed shares all but its path") {
   Large large;
-  const BlockTable before = large.model.table();
+  const Devices before = large.model.table();
   large.tree.set("loop7", "size", "16");
   large.model.read_all(large.events);
   REQUIRE(large.events.size() == 1);
   CHECK(large.events[0] == BlockEvent{Kind::changed, loop("loop7", 7, 0), loop("loop7", 7, 16)});
-  const BlockTable after = large.model.table();
+  const Devices after = large.model.table();
   CHECK(mirari::testing::changed_keys(before, after) == std::vector<std::string>{"loop7"});
   CHECK(mirari::testing::unshared_nodes(before, after) <=
         mirari::testing::path_length(after, std::string("loop7")));
@@ -251,11 +248,11 @@ TEST_CASE("diff lists each difference once, whatever order the tables were built
                                                                {"loop2", loop("loop2", 2, 0)},
                                                                {"loop3", loop("loop3", 3, 0)}};
   std::vector<BlockEvent> forward;
-  BlockModel::diff(BlockTable(before.begin(), before.end()), BlockTable(after.begin(), after.end()),
+  BlockModel::diff(Devices(before.begin(), before.end()), Devices(after.begin(), after.end()),
                    forward);
   std::vector<BlockEvent> backward;
-  BlockModel::diff(BlockTable(before.rbegin(), before.rend()),
-                   BlockTable(after.rbegin(), after.rend()), backward);
+  BlockModel::diff(Devices(before.rbegin(), before.rend()), Devices(after.rbegin(), after.rend()),
+                   backward);
   CHECK(forward == backward);
   CHECK_THAT(forward, Catch::Matchers::UnorderedEquals(std::vector<BlockEvent>{
                           {Kind::removed, loop("loop0", 0, 0), std::nullopt},

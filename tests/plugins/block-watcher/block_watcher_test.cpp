@@ -17,9 +17,9 @@
 
 using mirari::block::BlockDevice;
 using mirari::block::BlockEvent;
-using mirari::block::BlockTable;
 using mirari::block::BlockWatcher;
 using mirari::block::BlockWatcherOptions;
+using mirari::block::Devices;
 using mirari::testing::GraphLoop;
 using mirari::testing::LoopDevice;
 using Kind = mirari::block::BlockEvent::Kind;
@@ -32,7 +32,7 @@ constexpr std::uint64_t kMiB = 1 << 20;
 struct Watch {
   explicit Watch(GraphLoop& loop, BlockWatcherOptions options = {})
       : watcher(loop.executor(), std::move(options)),
-        devices(loop.graph().source<BlockTable>(watcher.table())),
+        devices(loop.graph().source<Devices>(watcher.table())),
         events(loop.graph().event_source<std::vector<BlockEvent>>()) {
     mirari::observe(events.event(), [seen = seen](const std::vector<BlockEvent>& batch) {
       seen->insert(seen->end(), batch.begin(), batch.end());
@@ -55,7 +55,7 @@ struct Watch {
   }
 
   BlockWatcher watcher;
-  mirari::Source<BlockTable> devices;
+  mirari::Source<Devices> devices;
   mirari::EventSource<std::vector<BlockEvent>> events;
   std::shared_ptr<std::vector<BlockEvent>> seen = std::make_shared<std::vector<BlockEvent>>();
 };

@@ -9,8 +9,8 @@
 #include "mirari/testing.hpp"
 
 using mirari::block::BlockEvent;
-using mirari::block::BlockTable;
 using mirari::block::BlockWatcherPlugin;
+using mirari::block::Devices;
 using mirari::testing::LoopDevice;
 using mirari::testing::PluginHarness;
 using Kind = mirari::block::BlockEvent::Kind;
@@ -36,7 +36,7 @@ TEST_CASE("the block watcher plugin publishes the devices and a resize as one ev
   PluginHarness h;
   h.start(std::make_unique<BlockWatcherPlugin>(), {{"include", std::vector<std::string>{"loop"}}});
   auto events = h.record_each<BlockEvent>("block.events");
-  REQUIRE(h.value<BlockTable>("block.devices").at(loop_device.name()).size_bytes == 8 * kMiB);
+  REQUIRE(h.value<Devices>("block.devices").at(loop_device.name()).size_bytes == 8 * kMiB);
 
   loop_device.resize(16 * kMiB);
   REQUIRE(h.settle_until([&] { return !of(*events, loop_device.name()).empty(); }, kDeadline));
@@ -44,14 +44,14 @@ TEST_CASE("the block watcher plugin publishes the devices and a resize as one ev
   REQUIRE(mine.size() == 1);
   CHECK(mine[0].kind == Kind::changed);
   CHECK(mine[0].new_device->size_bytes == 16 * kMiB);
-  CHECK(h.value<BlockTable>("block.devices").at(loop_device.name()).size_bytes == 16 * kMiB);
+  CHECK(h.value<Devices>("block.devices").at(loop_device.name()).size_bytes == 16 * kMiB);
 }
 
 TEST_CASE("the plugin library exports the block watcher") {
   LoopDevice loop_device;
   PluginHarness h;
   h.start_library(MIRARI_BLOCK_WATCHER_SO);
-  CHECK(h.value<BlockTable>("block.devices").contains(loop_device.name()));
+  CHECK(h.value<Devices>("block.devices").contains(loop_device.name()));
 }
 
 TEST_CASE("a bad block watcher configuration is refused") {
@@ -74,6 +74,6 @@ TEST_CASE("a reloaded block watcher reports the attach it missed") {
   REQUIRE(h.settle_until([&] { return !of(*events, loop_device.name()).empty(); }, kDeadline));
   const auto mine = of(*events, loop_device.name());
   CHECK(mine.back().new_device->backing_file == loop_device.file().string());
-  CHECK(h.value<BlockTable>("block.devices").at(loop_device.name()).backing_file ==
+  CHECK(h.value<Devices>("block.devices").at(loop_device.name()).backing_file ==
         loop_device.file().string());
 }

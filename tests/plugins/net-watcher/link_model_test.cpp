@@ -13,8 +13,8 @@ using mirari::net::Link;
 using mirari::net::LinkEvent;
 using mirari::net::LinkGone;
 using mirari::net::LinkModel;
+using mirari::net::Links;
 using mirari::net::LinkSeen;
-using mirari::net::LinkTable;
 using Kind = mirari::net::LinkEvent::Kind;
 
 namespace {
@@ -39,7 +39,7 @@ TEST_CASE("a new link is added, a different one changed, the same one nothing") 
   REQUIRE(events.size() == 2);
   CHECK(events[0] == LinkEvent{Kind::added, std::nullopt, link(3, "a")});
   CHECK(events[1] == LinkEvent{Kind::changed, link(3, "a"), link(3, "b")});
-  CHECK(model.table() == LinkTable{{3, link(3, "b")}});
+  CHECK(model.table() == Links{{3, link(3, "b")}});
 }
 
 TEST_CASE("a removed link takes its addresses with it") {
@@ -111,8 +111,8 @@ TEST_CASE("speed is asked only of links that are up with a carrier") {
 }
 
 TEST_CASE("diff gives the events from one table to another, one per changed link") {
-  const LinkTable before{{1, link(1, "lo")}, {2, link(2, "a")}, {3, link(3, "b")}};
-  const LinkTable after{{1, link(1, "lo")}, {3, link(3, "b", 9000)}, {4, link(4, "c")}};
+  const Links before{{1, link(1, "lo")}, {2, link(2, "a")}, {3, link(3, "b")}};
+  const Links after{{1, link(1, "lo")}, {3, link(3, "b", 9000)}, {4, link(4, "c")}};
   std::vector<LinkEvent> events;
   LinkModel::diff(before, after, events);
   REQUIRE(events.size() == 3);
@@ -128,11 +128,11 @@ TEST_CASE("a link's change shares all but one path with the table before it") {
   LinkModel model;
   std::vector<LinkEvent> events;
   for (int index = 1; index <= 5000; ++index) model.apply(LinkSeen{link(index, "v")}, events);
-  const LinkTable before = model.table();
+  const Links before = model.table();
   events.clear();
 
   model.apply(LinkSeen{link(2500, "v", 9000)}, events);
-  const LinkTable after = model.table();
+  const Links after = model.table();
 
   CHECK(events == std::vector<LinkEvent>{{Kind::changed, link(2500, "v"), link(2500, "v", 9000)}});
   CHECK(before.at(2500).mtu == 1500u);  // the published version is untouched

@@ -14,7 +14,7 @@ using mirari::net::Address;
 using mirari::net::Family;
 using mirari::net::Link;
 using mirari::net::LinkEvent;
-using mirari::net::LinkTable;
+using mirari::net::Links;
 using mirari::net::NetWatcher;
 using mirari::net::OperState;
 using mirari::testing::GraphLoop;
@@ -28,7 +28,7 @@ struct Watch {
   Watch(GraphLoop& loop, const std::string& netns, int receive_buffer = 0)
       : watcher(loop.executor(), {netns, receive_buffer, {}}),
         initial(watcher.table()),
-        links(loop.graph().source<LinkTable>(watcher.table())),
+        links(loop.graph().source<Links>(watcher.table())),
         events(loop.graph().event_source<std::vector<LinkEvent>>()) {
     mirari::observe(events.event(), [seen = seen](const std::vector<LinkEvent>& batch) {
       seen->insert(seen->end(), batch.begin(), batch.end());
@@ -51,8 +51,8 @@ struct Watch {
     return of;
   }
   // The initial table with every event applied: must be the table itself.
-  LinkTable replayed() const {
-    LinkTable table = initial;
+  Links replayed() const {
+    Links table = initial;
     for (const auto& e : *seen) {
       if (e.kind == Kind::removed) {
         table = table.erase(e.old_link->index);
@@ -64,8 +64,8 @@ struct Watch {
   }
 
   NetWatcher watcher;
-  LinkTable initial;
-  mirari::Source<LinkTable> links;
+  Links initial;
+  mirari::Source<Links> links;
   mirari::EventSource<std::vector<LinkEvent>> events;
   std::shared_ptr<std::vector<LinkEvent>> seen = std::make_shared<std::vector<LinkEvent>>();
 };
@@ -86,7 +86,7 @@ TEST_CASE("a watcher started late begins with the links and addresses that exist
   GraphLoop loop;
   Watch watch(loop, ns.name());
 
-  const LinkTable& table = watch.links.value();
+  const Links& table = watch.links.value();
   REQUIRE(table.size() == 3);
   const Link* lo = watch.by_name("lo");
   REQUIRE(lo != nullptr);

@@ -12,7 +12,7 @@
 using mirari::ConfigValue;
 using mirari::net::Link;
 using mirari::net::LinkEvent;
-using mirari::net::LinkTable;
+using mirari::net::Links;
 using mirari::net::NetWatcherPlugin;
 using mirari::testing::NetworkNamespace;
 using mirari::testing::PluginHarness;
@@ -21,7 +21,7 @@ namespace {
 
 constexpr std::chrono::seconds kDeadline{10};
 
-const Link* by_name(const LinkTable& table, const std::string& name) {
+const Link* by_name(const Links& table, const std::string& name) {
   for (const auto& [index, link] : table) {
     if (link.name == name) return &link;
   }
@@ -40,11 +40,11 @@ TEST_CASE("the net watcher plugin publishes the links of its namespace and their
   PluginHarness h;
   h.start(std::make_unique<NetWatcherPlugin>(), watching(ns));
   auto events = h.record_each<LinkEvent>("net.link_events");
-  REQUIRE(by_name(h.value<LinkTable>("net.links"), "va") != nullptr);
+  REQUIRE(by_name(h.value<Links>("net.links"), "va") != nullptr);
 
   ns.ip({"link", "set", "va", "mtu", "1400"});
-  REQUIRE(h.settle_until(
-      [&] { return by_name(h.value<LinkTable>("net.links"), "va")->mtu == 1400; }, kDeadline));
+  REQUIRE(h.settle_until([&] { return by_name(h.value<Links>("net.links"), "va")->mtu == 1400; },
+                         kDeadline));
   REQUIRE(events->size() == 1);
   CHECK(events->front().kind == LinkEvent::Kind::changed);
   CHECK(h.graph().port_json("net.links").find("\"name\":\"va\"") != std::string::npos);
@@ -72,9 +72,9 @@ TEST_CASE("the plugin library exports the net watcher") {
   ns.add_veth("va", "vb");
   PluginHarness h;
   h.start_library(MIRARI_NET_WATCHER_SO, watching(ns));
-  CHECK(h.value<LinkTable>("net.links").size() == 3);
+  CHECK(h.value<Links>("net.links").size() == 3);
   h.stop();
-  CHECK(h.value<LinkTable>("net.links").size() == 3);  // the port keeps its last value
+  CHECK(h.value<Links>("net.links").size() == 3);  // the port keeps its last value
 }
 
 TEST_CASE("a reload keeps subscribers and reports what changed while it was swapped") {
@@ -86,8 +86,8 @@ TEST_CASE("a reload keeps subscribers and reports what changed while it was swap
   auto mtus = std::make_shared<std::vector<std::uint32_t>>();
   auto events = h.record_each<LinkEvent>("net.link_events");
   h.graph().change(h.graph().add_owner("subscriber"), [&] {
-    auto links = h.graph().subscribe<LinkTable>("net.links");
-    mirari::observe(mirari::map(links, [](const LinkTable& t) { return by_name(t, "va")->mtu; }),
+    auto links = h.graph().subscribe<Links>("net.links");
+    mirari::observe(mirari::map(links, [](const Links& t) { return by_name(t, "va")->mtu; }),
                     [mtus](std::uint32_t mtu) { mtus->push_back(mtu); });
   });
 

@@ -57,16 +57,16 @@ TEST_CASE("a watcher started after the domains exist begins with all of them") {
 
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>());
-  const auto& domains = h.value<XenDomains>("xen.domains");
+  const auto& domains = h.value<Domains>("xen.domains");
   REQUIRE(domains.size() == 2);
   CHECK(domains.at("5").name == "web-1");
   CHECK(domains.at("5").memory_target_kib == 131072u);
-  const XenDevice& vif = h.value<XenDevices>("xen.vifs").at("5/0");
+  const XenDevice& vif = h.value<Devices>("xen.vifs").at("5/0");
   CHECK(vif.state == XenbusState::connected);
   CHECK(vif.frontend_state == XenbusState::connected);
   CHECK(vif.params.at("mac") == "00:16:3e:00:00:05");
-  CHECK(h.value<XenDevices>("xen.vbds").at("5/51712").params.at("params") == "/images/web-1.img");
-  CHECK(h.value<XenDataTable>("xen.data").at("5").values.at("load") == "0.25");
+  CHECK(h.value<Devices>("xen.vbds").at("5/51712").params.at("params") == "/images/web-1.img");
+  CHECK(h.value<DataByDomain>("xen.data").at("5").values.at("load") == "0.25");
 }
 
 TEST_CASE(
@@ -114,12 +114,12 @@ TEST_CASE(
   REQUIRE(h.settle_until([&] { return vif_events->size() == 5; }, kDeadline));
   REQUIRE(h.settle_until([&] { return vbd_events->size() == 2; }, kDeadline));
   CHECK(vbd_events->at(1).kind == XenChangeKind::removed);
-  CHECK(h.value<XenDevices>("xen.vbds").empty());
+  CHECK(h.value<Devices>("xen.vbds").empty());
   CHECK(vif_events->at(4).kind == XenChangeKind::removed);
   CHECK(domain_events->at(1).kind == XenChangeKind::removed);
   CHECK(domain_events->at(1).old_value->name == "db-1");
-  CHECK(h.value<XenDevices>("xen.vifs").empty());
-  CHECK_FALSE(h.value<XenDomains>("xen.domains").contains("7"));
+  CHECK(h.value<Devices>("xen.vifs").empty());
+  CHECK_FALSE(h.value<Domains>("xen.domains").contains("7"));
 }
 
 TEST_CASE("a vbd written in one transaction appears whole, in one event") {
@@ -198,8 +198,8 @@ TEST_CASE("a watcher the store drops reconnects and reports what changed meanwhi
 
   REQUIRE(h.settle_until(
       [&] {
-        return h.value<XenDomains>("xen.domains").contains("6") &&
-               h.value<XenDevices>("xen.vifs").at("5/0").state == XenbusState::closed;
+        return h.value<Domains>("xen.domains").contains("6") &&
+               h.value<Devices>("xen.vifs").at("5/0").state == XenbusState::closed;
       },
       kDeadline));
   REQUIRE(domain_events->size() == 1);
@@ -253,7 +253,7 @@ TEST_CASE("a quiet watcher notices a dropped store through its keepalive") {
   CHECK(watcher.watcher()->stats().connected);
   h.settle();
   CHECK(domain_events->empty());
-  CHECK(h.value<XenDomains>("xen.domains").at("5").name == "web-1");
+  CHECK(h.value<Domains>("xen.domains").at("5").name == "web-1");
 }
 
 TEST_CASE("a missing store fails start, naming the socket, and publishes nothing") {
@@ -278,8 +278,8 @@ TEST_CASE("the watcher follows the prefix it is given, and nothing else") {
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>(), {{"prefix", std::string("/test/domains")}});
   auto domain_events = h.record_each<XenDomainChange>("xen.domain_events");
-  CHECK(h.value<XenDomains>("xen.domains").size() == 1);
-  CHECK(h.value<XenDomains>("xen.domains").at("8").name == "other");
+  CHECK(h.value<Domains>("xen.domains").size() == 1);
+  CHECK(h.value<Domains>("xen.domains").at("8").name == "other");
 
   xs.create_domain(6, "web-2");
   xs.toolstack().write(XenStore::kNoTransaction, "/test/domains/9/name", "other-2");
@@ -295,7 +295,7 @@ TEST_CASE("directories that are not domains are ignored") {
   xs.toolstack().write(XenStore::kNoTransaction, "/local/domain/not-a-domain/name", "x");
   PluginHarness h;
   h.start(std::make_unique<XenStoreWatcherPlugin>());
-  CHECK(h.value<XenDomains>("xen.domains").size() == 1);
+  CHECK(h.value<Domains>("xen.domains").size() == 1);
 }
 
 TEST_CASE("a bad XenStore watcher configuration is refused") {
@@ -315,7 +315,7 @@ TEST_CASE("the plugin library exports the XenStore watcher") {
   xs.create_domain(5, "web-1");
   PluginHarness h;
   h.start_library(MIRARI_XENSTORE_WATCHER_SO);
-  CHECK(h.value<XenDomains>("xen.domains").at("5").name == "web-1");
+  CHECK(h.value<Domains>("xen.domains").at("5").name == "web-1");
 }
 
 TEST_CASE("a reloaded XenStore watcher reports the domain it missed, once") {
@@ -329,5 +329,5 @@ TEST_CASE("a reloaded XenStore watcher reports the domain it missed, once") {
   h.settle();
   REQUIRE(domain_events->size() == 1);
   CHECK(domain_events->at(0).new_value->name == "web-1");
-  CHECK(h.value<XenDomains>("xen.domains").at("5").name == "web-1");
+  CHECK(h.value<Domains>("xen.domains").at("5").name == "web-1");
 }

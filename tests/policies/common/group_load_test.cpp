@@ -14,7 +14,7 @@ namespace {
 
 using ports::InstancesActual;
 using ports::InstanceState;
-using ports::LoadByInstance;
+using ports::load::LoadByInstance;
 using test::web_membership;
 
 TEST_CASE("instances.actual says who belongs and who is ready") {

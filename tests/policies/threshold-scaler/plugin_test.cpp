@@ -18,7 +18,7 @@ namespace {
 
 using ports::InstancesActual;
 using ports::InstanceState;
-using ports::LoadByInstance;
+using ports::load::LoadByInstance;
 using testing::PluginHarness;
 using Values = std::map<std::string, ConfigValue, std::less<>>;
 
@@ -32,7 +32,7 @@ Values config() {
 struct Inputs {
   explicit Inputs(PluginHarness& h)
       : h(h),
-        load(h.input<LoadByInstance>(ports::kLoadByInstance)),
+        load(h.input<LoadByInstance>(ports::load::kByInstance)),
         actual(h.input<InstancesActual>(ports::kInstancesActual)),
         clock(h.input<ports::ClockMs>(ports::kClock)) {}
 

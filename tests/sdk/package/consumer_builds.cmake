@@ -1,6 +1,7 @@
 # Installs the build tree's SDK into a fresh prefix, then configures, builds and runs a
-# project that finds it with find_package(mirari). Fails on the first step that fails.
-foreach(var BUILD_DIR CONSUMER_DIR WORK_DIR)
+# project that finds it with find_package(mirari), and builds the plugin templates of
+# examples/ against it as their authors would. Fails on the first step that fails.
+foreach(var BUILD_DIR CONSUMER_DIR EXAMPLES_DIR WORK_DIR)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "${var} is not set")
   endif()
@@ -23,3 +24,8 @@ run(${CMAKE_COMMAND} -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" -G Ninja
     "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix" ${flags})
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 run(${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${WORK_DIR}/prefix/lib" "${WORK_DIR}/build/consumer")
+foreach(example IN ITEMS custom-policy device-preference)
+  run(${CMAKE_COMMAND} -S "${EXAMPLES_DIR}/${example}" -B "${WORK_DIR}/${example}" -G Ninja
+      "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix" ${flags})
+  run(${CMAKE_COMMAND} --build "${WORK_DIR}/${example}")
+endforeach()

@@ -45,7 +45,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mirari/table.hpp"
-#include "mirari/type_name.hpp"
+#include "mirari/type_layout.hpp"
 
 namespace mirari::ports {
 
@@ -239,6 +239,10 @@ inline void from_json(const nlohmann::json& j, InstanceSpec& s) {
 
 }  // namespace mirari::ports
 
-MIRARI_TYPE_NAME(mirari::ports::InstanceStatus, "instances.status")
-MIRARI_TYPE_NAME(mirari::ports::InstanceEvent, "instances.event")
-MIRARI_TYPE_NAME(mirari::ports::InstanceSpec, "instances.spec")
+MIRARI_ENUM(mirari::ports::InstanceState, "instances.state", starting, running, stopping, exited,
+            failed)
+MIRARI_TYPE(mirari::ports::InstanceStatus, "instances.status", group, state, since, extra,
+            spec_hash, backend_id, status, reason, failures, retry_at)
+MIRARI_ENUM(mirari::ports::InstanceEvent::Kind, "instances.event_kind", added, changed, removed)
+MIRARI_TYPE(mirari::ports::InstanceEvent, "instances.event", kind, name, old_status, new_status)
+MIRARI_TYPE(mirari::ports::InstanceSpec, "instances.spec", group, command, args, env)

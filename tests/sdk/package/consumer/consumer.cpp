@@ -1,5 +1,7 @@
-// Exits 0 when a graph built from the installed headers and library propagates a tick.
+// Exits 0 when a graph built from the installed headers and library propagates a tick, and a
+// port typed from the installed port catalogue carries a table.
 #include <mirari/mirari.hpp>
+#include <mirari/ports/net.hpp>
 
 int main() {
   mirari::Graph graph;
@@ -7,5 +9,16 @@ int main() {
   auto wanted = mirari::map(links.signal(), [](int n) { return n * 10; });
   links.set(4);
   graph.run_until_idle();
-  return wanted.value() == 40 ? 0 : 1;
+
+  namespace net = mirari::ports::net;
+  auto table = graph.source<net::Links>({});
+  graph.publish(net::kLinks, table.signal());
+  net::Link eth0;
+  eth0.index = 2;
+  eth0.name = "eth0";
+  table.set(net::Links{{2, eth0}});
+  graph.run_until_idle();
+  const net::Links& seen = graph.subscribe<net::Links>(net::kLinks).value();
+
+  return wanted.value() == 40 && seen.at(2).name == "eth0" ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 // Reading the datagrams that arrive on a netlink socket, on an Asio executor. Shared by the
-// rtnetlink listener (messages) and the uevent listener (records).
+// rtnetlink listener (the net and ARP watchers' messages) and the block watcher's uevent
+// listener (records).
 //
 // The socket is an Asio descriptor: the listener waits for it to become readable, then reads
 // every queued datagram without blocking and hands each to its handler. No thread is parked
@@ -24,7 +25,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-namespace mirari::rtnetlink {
+namespace mirari::common {
 
 class DatagramListener {
  public:
@@ -56,4 +57,4 @@ class DatagramListener {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace mirari::rtnetlink
+}  // namespace mirari::common

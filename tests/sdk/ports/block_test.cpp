@@ -1,12 +1,13 @@
-// The block watcher's port types in their JSON forms, as tools and reload snapshots see them.
+// The catalogue's block types (mirari/ports/block.hpp) in their JSON forms, as tools and reload
+// snapshots see them.
 #include <catch2/catch.hpp>
 
-#include "block_device.hpp"
+#include "mirari/ports/block.hpp"
 
-using mirari::block::BlockDevice;
-using mirari::block::BlockEvent;
-using mirari::block::BlockTable;
-using Kind = mirari::block::BlockEvent::Kind;
+using mirari::ports::block::BlockDevice;
+using mirari::ports::block::BlockEvent;
+using mirari::ports::block::Devices;
+using Kind = mirari::ports::block::BlockEvent::Kind;
 
 namespace {
 BlockDevice loop(std::uint64_t sectors, std::optional<std::string> file = std::nullopt) {
@@ -29,23 +30,23 @@ TEST_CASE("the JSON forms round-trip") {
   CHECK(j.at("old").at("backing_file").is_null());
   CHECK(j.at("new").at("size_bytes") == 16 * 512);
   CHECK(j.get<BlockEvent>() == event);
-  const BlockTable table{{"loop0", loop(16)}};
+  const Devices table{{"loop0", loop(16)}};
   CHECK(nlohmann::json(table).at("loop0").at("minor") == 0);
-  CHECK(nlohmann::json(table).get<BlockTable>() == table);
+  CHECK(nlohmann::json(table).get<Devices>() == table);
 }
 
 TEST_CASE("the block ports' types have stable names") {
-  CHECK(mirari::type_name<BlockTable>() == "table<string,block.device>");
+  CHECK(mirari::type_name<Devices>() == "table<string,block.device>");
   CHECK(mirari::type_name<BlockEvent>() == "block.event");
 }
 
 TEST_CASE("the devices table is an object keyed by device name") {
   BlockDevice vda{"vda", 254, 0, 4096, false, true, std::nullopt};
-  const BlockTable table{{"loop0", loop(16)}, {"vda", vda}};
+  const Devices table{{"loop0", loop(16)}, {"vda", vda}};
   const nlohmann::json j = table;
   REQUIRE(j.is_object());
   CHECK(j.size() == 2);
   CHECK(j.at("vda") == nlohmann::json(vda));
   CHECK(j.at("loop0") == nlohmann::json(loop(16)));
-  CHECK_THROWS_AS(nlohmann::json::array().get<BlockTable>(), std::invalid_argument);
+  CHECK_THROWS_AS(nlohmann::json::array().get<Devices>(), std::invalid_argument);
 }

@@ -1,14 +1,15 @@
-// The net watcher's port types: stable names and JSON forms that tools can read back.
+// The catalogue's net types (mirari/ports/net.hpp): stable names and JSON forms that tools read
+// back.
 #include <catch2/catch.hpp>
 
-#include "link.hpp"
+#include "mirari/ports/net.hpp"
 
-using mirari::net::Address;
-using mirari::net::Family;
-using mirari::net::Link;
-using mirari::net::LinkEvent;
-using mirari::net::LinkTable;
-using mirari::net::OperState;
+using mirari::ports::net::Address;
+using mirari::ports::net::Family;
+using mirari::ports::net::Link;
+using mirari::ports::net::LinkEvent;
+using mirari::ports::net::Links;
+using mirari::ports::net::OperState;
 
 namespace {
 Link sample() {
@@ -28,8 +29,9 @@ Link sample() {
 }  // namespace
 
 TEST_CASE("the ports' types have stable names") {
-  CHECK(mirari::type_name<LinkTable>() == "table<int32,net.link>");
+  CHECK(mirari::type_name<Links>() == "table<int32,net.link>");
   CHECK(mirari::type_name<LinkEvent>() == "net.link_event");
+  CHECK(mirari::type_name<mirari::ports::net::LinkEvents>() == "list<net.link_event>");
 }
 
 TEST_CASE("a link's JSON form names every field") {
@@ -44,8 +46,8 @@ TEST_CASE("a link's JSON form names every field") {
 TEST_CASE("the table and events read back from their JSON form") {
   Link no_speed = sample();
   no_speed.speed_mbps.reset();
-  const LinkTable table{{3, sample()}, {4, no_speed}};
-  CHECK(nlohmann::json(table).get<LinkTable>() == table);
+  const Links table{{3, sample()}, {4, no_speed}};
+  CHECK(nlohmann::json(table).get<Links>() == table);
   CHECK(nlohmann::json(no_speed)["speed_mbps"].is_null());
 
   const LinkEvent added{LinkEvent::Kind::added, std::nullopt, sample()};

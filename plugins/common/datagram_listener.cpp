@@ -1,4 +1,4 @@
-#include "rtnetlink/datagram_listener.hpp"
+#include "common/datagram_listener.hpp"
 
 #include <sys/socket.h>
 
@@ -8,7 +8,7 @@
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 
-namespace mirari::rtnetlink {
+namespace mirari::common {
 
 namespace {
 // Datagrams read per wake-up before yielding the thread to other work on the executor.
@@ -124,4 +124,4 @@ void DatagramListener::stop() {
   state_->close();
 }
 
-}  // namespace mirari::rtnetlink
+}  // namespace mirari::common

@@ -1,4 +1,5 @@
-// The port catalogue: the names and JSON forms of the ports plugins share.
+// The catalogue's scaling ports (mirari/ports/scaling.hpp, instances.hpp, clock.hpp): group
+// port names, and the names and JSON forms of the ports policies read.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -32,7 +33,7 @@ TEST_CASE("a group name that would not be one component of a port name is refuse
 }
 
 TEST_CASE("the catalogue's ports carry stable type names") {
-  CHECK(type_name<ports::LoadByInstance>() == "table<string,float64>");
+  CHECK(type_name<ports::load::LoadByInstance>() == "table<string,float64>");
   CHECK(type_name<InstancesActual>() == "table<string,instances.status>");
   CHECK(type_name<ports::ClockMs>() == "int64");
   CHECK(type_name<ports::DesiredCount>() == "int32");

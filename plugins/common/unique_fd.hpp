@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace mirari::rtnetlink {
+namespace mirari::common {
 
 class UniqueFd {
  public:
@@ -31,4 +31,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace mirari::rtnetlink
+}  // namespace mirari::common

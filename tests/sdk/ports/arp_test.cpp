@@ -1,14 +1,15 @@
-// The ARP watcher's port types: stable names and JSON forms that tools can read back.
+// The catalogue's ARP types (mirari/ports/arp.hpp): stable names and JSON forms that tools read
+// back.
 #include <catch2/catch.hpp>
 
-#include "neighbour.hpp"
+#include "mirari/ports/arp.hpp"
 
-using mirari::arp::Family;
-using mirari::arp::Neighbour;
-using mirari::arp::NeighbourEvent;
-using mirari::arp::NeighbourKey;
-using mirari::arp::NeighbourState;
-using mirari::arp::NeighbourTable;
+using mirari::ports::arp::Family;
+using mirari::ports::arp::Neighbour;
+using mirari::ports::arp::NeighbourEvent;
+using mirari::ports::arp::NeighbourKey;
+using mirari::ports::arp::Neighbours;
+using mirari::ports::arp::NeighbourState;
 
 namespace {
 Neighbour sample() {
@@ -17,7 +18,7 @@ Neighbour sample() {
 }  // namespace
 
 TEST_CASE("the ARP ports' types have stable names") {
-  CHECK(mirari::type_name<NeighbourTable>() == "table<arp.neighbour_key,arp.neighbour>");
+  CHECK(mirari::type_name<Neighbours>() == "table<arp.neighbour_key,arp.neighbour>");
   CHECK(mirari::type_name<NeighbourEvent>() == "arp.neighbour_event");
 }
 
@@ -28,12 +29,12 @@ TEST_CASE("a neighbour's JSON form names every field") {
 }
 
 TEST_CASE("the table and a move read back from their JSON form") {
-  const NeighbourTable table{{sample().key(), sample()}};
+  const Neighbours table{{sample().key(), sample()}};
   const nlohmann::json j = table;
   CHECK(j == nlohmann::json::parse(R"([[{"ifindex": 3, "address": "2001:db8::7"}, {
     "family": "ipv6", "address": "2001:db8::7", "mac": "02:00:5e:10:00:07", "ifindex": 3,
     "interface": "eth0", "state": "stale"}]])"));
-  CHECK(j.get<NeighbourTable>() == table);
+  CHECK(j.get<Neighbours>() == table);
 
   Neighbour moved = sample();
   moved.mac = "02:00:5e:10:00:08";
@@ -47,7 +48,7 @@ TEST_CASE("a table of several entries is an array of [key, entry] pairs, in any 
   other.address = "2001:db8::8";
   Neighbour elsewhere = sample();
   elsewhere.ifindex = 4;
-  const NeighbourTable table{
+  const Neighbours table{
       {sample().key(), sample()}, {other.key(), other}, {elsewhere.key(), elsewhere}};
   const nlohmann::json j = table;
   REQUIRE(j.is_array());
@@ -56,7 +57,7 @@ TEST_CASE("a table of several entries is an array of [key, entry] pairs, in any 
     const NeighbourKey key = pair.at(0).get<NeighbourKey>();
     CHECK(pair.at(1).get<Neighbour>() == table.at(key));
   }
-  CHECK(j.get<NeighbourTable>() == table);
+  CHECK(j.get<Neighbours>() == table);
 }
 
 TEST_CASE("a key's hash follows its interface and address") {
