@@ -9,7 +9,8 @@
 //     }
 //     void configure(const mirari::Config& c) override { high_ = c.get<double>("high"); }
 //     void start(mirari::Context& ctx) override {
-//       auto load = ctx.subscribe<double>("load.total");
+//       // A stock port, by its name and type in the port catalogue (mirari/ports/load.hpp).
+//       auto load = ctx.subscribe<double>(mirari::ports::load::kTotal);
 //       ctx.publish("instances.desired", mirari::map(load, [h = high_](double l) { ... }));
 //     }
 //    private:
@@ -73,6 +74,10 @@ class Context {
   // The instance's name: the plugin's name, or the name given to it in the host's config.
   virtual const std::string& instance_name() const = 0;
 
+  // Ports, as Graph::subscribe and Graph::publish (graph.hpp), in the current step: a
+  // subscription never waits for a publisher (a signal holds T{} until one publishes), and a
+  // type that differs from the port's, in kind, stable name or layout, throws PortError. The
+  // stock ports' names and types are in the port catalogue (mirari/ports/*.hpp).
   template <class T>
   Signal<T> subscribe(const std::string& port) {
     return graph().template subscribe<T>(port);
