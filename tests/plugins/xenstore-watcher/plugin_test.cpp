@@ -228,7 +228,7 @@ TEST_CASE("the store is read once at start and the watch's own first firing read
 
   CHECK(watcher.watcher()->stats().batches == 0);  // no wake-up read the store again
   CHECK(domain_events->empty());
-  CHECK(h.value<XenDomains>("xen.domains").size() == 50);
+  CHECK(h.value<Domains>("xen.domains").size() == 50);
 
   // A write made right after the read is seen, as one batch reading one domain.
   xs.write(7, "name", "renamed");
