@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "block_device.hpp"
-#include "link.hpp"
-#include "load_sample.hpp"
 #include "mirari/mirari.hpp"
-#include "neighbour.hpp"
-#include "xen_objects.hpp"
+#include "mirari/ports/arp.hpp"
+#include "mirari/ports/block.hpp"
+#include "mirari/ports/load.hpp"
+#include "mirari/ports/net.hpp"
+#include "mirari/ports/xen.hpp"
 
 namespace {
 
@@ -33,23 +33,24 @@ struct Ports {
   }
 
   Ports() {
-    signal<mirari::net::LinkTable>("net.links");
-    event<std::vector<mirari::net::LinkEvent>>("net.link_events");
-    signal<mirari::arp::NeighbourTable>("arp.table");
-    event<std::vector<mirari::arp::NeighbourEvent>>("arp.events");
-    signal<mirari::block::BlockTable>("block.devices");
-    event<std::vector<mirari::block::BlockEvent>>("block.events");
-    signal<mirari::xen::XenDomains>("xen.domains");
-    event<std::vector<mirari::xen::XenDomainChange>>("xen.domain_events");
-    signal<mirari::xen::XenDevices>("xen.vifs");
-    event<std::vector<mirari::xen::XenDeviceChange>>("xen.vif_events");
-    signal<mirari::xen::XenDataTable>("xen.data");
-    event<std::vector<mirari::xen::XenDataChange>>("xen.data_events");
-    signal<mirari::load::LoadByInstance>("load.by_instance");
-    signal<double>("load.total");
-    signal<mirari::load::InstanceReports>("instances.reports");
-    event<mirari::load::LoadSample>("load.samples");
-    signal<std::uint64_t>("load.rejected");
+    namespace ports = mirari::ports;
+    signal<ports::net::Links>(ports::net::kLinks);
+    event<ports::net::LinkEvents>(ports::net::kLinkEvents);
+    signal<ports::arp::Neighbours>(ports::arp::kTable);
+    event<ports::arp::NeighbourEvents>(ports::arp::kEvents);
+    signal<ports::block::Devices>(ports::block::kDevices);
+    event<ports::block::DeviceEvents>(ports::block::kEvents);
+    signal<ports::xen::Domains>(ports::xen::kDomains);
+    event<ports::xen::DomainChanges>(ports::xen::kDomainEvents);
+    signal<ports::xen::Devices>(ports::xen::kVifs);
+    event<ports::xen::DeviceChanges>(ports::xen::kVifEvents);
+    signal<ports::xen::DataByDomain>(ports::xen::kData);
+    event<ports::xen::DataChanges>(ports::xen::kDataEvents);
+    signal<ports::load::LoadByInstance>(ports::load::kByInstance);
+    signal<double>(ports::load::kTotal);
+    signal<ports::load::InstanceReports>(ports::load::kReports);
+    event<ports::load::LoadSamples>(ports::load::kSamples);
+    signal<std::uint64_t>(ports::load::kRejected);
   }
 };
 

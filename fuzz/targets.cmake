@@ -16,6 +16,4 @@ mirari_fuzz_target(xenstore
 mirari_fuzz_target(load_report
   SOURCES ${MIRARI_FUZZ_DIR}/load_report_fuzz.cpp LIBS mirari_load_monitor)
 mirari_fuzz_target(port_json
-  SOURCES ${MIRARI_FUZZ_DIR}/port_json_fuzz.cpp
-  LIBS mirari_net_watcher mirari_arp_watcher mirari_block_watcher mirari_xen_objects
-       mirari_load_monitor)
+  SOURCES ${MIRARI_FUZZ_DIR}/port_json_fuzz.cpp LIBS mirari::sdk)

@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
-#include "block_device.hpp"
-#include "link.hpp"
-#include "load_sample.hpp"
-#include "neighbour.hpp"
+#include "mirari/ports/arp.hpp"
+#include "mirari/ports/block.hpp"
+#include "mirari/ports/load.hpp"
+#include "mirari/ports/net.hpp"
+#include "mirari/ports/xen.hpp"
 #include "netlink_message.hpp"
-#include "xen_objects.hpp"
 
 namespace fs = std::filesystem;
 using mirari::testing::NetlinkMessage;
@@ -199,42 +199,42 @@ void port_values(Corpus c) {
   const auto add = [&](std::uint8_t port, const json& value) {
     c.add(std::string(1, static_cast<char>(port)) + value.dump());
   };
-  mirari::net::Link link;
+  mirari::ports::net::Link link;
   link.index = 7;
   link.name = "veth0";
   link.mac = "02:00:00:00:00:07";
   link.mtu = 1500;
   link.up = link.carrier = true;
   link.speed_mbps = 10000;
-  add(0, mirari::net::LinkTable().set(7, link));
+  add(0, mirari::ports::net::Links().set(7, link));
   add(1, json::array());
-  mirari::arp::Neighbour neighbour;
+  mirari::ports::arp::Neighbour neighbour;
   neighbour.address = "192.0.2.9";
   neighbour.mac = "02:00:00:00:00:09";
   neighbour.ifindex = 3;
   neighbour.interface = "veth3";
-  add(2, mirari::arp::NeighbourTable().set(neighbour.key(), neighbour));
-  mirari::block::BlockDevice disk;
+  add(2, mirari::ports::arp::Neighbours().set(neighbour.key(), neighbour));
+  mirari::ports::block::BlockDevice disk;
   disk.name = "loop0";
   disk.major = 7;
   disk.size_bytes = 1 << 20;
   disk.backing_file = "/tmp/disk.img";
-  add(4, mirari::block::BlockTable().set("loop0", disk));
-  mirari::xen::XenDomain domain;
+  add(4, mirari::ports::block::Devices().set("loop0", disk));
+  mirari::ports::xen::XenDomain domain;
   domain.domid = 1;
   domain.name = "guest-1";
   domain.memory_target_kib = 524288;
-  add(6, mirari::xen::XenDomains().set("1", domain));
-  mirari::xen::XenData data;
+  add(6, mirari::ports::xen::Domains().set("1", domain));
+  mirari::ports::xen::XenData data;
   data.domid = 1;
   data.name = "guest-1";
   data.values = {{"load", "0.42"}};
-  add(10, mirari::xen::XenDataTable().set("1", data));
-  add(12, mirari::load::LoadByInstance().set("web-1", 0.75));
+  add(10, mirari::ports::xen::DataByDomain().set("1", data));
+  add(12, mirari::ports::load::LoadByInstance().set("web-1", 0.75));
   add(13, 1.5);
-  add(14, mirari::load::InstanceReports().set("web-1", {{"load", 0.75}, {"cpu", 12.0}}));
-  add(15,
-      mirari::load::LoadSample{"web-1", "load", 0.75, mirari::load::LoadSample::Source::report});
+  add(14, mirari::ports::load::InstanceReports().set("web-1", {{"load", 0.75}, {"cpu", 12.0}}));
+  add(15, mirari::ports::load::LoadSamples{
+              {"web-1", "load", 0.75, mirari::ports::load::LoadSample::Source::report}});
   add(16, 3);
   add(0, json::object());
   add(13, "not a number");
