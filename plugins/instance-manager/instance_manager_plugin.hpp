@@ -86,7 +86,7 @@ class InstanceManagerPlugin final : public Plugin {
                                           ? extras_port.value()
                                           : backend->recorded_extras());
     Signal<LoadTable> load = options_.rules.victim == VictimRule::least_loaded
-                                 ? ctx.subscribe<LoadTable>(ports::kLoadByInstance)
+                                 ? ctx.subscribe<LoadTable>(ports::load::kByInstance)
                                  : graph.source<LoadTable>({}).signal();
 
     // Configuration first: its effect reaches the backend before the first plan's creates.

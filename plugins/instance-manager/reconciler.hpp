@@ -41,7 +41,7 @@ enum class VictimRule {
 };
 std::string_view to_string(VictimRule rule) noexcept;
 
-using LoadTable = ports::LoadByInstance;
+using LoadTable = ports::load::LoadByInstance;
 
 struct GroupRules {
   std::string group;
