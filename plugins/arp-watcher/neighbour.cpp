@@ -1,5 +1,6 @@
 #include "neighbour.hpp"
 
+#include "mirari/json_read.hpp"
 #include "rtnetlink/optional_json.hpp"
 
 namespace mirari::arp {
@@ -12,8 +13,8 @@ void to_json(nlohmann::json& j, const NeighbourKey& k) {
 }
 
 void from_json(const nlohmann::json& j, NeighbourKey& k) {
-  j.at("ifindex").get_to(k.ifindex);
-  j.at("address").get_to(k.address);
+  mirari::read_json(j.at("ifindex"), k.ifindex);
+  mirari::read_json(j.at("address"), k.address);
 }
 
 void to_json(nlohmann::json& j, const Neighbour& n) {
@@ -22,12 +23,12 @@ void to_json(nlohmann::json& j, const Neighbour& n) {
 }
 
 void from_json(const nlohmann::json& j, Neighbour& n) {
-  j.at("family").get_to(n.family);
-  j.at("address").get_to(n.address);
-  j.at("mac").get_to(n.mac);
-  j.at("ifindex").get_to(n.ifindex);
-  j.at("interface").get_to(n.interface);
-  j.at("state").get_to(n.state);
+  mirari::read_json(j.at("family"), n.family);
+  mirari::read_json(j.at("address"), n.address);
+  mirari::read_json(j.at("mac"), n.mac);
+  mirari::read_json(j.at("ifindex"), n.ifindex);
+  mirari::read_json(j.at("interface"), n.interface);
+  mirari::read_json(j.at("state"), n.state);
 }
 
 void to_json(nlohmann::json& j, const NeighbourEvent& e) {
@@ -37,7 +38,7 @@ void to_json(nlohmann::json& j, const NeighbourEvent& e) {
 }
 
 void from_json(const nlohmann::json& j, NeighbourEvent& e) {
-  j.at("kind").get_to(e.kind);
+  mirari::read_json(j.at("kind"), e.kind);
   e.old_entry = optional_from_json<Neighbour>(j, "old");
   e.new_entry = optional_from_json<Neighbour>(j, "new");
 }

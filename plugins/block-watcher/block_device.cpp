@@ -1,5 +1,6 @@
 #include "block_device.hpp"
 
+#include "mirari/json_read.hpp"
 #include "rtnetlink/optional_json.hpp"
 
 namespace mirari::block {
@@ -18,12 +19,12 @@ void to_json(nlohmann::json& j, const BlockDevice& d) {
 }
 
 void from_json(const nlohmann::json& j, BlockDevice& d) {
-  j.at("name").get_to(d.name);
-  j.at("major").get_to(d.major);
-  j.at("minor").get_to(d.minor);
-  j.at("size_bytes").get_to(d.size_bytes);
-  j.at("read_only").get_to(d.read_only);
-  j.at("rotational").get_to(d.rotational);
+  mirari::read_json(j.at("name"), d.name);
+  mirari::read_json(j.at("major"), d.major);
+  mirari::read_json(j.at("minor"), d.minor);
+  mirari::read_json(j.at("size_bytes"), d.size_bytes);
+  mirari::read_json(j.at("read_only"), d.read_only);
+  mirari::read_json(j.at("rotational"), d.rotational);
   d.backing_file = optional_from_json<std::string>(j, "backing_file");
 }
 
@@ -34,7 +35,7 @@ void to_json(nlohmann::json& j, const BlockEvent& e) {
 }
 
 void from_json(const nlohmann::json& j, BlockEvent& e) {
-  j.at("kind").get_to(e.kind);
+  mirari::read_json(j.at("kind"), e.kind);
   e.old_device = optional_from_json<BlockDevice>(j, "old");
   e.new_device = optional_from_json<BlockDevice>(j, "new");
 }

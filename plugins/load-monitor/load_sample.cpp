@@ -1,5 +1,7 @@
 #include "load_sample.hpp"
 
+#include "mirari/json_read.hpp"
+
 namespace mirari::load {
 
 void to_json(nlohmann::json& j, const LoadSample& s) {
@@ -7,10 +9,10 @@ void to_json(nlohmann::json& j, const LoadSample& s) {
 }
 
 void from_json(const nlohmann::json& j, LoadSample& s) {
-  j.at("instance").get_to(s.instance);
-  j.at("key").get_to(s.key);
-  j.at("value").get_to(s.value);
-  j.at("source").get_to(s.source);
+  mirari::read_json(j.at("instance"), s.instance);
+  mirari::read_json(j.at("key"), s.key);
+  mirari::read_json(j.at("value"), s.value);
+  mirari::read_json(j.at("source"), s.source);
 }
 
 }  // namespace mirari::load

@@ -1,5 +1,6 @@
 #include "link.hpp"
 
+#include "mirari/json_read.hpp"
 #include "rtnetlink/optional_json.hpp"
 
 namespace mirari::net {
@@ -12,9 +13,9 @@ void to_json(nlohmann::json& j, const Address& a) {
 }
 
 void from_json(const nlohmann::json& j, Address& a) {
-  j.at("family").get_to(a.family);
-  j.at("address").get_to(a.address);
-  j.at("prefix_length").get_to(a.prefix_length);
+  mirari::read_json(j.at("family"), a.family);
+  mirari::read_json(j.at("address"), a.address);
+  mirari::read_json(j.at("prefix_length"), a.prefix_length);
 }
 
 void to_json(nlohmann::json& j, const Link& l) {
@@ -31,16 +32,16 @@ void to_json(nlohmann::json& j, const Link& l) {
 }
 
 void from_json(const nlohmann::json& j, Link& l) {
-  j.at("index").get_to(l.index);
-  j.at("name").get_to(l.name);
-  j.at("kind").get_to(l.kind);
-  j.at("mac").get_to(l.mac);
-  j.at("mtu").get_to(l.mtu);
-  j.at("up").get_to(l.up);
-  j.at("carrier").get_to(l.carrier);
-  j.at("oper_state").get_to(l.oper_state);
+  mirari::read_json(j.at("index"), l.index);
+  mirari::read_json(j.at("name"), l.name);
+  mirari::read_json(j.at("kind"), l.kind);
+  mirari::read_json(j.at("mac"), l.mac);
+  mirari::read_json(j.at("mtu"), l.mtu);
+  mirari::read_json(j.at("up"), l.up);
+  mirari::read_json(j.at("carrier"), l.carrier);
+  mirari::read_json(j.at("oper_state"), l.oper_state);
   l.speed_mbps = optional_from_json<std::uint32_t>(j, "speed_mbps");
-  j.at("addresses").get_to(l.addresses);
+  mirari::read_json(j.at("addresses"), l.addresses);
 }
 
 void to_json(nlohmann::json& j, const LinkEvent& e) {
@@ -50,7 +51,7 @@ void to_json(nlohmann::json& j, const LinkEvent& e) {
 }
 
 void from_json(const nlohmann::json& j, LinkEvent& e) {
-  j.at("kind").get_to(e.kind);
+  mirari::read_json(j.at("kind"), e.kind);
   e.old_link = optional_from_json<Link>(j, "old");
   e.new_link = optional_from_json<Link>(j, "new");
 }

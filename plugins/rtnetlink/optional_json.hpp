@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mirari/json_read.hpp"
+
 namespace mirari::rtnetlink {
 
 template <class T>
@@ -17,7 +19,7 @@ template <class T>
 std::optional<T> optional_from_json(const nlohmann::json& j, const char* key) {
   const nlohmann::json& value = j.at(key);
   if (value.is_null()) return std::nullopt;
-  return value.get<T>();
+  return mirari::read_json<T>(value);
 }
 
 }  // namespace mirari::rtnetlink

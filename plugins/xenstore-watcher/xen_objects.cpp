@@ -1,5 +1,7 @@
 #include "xen_objects.hpp"
 
+#include "mirari/json_read.hpp"
+
 #include <charconv>
 
 namespace mirari::xen {
@@ -26,8 +28,8 @@ void to_json(nlohmann::json& j, const XenDomain& d) {
 }
 
 void from_json(const nlohmann::json& j, XenDomain& d) {
-  j.at("domid").get_to(d.domid);
-  j.at("name").get_to(d.name);
+  mirari::read_json(j.at("domid"), d.domid);
+  mirari::read_json(j.at("name"), d.name);
   d.uuid = optional_from_json<std::string>(j, "uuid");
   d.memory_target_kib = optional_from_json<std::uint64_t>(j, "memory_target_kib");
 }
@@ -40,14 +42,14 @@ void to_json(nlohmann::json& j, const XenDevice& d) {
 }
 
 void from_json(const nlohmann::json& j, XenDevice& d) {
-  j.at("kind").get_to(d.kind);
-  j.at("domid").get_to(d.domid);
-  j.at("devid").get_to(d.devid);
-  j.at("backend_domid").get_to(d.backend_domid);
-  j.at("state").get_to(d.state);
+  mirari::read_json(j.at("kind"), d.kind);
+  mirari::read_json(j.at("domid"), d.domid);
+  mirari::read_json(j.at("devid"), d.devid);
+  mirari::read_json(j.at("backend_domid"), d.backend_domid);
+  mirari::read_json(j.at("state"), d.state);
   d.frontend_state = optional_from_json<XenbusState>(j, "frontend_state");
-  j.at("online").get_to(d.online);
-  j.at("params").get_to(d.params);
+  mirari::read_json(j.at("online"), d.online);
+  mirari::read_json(j.at("params"), d.params);
 }
 
 void to_json(nlohmann::json& j, const XenData& d) {
@@ -55,9 +57,9 @@ void to_json(nlohmann::json& j, const XenData& d) {
 }
 
 void from_json(const nlohmann::json& j, XenData& d) {
-  j.at("domid").get_to(d.domid);
-  j.at("name").get_to(d.name);
-  j.at("values").get_to(d.values);
+  mirari::read_json(j.at("domid"), d.domid);
+  mirari::read_json(j.at("name"), d.name);
+  mirari::read_json(j.at("values"), d.values);
 }
 
 }  // namespace mirari::xen
