@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "mirari/json_read.hpp"
 
 namespace mirari::instances {
 
@@ -33,12 +34,12 @@ RecordedState read_state_file(const std::filesystem::path& path) {
                                   std::to_string(kFormat));
     }
     RecordedState state;
-    j.at("next_serial").get_to(state.next_serial);
+    mirari::read_json(j.at("next_serial"), state.next_serial);
     for (const auto& [name, entry] : j.at("instances").items()) {
       RecordedInstance recorded;
-      entry.at("instance").get_to(recorded.instance);
-      entry.at("spec").get_to(recorded.spec);
-      entry.at("start_time").get_to(recorded.start_time);
+      mirari::read_json(entry.at("instance"), recorded.instance);
+      mirari::read_json(entry.at("spec"), recorded.spec);
+      mirari::read_json(entry.at("start_time"), recorded.start_time);
       state.instances.emplace(name, std::move(recorded));
     }
     return state;

@@ -1,5 +1,7 @@
 #include "load_model.hpp"
 
+#include "mirari/json_read.hpp"
+
 #include <algorithm>
 
 namespace mirari::load {
@@ -70,8 +72,8 @@ void to_json(nlohmann::json& j, const LoadModel::State& s) {
 }
 
 void from_json(const nlohmann::json& j, LoadModel::State& s) {
-  j.at("reports").get_to(s.reports);
-  j.at("samples").get_to(s.samples);
+  mirari::read_json(j.at("reports"), s.reports);
+  mirari::read_json(j.at("samples"), s.samples);
 }
 
 void LoadModel::smooth(const std::string& instance, double load) {

@@ -8,8 +8,11 @@
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
+
+#include "rtnetlink/messages.hpp"
 
 namespace mirari::rtnetlink {
 
@@ -62,9 +65,8 @@ bool dump(Socket& socket, DumpRequest request,
       if (errno == EINTR) continue;
       fail(errno, request.type, "failed");
     }
-    int left = static_cast<int>(received);
-    for (auto* msg = reinterpret_cast<const nlmsghdr*>(in.data()); mnl_nlmsg_ok(msg, left);
-         msg = mnl_nlmsg_next(msg, &left)) {
+    std::string_view datagram(in.data(), static_cast<std::size_t>(received));
+    while (const nlmsghdr* msg = take_message(datagram)) {
       if (!mnl_nlmsg_seq_ok(msg, sequence) || !mnl_nlmsg_portid_ok(msg, portid)) continue;
       if ((msg->nlmsg_flags & NLM_F_DUMP_INTR) != 0) consistent = false;
       if (msg->nlmsg_type == NLMSG_DONE) return consistent;

@@ -1,8 +1,8 @@
 #include "rtnetlink/listener.hpp"
 
-#include <libmnl/libmnl.h>
-
 #include <utility>
+
+#include "rtnetlink/messages.hpp"
 
 namespace mirari::rtnetlink {
 
@@ -28,9 +28,7 @@ void Listener::start(Handlers handlers) {
   datagrams_.start(common::DatagramListener::Handlers{
       [message = std::move(message)](const sockaddr_nl& sender, std::string_view datagram) {
         if (sender.nl_pid != 0) return;  // only what the kernel sent
-        int left = static_cast<int>(datagram.size());
-        for (auto* msg = reinterpret_cast<const nlmsghdr*>(datagram.data());
-             mnl_nlmsg_ok(msg, left); msg = mnl_nlmsg_next(msg, &left)) {
+        while (const nlmsghdr* msg = take_message(datagram)) {
           if (msg->nlmsg_type >= NLMSG_MIN_TYPE) message(*msg);
         }
       },

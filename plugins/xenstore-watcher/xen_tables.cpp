@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/table_changes.hpp"
+#include "mirari/json_read.hpp"
 
 namespace mirari::xen {
 
@@ -333,10 +334,10 @@ void to_json(nlohmann::json& j, const XenTables& t) {
 }
 
 void from_json(const nlohmann::json& j, XenTables& t) {
-  j.at("domains").get_to(t.domains);
-  j.at("vifs").get_to(t.vifs);
-  j.at("vbds").get_to(t.vbds);
-  j.at("data").get_to(t.data);
+  mirari::read_json(j.at("domains"), t.domains);
+  mirari::read_json(j.at("vifs"), t.vifs);
+  mirari::read_json(j.at("vbds"), t.vbds);
+  mirari::read_json(j.at("data"), t.data);
   t.vifs_by_domain.clear();
   t.vbds_by_domain.clear();
   for (const auto& [key, device] : t.vifs) index_device(t.vifs_by_domain, device, key);

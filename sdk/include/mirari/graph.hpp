@@ -51,6 +51,7 @@
 #include "mirari/errors.hpp"
 #include "mirari/introspection.hpp"
 #include "mirari/json_form.hpp"
+#include "mirari/json_read.hpp"
 #include "mirari/signal.hpp"
 #include "mirari/source.hpp"
 #include "mirari/type_layout.hpp"
@@ -309,7 +310,7 @@ detail::PortCodec Graph::codec_for() {
       };
     }
     codec.from_json = [](const std::string& json) {
-      return detail::InputBox::of<T>(nlohmann::json::parse(json).get<T>());
+      return detail::InputBox::of<T>(read_json<T>(nlohmann::json::parse(json)));
     };
     codec.make_source = [](Graph& graph) -> detail::NodeBase* {
       if constexpr (kEvent) {

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mirari/json_read.hpp"
+
 namespace mirari {
 
 // Whether a T converts to JSON and back: what nlohmann::json finds through its own
@@ -28,13 +30,14 @@ nlohmann::json optional_to_json(const std::optional<T>& value) {
   return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
 }
 
-// The member key of object j, read back: none when it is null. Throws nlohmann::json::exception
-// when j has no such member or its value is not a T.
+// The member key of object j, read back with read_json: none when it is null. Throws
+// nlohmann::json::exception when j has no such member, std::exception when its value is not
+// a T.
 template <class T>
 std::optional<T> optional_from_json(const nlohmann::json& j, const char* key) {
   const nlohmann::json& value = j.at(key);
   if (value.is_null()) return std::nullopt;
-  return value.get<T>();
+  return read_json<T>(value);
 }
 
 // What a watch of a signal port (Graph::watch_port, `mirarictl watch`) writes for each value

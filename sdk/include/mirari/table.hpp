@@ -36,6 +36,7 @@
 
 #include "mirari/detail/champ.hpp"
 #include "mirari/json_form.hpp"
+#include "mirari/json_read.hpp"
 #include "mirari/type_layout.hpp"
 #include "mirari/type_name.hpp"
 
@@ -387,7 +388,7 @@ void from_json(const nlohmann::json& j, Table<K, V>& table) {
                                   display_type_name<K>() + ", not " + j.type_name());
     }
     for (const auto& item : j.items()) {
-      builder.set(detail::key_from_text<T, K>(item.key()), item.value().template get<V>());
+      builder.set(detail::key_from_text<T, K>(item.key()), read_json<V>(item.value()));
     }
   } else {
     if (!j.is_array()) {
@@ -399,12 +400,12 @@ void from_json(const nlohmann::json& j, Table<K, V>& table) {
         throw std::invalid_argument(display_type_name<T>() + ": " + pair.dump() +
                                     " is not a [key, value] pair");
       }
-      K key = pair[0].template get<K>();
+      K key = read_json<K>(pair[0]);
       if (builder.find(key) != nullptr) {
         throw std::invalid_argument(display_type_name<T>() + ": key " + pair[0].dump() +
                                     " appears twice");
       }
-      builder.set(std::move(key), pair[1].template get<V>());
+      builder.set(std::move(key), read_json<V>(pair[1]));
     }
   }
   table = builder.build();
@@ -426,9 +427,9 @@ void from_json(const nlohmann::json& j, TableChange<K, V>& change) {
   const auto side = [&](const char* name) -> std::optional<V> {
     const nlohmann::json& v = j.at(name);
     if (v.is_null()) return std::nullopt;
-    return v.template get<V>();
+    return read_json<V>(v);
   };
-  change.key = j.at("key").template get<K>();
+  change.key = read_json<K>(j.at("key"));
   change.before = side("before");
   change.after = side("after");
 }

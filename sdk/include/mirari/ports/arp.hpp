@@ -122,8 +122,8 @@ inline void to_json(nlohmann::json& j, const NeighbourKey& k) {
 }
 
 inline void from_json(const nlohmann::json& j, NeighbourKey& k) {
-  j.at("ifindex").get_to(k.ifindex);
-  j.at("address").get_to(k.address);
+  read_json(j.at("ifindex"), k.ifindex);
+  read_json(j.at("address"), k.address);
 }
 
 inline void to_json(nlohmann::json& j, const Neighbour& n) {
@@ -132,12 +132,12 @@ inline void to_json(nlohmann::json& j, const Neighbour& n) {
 }
 
 inline void from_json(const nlohmann::json& j, Neighbour& n) {
-  j.at("family").get_to(n.family);
-  j.at("address").get_to(n.address);
-  j.at("mac").get_to(n.mac);
-  j.at("ifindex").get_to(n.ifindex);
-  j.at("interface").get_to(n.interface);
-  j.at("state").get_to(n.state);
+  read_json(j.at("family"), n.family);
+  read_json(j.at("address"), n.address);
+  read_json(j.at("mac"), n.mac);
+  read_json(j.at("ifindex"), n.ifindex);
+  read_json(j.at("interface"), n.interface);
+  read_json(j.at("state"), n.state);
 }
 
 inline void to_json(nlohmann::json& j, const NeighbourEvent& e) {
@@ -147,7 +147,7 @@ inline void to_json(nlohmann::json& j, const NeighbourEvent& e) {
 }
 
 inline void from_json(const nlohmann::json& j, NeighbourEvent& e) {
-  j.at("kind").get_to(e.kind);
+  read_json(j.at("kind"), e.kind);
   e.old_entry = optional_from_json<Neighbour>(j, "old");
   e.new_entry = optional_from_json<Neighbour>(j, "new");
 }

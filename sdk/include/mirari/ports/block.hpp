@@ -78,12 +78,12 @@ inline void to_json(nlohmann::json& j, const BlockDevice& d) {
 }
 
 inline void from_json(const nlohmann::json& j, BlockDevice& d) {
-  j.at("name").get_to(d.name);
-  j.at("major").get_to(d.major);
-  j.at("minor").get_to(d.minor);
-  j.at("size_bytes").get_to(d.size_bytes);
-  j.at("read_only").get_to(d.read_only);
-  j.at("rotational").get_to(d.rotational);
+  read_json(j.at("name"), d.name);
+  read_json(j.at("major"), d.major);
+  read_json(j.at("minor"), d.minor);
+  read_json(j.at("size_bytes"), d.size_bytes);
+  read_json(j.at("read_only"), d.read_only);
+  read_json(j.at("rotational"), d.rotational);
   d.backing_file = optional_from_json<std::string>(j, "backing_file");
 }
 
@@ -94,7 +94,7 @@ inline void to_json(nlohmann::json& j, const BlockEvent& e) {
 }
 
 inline void from_json(const nlohmann::json& j, BlockEvent& e) {
-  j.at("kind").get_to(e.kind);
+  read_json(j.at("kind"), e.kind);
   e.old_device = optional_from_json<BlockDevice>(j, "old");
   e.new_device = optional_from_json<BlockDevice>(j, "new");
 }

@@ -44,6 +44,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mirari/json_read.hpp"
 #include "mirari/table.hpp"
 #include "mirari/type_layout.hpp"
 
@@ -167,7 +168,13 @@ template <class T>
 std::optional<T> optional_member(const nlohmann::json& j, const char* key) {
   const nlohmann::json& value = j.at(key);
   if (value.is_null()) return std::nullopt;
-  return value.get<T>();
+  return read_json<T>(value);
+}
+// The member key of j, or fallback when it is missing.
+template <class T>
+T member_or(const nlohmann::json& j, const char* key, T fallback) {
+  const auto it = j.find(key);
+  return it == j.end() ? std::move(fallback) : read_json<T>(*it);
 }
 // The member key of j, none when it is null or missing.
 template <class T>
@@ -198,16 +205,16 @@ inline void to_json(nlohmann::json& j, const InstanceStatus& s) {
 }
 // group, state and since are required; the manager's own fields may be left out.
 inline void from_json(const nlohmann::json& j, InstanceStatus& s) {
-  j.at("group").get_to(s.group);
-  j.at("state").get_to(s.state);
-  j.at("since").get_to(s.since);
+  mirari::read_json(j.at("group"), s.group);
+  mirari::read_json(j.at("state"), s.state);
+  mirari::read_json(j.at("since"), s.since);
   s.extra = detail::optional_value<std::string>(j, "extra");
-  s.spec_hash = j.value("spec_hash", std::string());
-  s.backend_id = j.value("backend_id", std::int64_t{0});
+  s.spec_hash = detail::member_or(j, "spec_hash", std::string());
+  s.backend_id = detail::member_or(j, "backend_id", std::int64_t{0});
   s.status = detail::optional_value<int>(j, "status");
-  s.reason = j.value("reason", std::string());
-  s.failures = j.value("failures", std::uint32_t{0});
-  s.retry_at = j.value("retry_at", std::int64_t{0});
+  s.reason = detail::member_or(j, "reason", std::string());
+  s.failures = detail::member_or(j, "failures", std::uint32_t{0});
+  s.retry_at = detail::member_or(j, "retry_at", std::int64_t{0});
 }
 
 NLOHMANN_JSON_SERIALIZE_ENUM(InstanceEvent::Kind, {{InstanceEvent::Kind::added, "added"},
@@ -221,8 +228,8 @@ inline void to_json(nlohmann::json& j, const InstanceEvent& e) {
        {"new", detail::optional_json(e.new_status)}};
 }
 inline void from_json(const nlohmann::json& j, InstanceEvent& e) {
-  j.at("kind").get_to(e.kind);
-  j.at("name").get_to(e.name);
+  mirari::read_json(j.at("kind"), e.kind);
+  mirari::read_json(j.at("name"), e.name);
   e.old_status = detail::optional_member<InstanceStatus>(j, "old");
   e.new_status = detail::optional_member<InstanceStatus>(j, "new");
 }
@@ -231,10 +238,10 @@ inline void to_json(nlohmann::json& j, const InstanceSpec& s) {
   j = {{"group", s.group}, {"command", s.command}, {"args", s.args}, {"env", s.env}};
 }
 inline void from_json(const nlohmann::json& j, InstanceSpec& s) {
-  j.at("group").get_to(s.group);
-  j.at("command").get_to(s.command);
-  s.args = j.value("args", std::vector<std::string>{});
-  s.env = j.value("env", std::vector<std::string>{});
+  mirari::read_json(j.at("group"), s.group);
+  mirari::read_json(j.at("command"), s.command);
+  s.args = detail::member_or(j, "args", std::vector<std::string>{});
+  s.env = detail::member_or(j, "env", std::vector<std::string>{});
 }
 
 }  // namespace mirari::ports

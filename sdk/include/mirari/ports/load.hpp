@@ -72,10 +72,10 @@ inline void to_json(nlohmann::json& j, const LoadSample& s) {
 }
 
 inline void from_json(const nlohmann::json& j, LoadSample& s) {
-  j.at("instance").get_to(s.instance);
-  j.at("key").get_to(s.key);
-  j.at("value").get_to(s.value);
-  j.at("source").get_to(s.source);
+  read_json(j.at("instance"), s.instance);
+  read_json(j.at("key"), s.key);
+  read_json(j.at("value"), s.value);
+  read_json(j.at("source"), s.source);
 }
 
 }  // namespace mirari::ports::load

@@ -100,9 +100,9 @@ inline void to_json(nlohmann::json& j, const Address& a) {
 }
 
 inline void from_json(const nlohmann::json& j, Address& a) {
-  j.at("family").get_to(a.family);
-  j.at("address").get_to(a.address);
-  j.at("prefix_length").get_to(a.prefix_length);
+  read_json(j.at("family"), a.family);
+  read_json(j.at("address"), a.address);
+  read_json(j.at("prefix_length"), a.prefix_length);
 }
 
 inline void to_json(nlohmann::json& j, const Link& l) {
@@ -119,16 +119,16 @@ inline void to_json(nlohmann::json& j, const Link& l) {
 }
 
 inline void from_json(const nlohmann::json& j, Link& l) {
-  j.at("index").get_to(l.index);
-  j.at("name").get_to(l.name);
-  j.at("kind").get_to(l.kind);
-  j.at("mac").get_to(l.mac);
-  j.at("mtu").get_to(l.mtu);
-  j.at("up").get_to(l.up);
-  j.at("carrier").get_to(l.carrier);
-  j.at("oper_state").get_to(l.oper_state);
+  read_json(j.at("index"), l.index);
+  read_json(j.at("name"), l.name);
+  read_json(j.at("kind"), l.kind);
+  read_json(j.at("mac"), l.mac);
+  read_json(j.at("mtu"), l.mtu);
+  read_json(j.at("up"), l.up);
+  read_json(j.at("carrier"), l.carrier);
+  read_json(j.at("oper_state"), l.oper_state);
   l.speed_mbps = optional_from_json<std::uint32_t>(j, "speed_mbps");
-  j.at("addresses").get_to(l.addresses);
+  read_json(j.at("addresses"), l.addresses);
 }
 
 inline void to_json(nlohmann::json& j, const LinkEvent& e) {
@@ -138,7 +138,7 @@ inline void to_json(nlohmann::json& j, const LinkEvent& e) {
 }
 
 inline void from_json(const nlohmann::json& j, LinkEvent& e) {
-  j.at("kind").get_to(e.kind);
+  read_json(j.at("kind"), e.kind);
   e.old_link = optional_from_json<Link>(j, "old");
   e.new_link = optional_from_json<Link>(j, "new");
 }

@@ -149,8 +149,8 @@ inline void to_json(nlohmann::json& j, const XenDomain& d) {
 }
 
 inline void from_json(const nlohmann::json& j, XenDomain& d) {
-  j.at("domid").get_to(d.domid);
-  j.at("name").get_to(d.name);
+  read_json(j.at("domid"), d.domid);
+  read_json(j.at("name"), d.name);
   d.uuid = optional_from_json<std::string>(j, "uuid");
   d.memory_target_kib = optional_from_json<std::uint64_t>(j, "memory_target_kib");
 }
@@ -163,14 +163,14 @@ inline void to_json(nlohmann::json& j, const XenDevice& d) {
 }
 
 inline void from_json(const nlohmann::json& j, XenDevice& d) {
-  j.at("kind").get_to(d.kind);
-  j.at("domid").get_to(d.domid);
-  j.at("devid").get_to(d.devid);
-  j.at("backend_domid").get_to(d.backend_domid);
-  j.at("state").get_to(d.state);
+  read_json(j.at("kind"), d.kind);
+  read_json(j.at("domid"), d.domid);
+  read_json(j.at("devid"), d.devid);
+  read_json(j.at("backend_domid"), d.backend_domid);
+  read_json(j.at("state"), d.state);
   d.frontend_state = optional_from_json<XenbusState>(j, "frontend_state");
-  j.at("online").get_to(d.online);
-  j.at("params").get_to(d.params);
+  read_json(j.at("online"), d.online);
+  read_json(j.at("params"), d.params);
 }
 
 inline void to_json(nlohmann::json& j, const XenData& d) {
@@ -178,9 +178,9 @@ inline void to_json(nlohmann::json& j, const XenData& d) {
 }
 
 inline void from_json(const nlohmann::json& j, XenData& d) {
-  j.at("domid").get_to(d.domid);
-  j.at("name").get_to(d.name);
-  j.at("values").get_to(d.values);
+  read_json(j.at("domid"), d.domid);
+  read_json(j.at("name"), d.name);
+  read_json(j.at("values"), d.values);
 }
 
 template <class T>
@@ -192,7 +192,7 @@ void to_json(nlohmann::json& j, const XenChange<T>& c) {
 
 template <class T>
 void from_json(const nlohmann::json& j, XenChange<T>& c) {
-  j.at("kind").get_to(c.kind);
+  read_json(j.at("kind"), c.kind);
   c.old_value = optional_from_json<T>(j, "old");
   c.new_value = optional_from_json<T>(j, "new");
 }
