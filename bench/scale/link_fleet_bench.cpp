@@ -27,7 +27,7 @@ using mirari::bench::FleetFigures;
 using mirari::bench::now_ns;
 using mirari::testing::NetworkNamespace;
 
-constexpr int kChanges = 200;
+constexpr int kChanges = 1000;
 constexpr int kWarmUpChanges = 10;
 constexpr std::chrono::seconds kTimeout{10};
 constexpr int kGroup = 4242;

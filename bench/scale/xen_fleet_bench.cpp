@@ -28,8 +28,8 @@ using mirari::bench::now_ns;
 using mirari::xen::XenStore;
 namespace xen = mirari::xen;
 
-constexpr int kChanges = 200;
-constexpr int kBackendChanges = 50;
+constexpr int kChanges = 1000;
+constexpr int kBackendChanges = 200;
 constexpr int kWarmUpChanges = 10;
 constexpr std::chrono::seconds kTimeout{10};
 

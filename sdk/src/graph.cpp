@@ -167,6 +167,8 @@ void Graph::Impl::prefetch_successors(const NodeBase* source) {
 }
 
 void Graph::Impl::mark_changed(NodeBase* node) {
+  // An input changed: what depends on it is read next, and is usually built right after it.
+  prefetch_successors(node);
   const std::uint64_t now = tick_no + 1;
   if (node->changed_tick == now) return;  // its dependents are awake already
   if (NodeBase* next = changed(node, now)) ready.push_back(next);
