@@ -27,7 +27,8 @@
 // scales the group down to min).
 //
 // Stopping the plugin leaves its instances running; the next instance of the plugin on the
-// same state directory adopts them. A reload hands over in the same way.
+// same state directory adopts them. A reload does the same, the new instance taking the
+// directory over from the old one (group_ownership.hpp); nothing needs a snapshot.
 #pragma once
 
 #include <algorithm>
@@ -110,13 +111,6 @@ class InstanceManagerPlugin final : public Plugin {
 
   void stop() override {
     if (backend_) backend_->stop();
-  }
-
-  // Nothing to carry: the state file holds the instances. Taking a snapshot means a reload
-  // has begun, so this instance leaves starting and stopping to the next one.
-  std::optional<std::string> snapshot() const override {
-    if (backend_) backend_->hand_over();
-    return std::nullopt;
   }
 
  private:

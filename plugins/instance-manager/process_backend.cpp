@@ -20,6 +20,7 @@
 
 #include "atomic_file.hpp"
 #include "clock_ms.hpp"
+#include "group_ownership.hpp"
 #include "proc_start_time.hpp"
 #include "process_handle.hpp"
 #include "process_search.hpp"
@@ -102,8 +103,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
 
   InstanceConfigs configs;
   boost::asio::steady_timer wake;
-  std::uint64_t posted = 0;       // plans given to apply()
-  std::uint64_t handed_over = 0;  // plans given before the hand-over: dropped
+  std::optional<GroupOwnership> ownership;  // of options.dir, claimed by adopt()
+  bool superseded = false;                  // a newer manager claimed the directory
 
   fs::path state_path() const { return options.dir / "state.json"; }
   fs::path directory(const std::string& name) const { return options.dir / name; }
@@ -158,6 +159,23 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     return out;
   }
 
+  // Every handler's work: act, then commit what it changed, holding the directory's lock and
+  // only while this backend owns the directory (group_ownership.hpp). Once a newer manager
+  // has claimed it, this one acts no more.
+  template <class F>
+  void step(F act) {
+    if (stopped || superseded) return;
+    const GroupOwnership::Held held = ownership->hold();
+    if (!ownership->owned()) {
+      superseded = true;
+      log(Level::warn, "another manager took over " + options.dir.string() +
+                           ": this one no longer starts, stops or records anything");
+      return;
+    }
+    act();
+    commit();
+  }
+
   // After each handler: a change becomes a new version, recorded, then reported. The report
   // and its changes are one batch, so each lands in a tick of its own (an event source
   // occurs once per tick): no state an instance went through is lost to coalescing.
@@ -190,7 +208,21 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
       throw std::system_error(error,
                               "cannot make the instance directory '" + options.dir.string() + "'");
     }
+    ownership.emplace(options.dir);
+    const GroupOwnership::Held held = ownership->hold();
     RecordedState state = read_state_file(state_path());
+    // Claimed once the state file is known to be readable: a refused start leaves the running
+    // manager (a reload's old instance) in charge.
+    ownership->claim();
+    try {
+      adopt_recorded(state);
+    } catch (...) {
+      ownership->give_back();
+      throw;
+    }
+  }
+
+  void adopt_recorded(RecordedState& state) {
     next_serial = state.next_serial;
     for (auto& [name, recorded] : state.instances) {
       Entry entry{recorded.instance, recorded.spec, recorded.start_time, nullptr, nullptr, {}};
@@ -251,9 +283,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     const pid_t pid = entry.process->pid();
     entry.process->on_exit([self = shared_from_this(), name, pid] {
       std::lock_guard lock(self->mutex);
-      if (self->stopped) return;
-      self->ended(name, pid);
-      self->commit();
+      self->step([&] { self->ended(name, pid); });
     });
   }
 
@@ -273,9 +303,9 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
                              then](const boost::system::error_code& error) {
       if (error) return;
       std::lock_guard lock(self->mutex);
-      if (self->stopped) return;
-      if (Entry* entry = self->current(name, pid)) then(*self, name, *entry);
-      self->commit();
+      self->step([&] {
+        if (Entry* entry = self->current(name, pid)) then(*self, name, *entry);
+      });
     });
   }
 
@@ -546,7 +576,18 @@ ProcessBackend::ProcessBackend(boost::asio::any_io_executor io, Options options,
 }
 
 ProcessBackend::~ProcessBackend() {
-  stop();
+  std::lock_guard lock(state_->mutex);
+  state_->stop();
+  // A backend that goes while it still owns the directory gives it back: if its plugin's
+  // start failed (a reload refused after this backend was made), the instance that keeps
+  // running owns it again; otherwise no manager of the directory runs any more.
+  if (!state_->ownership) return;
+  try {
+    const GroupOwnership::Held held = state_->ownership->hold();
+    state_->ownership->give_back();
+  } catch (const std::exception& e) {
+    state_->log(Level::warn, e.what());
+  }
 }
 
 Observed ProcessBackend::observed() const {
@@ -589,28 +630,28 @@ void ProcessBackend::follow(Outputs outputs) {
   State& s = *state_;
   s.outputs = std::move(outputs);
   s.following = true;
-  for (auto& [name, entry] : s.entries) {
-    if (!entry.process) continue;
-    s.watch(name, entry);
-    if (entry.instance.state == InstanceState::starting) {
-      s.arm(name, entry, s.options.start_grace,
-            [](State& st, const std::string& n, Entry& e) { st.grace_over(n, e); });
-    } else if (entry.instance.state == InstanceState::stopping) {
-      s.begin_stop(name, entry);
+  s.step([&s] {
+    for (auto& [name, entry] : s.entries) {
+      if (!entry.process) continue;
+      s.watch(name, entry);
+      if (entry.instance.state == InstanceState::starting) {
+        s.arm(name, entry, s.options.start_grace,
+              [](State& st, const std::string& n, Entry& e) { st.grace_over(n, e); });
+      } else if (entry.instance.state == InstanceState::stopping) {
+        s.begin_stop(name, entry);
+      }
     }
-  }
-  s.commit();
+  });
 }
 
 void ProcessBackend::apply(Plan plan) {
   std::lock_guard lock(state_->mutex);
   if (state_->stopped) return;
-  const std::uint64_t number = ++state_->posted;
-  boost::asio::post(state_->io, [self = state_, plan = std::move(plan), number] {
+  boost::asio::post(state_->io, [self = state_, plan = std::move(plan)] {
     std::lock_guard lock(self->mutex);
-    if (self->stopped || number <= self->handed_over || plan.version != self->version) return;
-    self->run(plan);
-    self->commit();
+    self->step([&] {
+      if (plan.version == self->version) self->run(plan);
+    });
   });
 }
 
@@ -619,15 +660,11 @@ void ProcessBackend::deliver(InstanceConfigs configs) {
   if (state_->stopped) return;
   boost::asio::post(state_->io, [self = state_, configs = std::move(configs)] {
     std::lock_guard lock(self->mutex);
-    if (self->stopped) return;
-    self->configs = configs;
-    for (auto& [name, entry] : self->entries) self->sync_config(name, entry);
+    self->step([&] {
+      self->configs = configs;
+      for (auto& [name, entry] : self->entries) self->sync_config(name, entry);
+    });
   });
-}
-
-void ProcessBackend::hand_over() {
-  std::lock_guard lock(state_->mutex);
-  state_->handed_over = state_->posted;
 }
 
 void ProcessBackend::stop() {

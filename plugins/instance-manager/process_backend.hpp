@@ -35,6 +35,10 @@
 // retried at once. So no crash makes it start a second process for an instance, and it never
 // kills what it did not start or adopt.
 //
+// Two backends on one directory (a reload's old and new plugin instances, side by side for a
+// moment): the newer one owns it, and the older one starts, stops and records nothing more
+// (group_ownership.hpp).
+//
 // Threads: every call below may come from the graph's thread; the work runs in handlers on
 // the event loop. One mutex is held by every handler and every call, so stop() never runs
 // beside a handler and no handler acts after stop().
@@ -83,6 +87,9 @@ class ProcessBackend {
   // path when dir cannot be made or the state file cannot be read, parsed or written; nothing
   // is watched then, and nothing was started or stopped.
   ProcessBackend(boost::asio::any_io_executor io, Options options, Log log);
+  // Stops, and gives the directory back to the manager that owned it before, if this one
+  // still owns it (a plugin whose start failed after making it: the instance a refused
+  // reload keeps goes on acting).
   ~ProcessBackend();
   ProcessBackend(const ProcessBackend&) = delete;
   ProcessBackend& operator=(const ProcessBackend&) = delete;
@@ -102,10 +109,6 @@ class ProcessBackend {
   // Takes the latest instances.config: entries of this backend's running instances that
   // changed are written to their files, and the instance gets SIGHUP. From effects.
   void deliver(InstanceConfigs configs);
-  // For a reload: plans given before this call are dropped from now on, so that only the
-  // new backend starts or stops instances; later plans (the reload failed and this backend
-  // stays) are carried out.
-  void hand_over();
   // Stops watching: closes pidfds and timers. Leaves every instance running. Idempotent.
   void stop();
 

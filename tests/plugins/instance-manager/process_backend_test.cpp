@@ -1,7 +1,8 @@
 // The process backend's side of the plan contract (plan.hpp), with real processes: a plan
-// computed from a report the backend has moved past is dropped, and so are plans given
-// before a hand-over; what a plan does comes back as one report with its changes, in order;
-// instances left by a stopped backend, or being started as it stopped, are found again.
+// computed from a report the backend has moved past is dropped; a backend that a newer one
+// took the directory from acts no more; what a plan does comes back as one report with its
+// changes, in order; instances left by a stopped backend, or being started as it stopped,
+// are found again.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -140,24 +141,33 @@ TEST_CASE("each report lands in a tick of its own with its changes, in order") {
   CHECK(running == std::vector<std::string>{"web-1", "web-2"});
 }
 
-TEST_CASE("plans given before a hand-over are dropped; later ones are carried out") {
+TEST_CASE("a newer backend on the same directory takes over: the older one acts no more") {
   TempDir dir;
   KillInstancesAtEnd cleanup;
   GraphLoop loop;
-  Followed f(loop, dir);
-  f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
-  f.backend.hand_over();
-  // The backend of the reloaded plugin reads the state file meanwhile.
-  ProcessBackend next(loop.executor(), options(dir), ignore);
+  Followed older(loop, dir);
+  older.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  // The backend of the reloaded plugin reads the state file before the plan above runs.
+  ProcessBackend newer(loop.executor(), options(dir), ignore);
   loop.io().poll();
   loop.settle();
   CHECK(children(true).empty());
-  CHECK(f.now().instances.empty());
-  CHECK(next.observed().instances.empty());
+  CHECK(older.now().instances.empty());
+  older.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  loop.io().poll();
+  CHECK(children(true).empty());
+  CHECK(newer.observed().instances.empty());
+  CHECK(read_state_file(dir.path() / "web" / "state.json").instances.empty());
+}
 
-  // The reload failed, this backend stays: it acts again.
-  f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
-  REQUIRE(loop.run_until([&] { return f.now().instances.contains("web-1"); }));
+TEST_CASE("a backend that goes gives the directory back to the one it took it from") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  Followed older(loop, dir);
+  { ProcessBackend refused(loop.executor(), options(dir), ignore); }  // a reload that failed
+  older.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  REQUIRE(loop.run_until([&] { return older.now().instances.contains("web-1"); }));
   CHECK(children(true).size() == 1);
 }
 
