@@ -524,10 +524,12 @@ void Graph::release_owner(OwnerId owner) {
   if (g.step_depth > 0 || g.in_effects) {
     throw GraphError("an owner is released between steps, not inside one or in an effect");
   }
-  for (const NodeBase* node : g.nodes) {
-    if (node->owner == owner) {
-      throw GraphError("'" + g.owners[owner] + "' still owns node '" + g.name_of(node) + "'");
-    }
+  const NodeBase* remaining = nullptr;
+  g.for_each_node([&](const NodeBase* node) {
+    if (node->owner == owner && remaining == nullptr) remaining = node;
+  });
+  if (remaining != nullptr) {
+    throw GraphError("'" + g.owners[owner] + "' still owns node '" + g.name_of(remaining) + "'");
   }
   g.anchors.erase(owner);
   std::string().swap(g.owners[owner]);

@@ -58,7 +58,7 @@ std::vector<NodeInfo> Graph::nodes() const {
 }
 
 std::size_t Graph::node_count() const noexcept {
-  return impl_->nodes.size();
+  return impl_->node_count;
 }
 
 GraphStats Graph::stats() const {
