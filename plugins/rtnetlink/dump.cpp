@@ -11,6 +11,8 @@
 #include <system_error>
 #include <vector>
 
+#include "rtnetlink/message_walk.hpp"
+
 namespace mirari::rtnetlink {
 
 namespace {
@@ -63,7 +65,7 @@ bool dump(Socket& socket, DumpRequest request,
       fail(errno, request.type, "failed");
     }
     int left = static_cast<int>(received);
-    for (auto* msg = reinterpret_cast<const nlmsghdr*>(in.data()); mnl_nlmsg_ok(msg, left);
+    for (auto* msg = reinterpret_cast<const nlmsghdr*>(in.data()); message_fits(msg, left);
          msg = mnl_nlmsg_next(msg, &left)) {
       if (!mnl_nlmsg_seq_ok(msg, sequence) || !mnl_nlmsg_portid_ok(msg, portid)) continue;
       if ((msg->nlmsg_flags & NLM_F_DUMP_INTR) != 0) consistent = false;

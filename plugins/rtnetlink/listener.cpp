@@ -4,6 +4,8 @@
 
 #include <utility>
 
+#include "rtnetlink/message_walk.hpp"
+
 namespace mirari::rtnetlink {
 
 namespace {
@@ -30,7 +32,7 @@ void Listener::start(Handlers handlers) {
         if (sender.nl_pid != 0) return;  // only what the kernel sent
         int left = static_cast<int>(datagram.size());
         for (auto* msg = reinterpret_cast<const nlmsghdr*>(datagram.data());
-             mnl_nlmsg_ok(msg, left); msg = mnl_nlmsg_next(msg, &left)) {
+             message_fits(msg, left); msg = mnl_nlmsg_next(msg, &left)) {
           if (msg->nlmsg_type >= NLMSG_MIN_TYPE) message(*msg);
         }
       },
