@@ -1,5 +1,6 @@
 // Writing a port's value as JSON text (Graph::write_port_json, what `mirarictl set` and
-// `emit` do) for each stock port type: the first byte picks the port, the rest is the text.
+// `emit` do) for each stock port type (the SDK's port catalogue and the stock watchers'
+// tables and events): the first byte picks the port, the rest is the text.
 // A PortError is the answer to a text that is not a value of the port's type; anything else
 // escaping, or a tick that fails on a value the port took, is a finding.
 #include <cstddef>
@@ -12,6 +13,10 @@
 #include "link.hpp"
 #include "load_sample.hpp"
 #include "mirari/mirari.hpp"
+#include "mirari/ports/clock.hpp"
+#include "mirari/ports/instances.hpp"
+#include "mirari/ports/load.hpp"
+#include "mirari/ports/scaling.hpp"
 #include "neighbour.hpp"
 #include "xen_objects.hpp"
 
@@ -50,6 +55,12 @@ struct Ports {
     signal<mirari::load::InstanceReports>("instances.reports");
     event<mirari::load::LoadSample>("load.samples");
     signal<std::uint64_t>("load.rejected");
+    signal<mirari::ports::ClockMs>(mirari::ports::kClock);
+    signal<mirari::ports::InstancesActual>(mirari::ports::kInstancesActual);
+    event<std::vector<mirari::ports::InstanceEvent>>(mirari::ports::kInstancesEvents);
+    signal<mirari::ports::InstanceSpecs>(mirari::ports::kInstancesDesiredExtra);
+    signal<mirari::ports::InstanceConfigs>(mirari::ports::kInstancesConfig);
+    signal<mirari::ports::DesiredCount>(mirari::ports::desired_count_port("web"));
   }
 };
 
