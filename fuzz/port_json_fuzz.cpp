@@ -1,5 +1,6 @@
 // Writing a port's value as JSON text (Graph::write_port_json, what `mirarictl set` and
-// `emit` do) for each stock port type: the first byte picks the port, the rest is the text.
+// `emit` do) for each stock port type (the SDK's port catalogue and the stock watchers'
+// tables and events): the first byte picks the port, the rest is the text.
 // A PortError is the answer to a text that is not a value of the port's type; anything else
 // escaping, or a tick that fails on a value the port took, is a finding.
 #include <cstddef>
@@ -11,9 +12,12 @@
 #include "mirari/mirari.hpp"
 #include "mirari/ports/arp.hpp"
 #include "mirari/ports/block.hpp"
+#include "mirari/ports/clock.hpp"
+#include "mirari/ports/instances.hpp"
 #include "mirari/ports/load.hpp"
 #include "mirari/ports/net.hpp"
 #include "mirari/ports/xen.hpp"
+#include "mirari/ports/scaling.hpp"
 
 namespace {
 
@@ -51,6 +55,12 @@ struct Ports {
     signal<ports::load::InstanceReports>(ports::load::kReports);
     event<ports::load::LoadSamples>(ports::load::kSamples);
     signal<std::uint64_t>(ports::load::kRejected);
+    signal<ports::ClockMs>(ports::kClock);
+    signal<ports::InstancesActual>(ports::kInstancesActual);
+    event<std::vector<ports::InstanceEvent>>(ports::kInstancesEvents);
+    signal<ports::InstanceSpecs>(ports::kInstancesDesiredExtra);
+    signal<ports::InstanceConfigs>(ports::kInstancesConfig);
+    signal<ports::DesiredCount>(ports::desired_count_port("web"));
   }
 };
 

@@ -7,7 +7,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace mirari::xen;
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   DomainTrees before, after;
-  std::set<std::uint32_t> touched;
+  DomainReads reads;  // what a refresh read again: the objects of the changed paths
   for (const std::string_view line : split(input, '\n')) {
     const auto fields = split(line, '\t');
     if (fields.size() < 3) {
@@ -42,18 +41,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       continue;
     }
     const auto domid = parse_domid(fields[0]);
-    (void)objects_to_read(fields[1]);
     if (!domid) continue;
-    // The first half of the lines make the trees before, all of them the trees after.
-    if (touched.size() % 2 == 0) before[*domid][std::string(fields[1])] = std::string(fields[2]);
-    after[*domid][std::string(fields[1])] = std::string(fields[2]);
-    touched.insert(*domid);
+    const std::string path(fields[1]);
+    // A domain's first node is in the trees before; every node is in the trees after.
+    if (!before.contains(*domid)) before[*domid][path] = std::string(fields[2]);
+    after[*domid][path] = std::string(fields[2]);
+    DomainRead& read = reads[*domid];
+    for (std::string& object : objects_to_read(path)) {
+      if (object.empty()) read.whole = true;
+      (void)is_within(path, object);
+      read.objects.push_back(std::move(object));
+    }
+    for_each_in_subtree(after[*domid], path, [](const std::string&, const std::string&) {});
+  }
+  for (auto& [domid, read] : reads) {
+    if (read.whole) read.objects.clear();
   }
   XenTables tables = make_tables(before);
   XenChanges changes;
-  DomainReads reads;
-  for (const std::uint32_t domid : touched) reads[domid].whole = true;
   update_tables(tables, after, reads, changes);
+  update_tables(tables, after, whole_domains(after), changes);
   XenChanges all;
   diff(make_tables(before), make_tables(after), all);
   const nlohmann::json j = tables;

@@ -4,6 +4,9 @@
 // The new contents are written to a temporary file beside it (path + ".new"), flushed to the
 // disk (fsync), renamed over the file, and the directory flushed too so that the rename
 // itself survives a power cut.
+//
+// Invariant: the file at path is never written in place; a failed write leaves no temporary
+// file behind.
 #pragma once
 
 #include <filesystem>

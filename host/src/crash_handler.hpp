@@ -11,6 +11,10 @@
 // and calls only write(2), open(2), fsync(2), close(2), rename(2), raise(3), backtrace(3)
 // (loaded at install) and its own digit formatting. It runs on an alternate signal stack on
 // every thread that has one (install_thread_altstack), so a stack overflow is reported too.
+//
+// Invariant: the handler runs at most once (SA_RESETHAND) and always ends by raising the
+// signal again with its default action, so the process dies of the signal it got; the marker
+// is only ever whole (written beside it, then renamed).
 #pragma once
 
 #include <filesystem>

@@ -5,6 +5,9 @@
 // The countdown runs on the control thread, so it fires even while the graph's thread is
 // stuck; what it reports is read from thread-safe sources only (TickRunner::running,
 // WorkRegistry).
+//
+// Invariant: once started, the process ends within the timeout: by the daemon's own clean
+// stop, or by this deadline with status 1.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

@@ -5,6 +5,9 @@
 // It watches from the control thread, so a tick that never ends is reported too. Effects are
 // timed as part of their tick: the graph runs them inside tick(), after commit, and the
 // plugin whose effect is slow is the one the sample finds.
+//
+// Invariant: each tick is reported at most once while it runs, and only once it has run
+// longer than the budget.
 #pragma once
 
 #include <pthread.h>

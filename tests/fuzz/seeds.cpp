@@ -238,6 +238,14 @@ void port_values(Corpus c) {
   add(16, 3);
   add(0, json::object());
   add(13, "not a number");
+  add(17, 81234567);
+  add(18, json::parse(R"({"web-1": {"group": "web", "state": "running", "since": 81234567}})"));
+  add(19, json::parse(R"([{"kind": "added", "name": "web-3", "old": null,
+                           "new": {"group": "web", "state": "starting", "since": 1}}])"));
+  add(20, json::parse(R"({"probe": {"group": "web", "command": "/usr/bin/probe",
+                                    "args": ["-v"], "env": ["A=1"]}})"));
+  add(21, json::parse(R"({"web-3": {"log_level": "debug"}})"));
+  add(22, 3);
 }
 
 }  // namespace

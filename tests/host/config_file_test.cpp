@@ -138,3 +138,22 @@ TEST_CASE("mirarid --describe prints the keys a plugin file declares") {
   CHECK(refused.status == 1);
   CHECK(refused.err.find(abi_refusal()) != std::string::npos);
 }
+
+TEST_CASE("the limits and timings of the daemon table are refused outside their range") {
+  const std::pair<std::string, std::string> cases[] = {
+      {"output_limit_per_client = 100", "output_limit_per_client must be between 4096 and "},
+      {"output_limit_all_clients = -1", "output_limit_all_clients must be between 4096 and "},
+      {"shutdown_timeout = 0", "shutdown_timeout must be between 1 and 3600"},
+      {"snapshot_interval = -5", "snapshot_interval must be between 0 and 86400"},
+      {"effect_budget_ms = 4000000", "effect_budget_ms must be between 0 and 3600000"},
+  };
+  for (const auto& [line, why] : cases) {
+    Refusal r("[daemon]\n" + line + "\n");
+    CHECK(r.run.status == 2);
+    CHECK(r.run.err.find("mirarid: " + r.at(2, static_cast<int>(line.find('=')) + 3) + "daemon." +
+                         why) == 0);
+  }
+  Refusal wrong("[daemon]\nload_crashed_plugin = \"yes\"\n");
+  CHECK(wrong.run.err.find("daemon.load_crashed_plugin must be a boolean, not a string") !=
+        std::string::npos);
+}
