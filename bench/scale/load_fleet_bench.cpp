@@ -13,7 +13,7 @@
 // BM_LoadFleet counters: n, qlen, offered_per_s (reports sent or refused per second),
 // accepted_pct (samples load.samples carried / reports offered), refused (EAGAIN), lag_ms
 // (from the last report sent to the tick of the last sample), cpu_us_per_report and cores
-// (CPU time of the thread the monitor and the graph run on: per sample carried, and per
+// (CPU time of the threads the monitor and the graph run on, together: per sample carried, and per
 // second of the run), wait_pct (the share of the run that thread spent waiting for a CPU,
 // taken by the machine's other work), sender_late_ms (the longest the fleet's sender sent a
 // report after it was due: it then sends what it owes at once), rss_kib_per_item and

@@ -1,5 +1,6 @@
-// The load monitor on a GraphThread, as mirarid runs it: its socket read on the graph's
-// thread, its outputs in the graph, and an observer of load.samples that counts every sample
+// The load monitor as mirarid runs it: its socket read on an I/O thread of its own (mirarid
+// gives each plugin's I/O a strand on its worker threads, not the graph's thread), its outputs
+// in a graph on a GraphThread, and an observer of load.samples that counts every sample
 // committed and records the values of one probe instance's reports.
 //
 // With a network namespace named, the monitor's socket is made in it, so that it takes that
@@ -19,6 +20,7 @@
 #include <mirari/combinators.hpp>
 
 #include "graph_thread.hpp"
+#include "io_thread.hpp"
 #include "load_monitor.hpp"
 #include "rtnetlink/netns.hpp"
 #include "seen.hpp"
@@ -33,7 +35,7 @@ class LoadPipeline {
     load::LoadMonitorOptions options;
     options.socket = socket;
     rtnetlink::in_netns(netns, [&] {
-      monitor_.emplace(thread_.executor(), options, [](const std::string& what) {
+      monitor_.emplace(reader_.executor(), options, [](const std::string& what) {
         std::cerr << "load-monitor: " << what << "\n";
       });
     });
@@ -57,9 +59,11 @@ class LoadPipeline {
                     });
     monitor_->follow(std::move(out));
     thread_.start();
+    reader_.start();
   }
   ~LoadPipeline() {
     monitor_->stop();
+    reader_.stop();
     thread_.stop();
   }
   LoadPipeline(const LoadPipeline&) = delete;
@@ -70,13 +74,16 @@ class LoadPipeline {
   // Ticks that committed samples so far.
   std::uint64_t ticks() const { return ticks_.load(std::memory_order_relaxed); }
   Seen& probe() noexcept { return probe_; }
-  // CPU time of the thread the monitor and the graph run on, in nanoseconds.
-  std::int64_t cpu_ns() { return thread_.cpu_ns(); }
-  // Time that thread waited for a CPU, in nanoseconds (GraphThread::runqueue_wait_ns()).
-  std::int64_t runqueue_wait_ns() const { return thread_.runqueue_wait_ns(); }
+  // CPU time of the threads the monitor and the graph run on, together, in nanoseconds.
+  std::int64_t cpu_ns() { return thread_.cpu_ns() + reader_.cpu_ns(); }
+  // Time those threads waited for a CPU, together, in nanoseconds (IoThread::runqueue_wait_ns()).
+  std::int64_t runqueue_wait_ns() const {
+    return thread_.runqueue_wait_ns() + reader_.runqueue_wait_ns();
+  }
 
  private:
   GraphThread thread_;
+  IoThread reader_;
   std::optional<load::LoadMonitor> monitor_;
   std::atomic<std::uint64_t> samples_{0};
   std::atomic<std::uint64_t> ticks_{0};

@@ -1,96 +1,45 @@
 // A graph and the io_context its ticks run on, on one thread of their own, as mirarid runs
-// them: a write to the graph posts a tick to the io_context, and the I/O handlers of the
-// watcher under test run on that same thread. What it costs is the CPU time of that thread.
+// them: a write to the graph posts a tick to the io_context. A pipeline may run the I/O
+// handlers of the watcher under test on that same thread (the cheapest arrangement to
+// measure), or on an IoThread of their own, as mirarid's plugin strands do.
 //
 // Before start() the caller's thread may build nodes and I/O objects; from start() until
 // stop() only the thread touches them (work for it goes through run()).
 #pragma once
 
-#include <pthread.h>
-#include <time.h>
-#include <unistd.h>
-
 #include <cstdint>
-#include <fstream>
 #include <functional>
-#include <future>
-#include <stdexcept>
-#include <string>
-#include <thread>
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <mirari/graph.hpp>
+
+#include "io_thread.hpp"
 
 namespace mirari::bench {
 
 class GraphThread {
  public:
   GraphThread() {
-    graph_.set_wakeup([this] { boost::asio::post(io_, [this] { graph_.run_until_idle(); }); });
+    graph_.set_wakeup(
+        [this] { boost::asio::post(thread_.executor(), [this] { graph_.run_until_idle(); }); });
   }
   ~GraphThread() { stop(); }
   GraphThread(const GraphThread&) = delete;
   GraphThread& operator=(const GraphThread&) = delete;
 
-  boost::asio::any_io_executor executor() { return io_.get_executor(); }
+  boost::asio::any_io_executor executor() { return thread_.executor(); }
   Graph& graph() noexcept { return graph_; }
 
-  void start() {
-    std::promise<pid_t> started;
-    thread_ = std::thread([this, &started] {
-      started.set_value(::gettid());
-      io_.run();
-    });
-    tid_ = started.get_future().get();
-  }
-  // Runs fn on the thread and waits for it; rethrows what it throws.
-  void run(const std::function<void()>& fn) {
-    std::packaged_task<void()> task(fn);
-    std::future<void> done = task.get_future();
-    boost::asio::post(io_, [&task] { task(); });
-    done.get();
-  }
-  // Ends the thread once the handlers it is running return. Idempotent.
-  void stop() {
-    if (!thread_.joinable()) return;
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
-  // The CPU time the thread has used so far, in nanoseconds (0 before start()).
-  std::int64_t cpu_ns() {
-    if (!thread_.joinable()) return 0;
-    clockid_t clock{};
-    timespec used{};
-    if (::pthread_getcpuclockid(thread_.native_handle(), &clock) != 0 ||
-        ::clock_gettime(clock, &used) != 0) {
-      throw std::runtime_error("cannot read the graph thread's CPU clock");
-    }
-    return std::int64_t{used.tv_sec} * 1'000'000'000 + used.tv_nsec;
-  }
-  // The time the thread has spent runnable but waiting for a CPU so far, in nanoseconds
-  // (/proc/self/task/TID/schedstat): what the machine's other work added to its latency.
-  std::int64_t runqueue_wait_ns() const {
-    std::ifstream schedstat("/proc/self/task/" + std::to_string(tid_) + "/schedstat");
-    std::int64_t running = 0;
-    std::int64_t waiting = 0;
-    if (!(schedstat >> running >> waiting)) {
-      throw std::runtime_error("cannot read the graph thread's schedstat");
-    }
-    return waiting;
-  }
+  void start() { thread_.start(); }
+  void run(const std::function<void()>& fn) { thread_.run(fn); }
+  void stop() { thread_.stop(); }
+  std::int64_t cpu_ns() { return thread_.cpu_ns(); }
+  std::int64_t runqueue_wait_ns() const { return thread_.runqueue_wait_ns(); }
 
  private:
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
-      io_.get_executor()};
+  // Destroyed after the graph's nodes are no longer reached from the thread: stop() first.
+  IoThread thread_;
   Graph graph_;
-  std::thread thread_;
-  pid_t tid_ = 0;
 };
 
 }  // namespace mirari::bench

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <string>
 
-#include "unique_fd.hpp"
+#include "mirari/unique_fd.hpp"
 
 namespace mirari::host {
 

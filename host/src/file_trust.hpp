@@ -16,7 +16,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "unique_fd.hpp"
+#include "mirari/unique_fd.hpp"
 
 namespace mirari::host {
 

@@ -13,8 +13,8 @@
 
 #include "bounded_json.hpp"
 #include "mirari/plugin_library.hpp"
+#include "mirari/unique_fd.hpp"
 #include "plugin_description.hpp"
-#include "unique_fd.hpp"
 
 namespace mirari::host {
 

@@ -15,7 +15,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "unique_fd.hpp"
+#include "mirari/unique_fd.hpp"
 
 namespace mirari::host {
 

@@ -7,14 +7,13 @@
 #include <string>
 #include <utility>
 
-#include "common/unique_fd.hpp"
+#include "mirari/unique_fd.hpp"
 
 namespace mirari::block {
 
 namespace {
 
 using common::DatagramListener;
-using common::UniqueFd;
 
 // The kernel's own multicast group; udev rebroadcasts on group 2.
 constexpr unsigned kKernelGroup = 1;

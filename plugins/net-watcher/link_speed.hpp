@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "common/unique_fd.hpp"
+#include "mirari/unique_fd.hpp"
 
 namespace mirari::net {
 
@@ -25,8 +25,8 @@ class LinkSpeeds {
   std::optional<std::uint32_t> speed_mbps(const std::string& name) const;
 
  private:
-  explicit LinkSpeeds(common::UniqueFd socket) : socket_(std::move(socket)) {}
-  common::UniqueFd socket_;
+  explicit LinkSpeeds(UniqueFd socket) : socket_(std::move(socket)) {}
+  UniqueFd socket_;
 };
 
 }  // namespace mirari::net

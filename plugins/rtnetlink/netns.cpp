@@ -8,7 +8,7 @@
 #include <exception>
 #include <thread>
 
-#include "common/unique_fd.hpp"
+#include "mirari/unique_fd.hpp"
 
 namespace mirari::rtnetlink {
 
@@ -27,7 +27,7 @@ void in_netns(const std::string& name, const std::function<void()>& fn) {
     throw NetnsError("'" + name + "' is not a network namespace name");
   }
   const std::string path = std::string(kNetnsDirectory) + "/" + name;
-  common::UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd ns(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!ns) {
     const int error = errno;
     throw NetnsError(describe(name, error == ENOENT ? "no such namespace" : std::strerror(error)));

@@ -23,8 +23,14 @@ struct Free {
 
 }  // namespace
 
-XenstoreFixture::XenstoreFixture() : server_(dir_.path() / "xenstored.sock") {
-  ::setenv("XENSTORED_PATH", server_.socket_path().c_str(), 1);
+XenstoreFixture::XenstoreFixture() : server_(std::in_place, dir_.path() / "xenstored.sock") {
+  ::setenv("XENSTORED_PATH", server_->socket_path().c_str(), 1);
+}
+
+void XenstoreFixture::restart() {
+  const std::filesystem::path path = server_->socket_path();
+  server_.reset();
+  server_.emplace(path);
 }
 
 XenstoreFixture::~XenstoreFixture() {

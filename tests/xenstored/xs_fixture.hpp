@@ -43,11 +43,14 @@ class XenstoreFixture {
   XenstoreFixture(const XenstoreFixture&) = delete;
   XenstoreFixture& operator=(const XenstoreFixture&) = delete;
 
-  XenstoreServer& server() noexcept { return server_; }
+  XenstoreServer& server() noexcept { return *server_; }
+  // Stops the server and starts a new one, empty, on the same socket: a xenstored that died
+  // and was started again without its store.
+  void restart();
 
  private:
   TempDir dir_;
-  XenstoreServer server_;
+  std::optional<XenstoreServer> server_;
 };
 
 struct HandleCloser {

@@ -1,7 +1,7 @@
 // The XenStore watcher and the load monitor in a real mirarid, driven and read with the real
 // mirarictl, the store being the XenStore-protocol server of tests/xenstored: the ports and
 // their type names, a vif's states as `mirarictl watch` prints them, a guest's data/load as
-// its load, and a store that drops mirarid's connection.
+// its load, a store that drops mirarid's connection, and one that dies and starts again empty.
 #include <catch2/catch.hpp>
 
 #include <signal.h>
@@ -79,5 +79,23 @@ TEST_CASE("mirarid runs the XenStore watcher: ports, states, reports and a dropp
   xs.write(0, "backend/vif/5/0/state", "6");
   CHECK(daemon.log_shows("reconnected to XenStore"));
   CHECK(eventually([&] { return daemon.port("xen.vifs").value()["5/0"]["state"] == "Closed"; }));
+  CHECK(daemon.running());
+}
+
+TEST_CASE("a XenStore that dies and starts again empty is read anew: gone domains go") {
+  XenStoreFixture xs;
+  xs.create_domain(0, "Domain-0");
+  xs.create_domain(5, "web-1");
+  Daemon daemon({.config = config()});
+  REQUIRE(eventually([&] { return daemon.port("xen.domains").value().contains("5"); }));
+
+  xs.restart_server();
+  xs.create_domain(0, "Domain-0");
+  xs.create_domain(7, "web-2");
+  CHECK(daemon.log_shows("reconnected to XenStore"));
+  CHECK(eventually([&] {
+    const json domains = daemon.port("xen.domains").value();
+    return domains.contains("7") && !domains.contains("5");
+  }));
   CHECK(daemon.running());
 }

@@ -20,6 +20,11 @@ class XenStoreFixture {
   xen::XenStore& toolstack() { return toolstack_; }
   // A connection of the toolstack's again, after the server dropped the last one.
   void reconnect() { toolstack_ = xen::XenStore::open(); }
+  // The server dies and a new, empty one starts on the same socket; the toolstack reconnects.
+  void restart_server() {
+    store_.restart();
+    reconnect();
+  }
 
   static std::string domain(unsigned domid) { return "/local/domain/" + std::to_string(domid); }
 

@@ -1,11 +1,12 @@
-// An owned file descriptor, closed when its owner goes.
+// An owned file descriptor, closed when its owner goes: for the host and for plugins that
+// hold sockets and files of their own.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace mirari::host {
+namespace mirari {
 
 class UniqueFd {
  public:
@@ -32,4 +33,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace mirari::host
+}  // namespace mirari
