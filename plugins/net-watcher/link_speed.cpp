@@ -42,7 +42,7 @@ bool ask(int socket, const std::string& name, LinkSettingsRequest& request) {
 }  // namespace
 
 LinkSpeeds LinkSpeeds::open(const std::string& netns) {
-  common::UniqueFd socket;
+  UniqueFd socket;
   rtnetlink::in_netns(netns, [&] {
     socket.reset(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!socket) {
