@@ -46,6 +46,9 @@ void print(const std::string& cmd, const json& result, bool as_json) {
 int main(int argc, char** argv) {
   CLI::App app{"mirarictl: controls a running mirarid"};
   app.require_subcommand(1);
+  // Global flags are taken after the subcommand too (`mirarictl plugins --json`), as people
+  // type them; subcommands made below inherit this.
+  app.fallthrough();
   const char* env_socket = std::getenv("MIRARI_SOCKET");
   std::string socket = env_socket != nullptr && *env_socket != '\0' ? env_socket : kDefaultSocket;
   bool as_json = false;

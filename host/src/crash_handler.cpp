@@ -3,6 +3,7 @@
 #include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -150,8 +151,20 @@ void copy(char* into, std::size_t size, const std::string& text) {
 }  // namespace
 
 void install_thread_altstack() {
+  // A thread that has one big enough keeps it: AddressSanitizer installs its own and unmaps
+  // whatever stack is installed when the thread ends.
+  stack_t current{};
+  if (::sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0 &&
+      current.ss_size >= kAltStack) {
+    return;
+  }
+  // Mapped, not allocated, so that whoever unmaps it at thread exit may. Kept otherwise: the
+  // thread may crash until the process ends.
+  void* memory =
+      ::mmap(nullptr, kAltStack, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED) return;  // no alternate stack: a stack overflow goes unnamed
   stack_t stack{};
-  stack.ss_sp = new char[kAltStack];  // kept: the thread may crash until the process ends
+  stack.ss_sp = memory;
   stack.ss_size = kAltStack;
   ::sigaltstack(&stack, nullptr);
 }

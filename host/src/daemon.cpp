@@ -224,8 +224,8 @@ void Daemon::on_plugin_file(const fs::path& file, bool written) {
         logging_.daemon().info("{} was replaced: reloading '{}'", file.string(), name);
         try {
           plugins_.reload(name);
-        } catch (const PluginError& e) {
-          logging_.daemon().error("{}", e.what());
+        } catch (const PluginError&) {
+          // Logged by the plugin manager; the other instances are still reloaded.
         }
       }
     } else if (config_.watch.load) {

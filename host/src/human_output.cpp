@@ -178,7 +178,8 @@ std::string human_text(const std::string& cmd, const json& result) {
   if (cmd == "stats") return stats_text(result);
   if (cmd == "metrics") return text(result);
   if (cmd == "set" || cmd == "emit") return "";
-  return result.dump() + "\n";  // get, watch: the value as JSON
+  if (cmd == "get") return result.dump(2) + "\n";  // indented for a person; --json: one line
+  return result.dump() + "\n";                     // watch: one value a line, as it comes
 }
 
 }  // namespace mirari::host

@@ -136,8 +136,13 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
   }
   auto library = open(file);
   const std::string instance = name.empty() ? std::string(library->descriptor().name) : name;
-  if (entry(instance) != nullptr) {
-    throw PluginError("an instance named '" + instance + "' is already loaded");
+  if (const Entry* running = entry(instance); running != nullptr) {
+    // A second file of a plugin already running (a copy in a watched directory): say which
+    // file runs and how to have both.
+    throw PluginError(file.string() + ": an instance named '" + instance +
+                      "' is already loaded, from " + running->instance->file().string() +
+                      "; `mirarictl load " + file.string() +
+                      " --name OTHER` loads this file beside it");
   }
   PluginTable table{instance, file, {}, {}, {}};
   if (const PluginTable* configured = tables_(instance)) {
@@ -162,13 +167,20 @@ const PluginInstance& PluginManager::reload(const std::string& name) {
     table = *configured;
     origin = Origin::config;
   }
-  std::unique_ptr<PluginInstance> next;
+  // Logged here, whoever asked (mirarictl, the plugin directory), and thrown to the asker.
   try {
-    next = prepare(std::move(table), origin);
+    std::unique_ptr<PluginInstance> next;
+    try {
+      next = prepare(std::move(table), origin);
+    } catch (const PluginError& e) {
+      throw PluginError("reload of '" + name +
+                        "' failed, the running instance is kept: " + e.what());
+    }
+    return commit(std::move(next));
   } catch (const PluginError& e) {
-    throw PluginError("reload of '" + name + "' failed, the running instance is kept: " + e.what());
+    logging_.daemon().error("{}", e.what());
+    throw;
   }
-  return commit(std::move(next));
 }
 
 std::unique_ptr<PluginInstance> PluginManager::prepare(PluginTable table, Origin origin) {
@@ -253,9 +265,17 @@ const PluginInstance& PluginManager::swap(Entry& current, std::unique_ptr<Plugin
   }
 
   next->set_reloads(old.reloads() + 1);
-  logging_.daemon().info("reloaded '{}' ({} {} replaces {}) from {}", name, next->descriptor().name,
-                         next->descriptor().version, old.descriptor().version,
-                         next->file().string());
+  if (old.origin() != Origin::config && next->origin() == Origin::config) {
+    // An instance loaded by hand that the configuration file now names: it takes the file's
+    // table, which is news; its version is not.
+    logging_.daemon().info("configured '{}' ({} {}) by the configuration file, from {}", name,
+                           next->descriptor().name, next->descriptor().version,
+                           next->file().string());
+  } else {
+    logging_.daemon().info("reloaded '{}' ({} {} replaces {}) from {}", name,
+                           next->descriptor().name, next->descriptor().version,
+                           old.descriptor().version, next->file().string());
+  }
   std::swap(current.instance, next);
   retire(std::move(next));
   if (on_change_) on_change_();

@@ -132,3 +132,14 @@ TEST_CASE(
   CHECK(eventually([&] { return instance(plugins(daemon), "recorder") != nullptr; }));
   CHECK(daemon.port("pulse.other") == json(0));
 }
+
+TEST_CASE("SIGHUP that names an instance loaded by hand says it is configured, not replaced") {
+  Daemon daemon({.config = std::string(kWatchNothing), .plugins = {{"counter.so", "counter"}}});
+  REQUIRE(daemon.ctl({"load", "counter.so"}).status == 0);
+  daemon.write_config(std::string(kWatchNothing) +
+                      "[plugins.counter]\noutput = \"counter.total\"\n");
+  daemon.signal(SIGHUP);
+  CHECK(daemon.log_shows("configured 'counter' (counter "));
+  CHECK(daemon.log().find(" replaces ") == std::string::npos);
+  CHECK(eventually([&] { return (*instance(plugins(daemon), "counter"))["origin"] == "config"; }));
+}

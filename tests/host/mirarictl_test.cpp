@@ -31,6 +31,11 @@ TEST_CASE("status names the daemon and counts what it runs") {
   const json status = json::parse(j.out);
   CHECK(status["plugins"] == 2);
   CHECK(status["pid"] == daemon.pid());
+
+  // Global flags may follow the subcommand.
+  auto after = daemon.ctl({"plugins", "--json"});
+  CHECK(after.status == 0);
+  CHECK(json::parse(after.out).size() == 2);
 }
 
 TEST_CASE("ports, nodes and graph show the shared graph") {

@@ -83,6 +83,17 @@ TEST_CASE("a replaced plugin file is reloaded, and keeps its state") {
   CHECK((*instance(plugins(daemon), "counter"))["reloads"] == 1);
 }
 
+TEST_CASE("a second file of a running plugin is refused with which file runs, and how to add it") {
+  Daemon daemon;
+  const fs::path first = daemon.install("counter");
+  REQUIRE(loaded(daemon, "counter"));
+  const fs::path second = daemon.install("counter", "counter-copy.so");
+  CHECK(daemon.log_shows(
+      second.string() + ": an instance named 'counter' is already loaded, from " + first.string() +
+      "; `mirarictl load " + second.string() + " --name OTHER` loads this file beside it"));
+  CHECK(plugins(daemon).size() == 1);
+}
+
 TEST_CASE("a plugin file renamed into place is reloaded and hidden files are ignored") {
   Daemon daemon({.plugins = {{"counter.so", "counter"}}});
   const fs::path temporary = daemon.install("counter-v2", ".counter.so");

@@ -84,7 +84,8 @@ TEST_CASE("an instance name is used once") {
   REQUIRE(daemon.ctl({"load", "counter.so"}).status == 0);
   auto again = daemon.ctl({"load", "counter.so"});
   CHECK(again.status == 1);
-  CHECK(again.err == "mirarictl: an instance named 'counter' is already loaded\n");
+  CHECK_THAT(again.err, Catch::Contains("an instance named 'counter' is already loaded, from ") &&
+                            Catch::Contains("--name OTHER` loads this file beside it"));
   // Under another name it is another instance; this one would publish the same port.
   auto named = daemon.ctl({"load", "counter.so", "--name", "second-counter"});
   CHECK(named.status == 1);

@@ -77,6 +77,9 @@ TEST_CASE("a new copy that fails to start leaves the old one running") {
   CHECK(reloaded.err ==
         "mirarictl: reload of 'counter' failed, the running instance is kept: this counter build "
         "refuses to start\n");
+  // The daemon's log says it too, not only the client that asked.
+  CHECK(daemon.log_shows(
+      "reload of 'counter' failed, the running instance is kept: this counter build refuses"));
 
   emit(daemon, 1);
   CHECK(count_is(daemon, 3));
@@ -91,6 +94,8 @@ TEST_CASE("a new copy built for another ABI leaves the old one running") {
   CHECK(reloaded.status == 1);
   CHECK(reloaded.err == "mirarictl: reload of 'counter' failed, the running instance is kept: " +
                             file.string() + abi_refusal() + "\n");
+  CHECK(daemon.log_shows("reload of 'counter' failed, the running instance is kept: " +
+                         file.string()));
   emit(daemon, 1);
   CHECK(count_is(daemon, 1));
 }
