@@ -48,16 +48,16 @@ using nlohmann::json;
 
 namespace {
 
-// Low enough for the instance manager's start grace and the policies' holds to pass many
-// times over within the deadline on a busy machine.
-const std::string kHost = R"([daemon]
-snapshot_interval = 1
-)" + std::string(mirari::test::kWatchNothing);
+// mirarid saves its plugins' snapshots every second; the test waits for the scaler's count to
+// be saved before it kills mirarid (saved_desired), as a restarted mirarid resumes from it.
+const std::string kHost =
+    "[daemon]\nsnapshot_interval = 1\n" + std::string(mirari::test::kWatchNothing);
 
 // The plugins every run loads before its scaler, in this order: at a restart, the manager
-// adopts what runs before the scaler speaks again.
-std::string common_plugins(const fs::path& scratch) {
-  return R"(
+// adopts what runs before the scaler speaks again. Times are short so that the start grace,
+// the holds and the cooldowns pass many times over within eventually()'s deadline on a busy
+// machine. Besides mirarid's {dir}: {generator}, {load_file}, {state_dir}.
+const std::string kCommonPlugins = R"(
 [plugins.clock]
 file = ")" MIRARI_CLOCK_SO R"("
 period_ms = 50
@@ -70,19 +70,27 @@ window = 2
 [plugins.instance-manager]
 file = ")" MIRARI_INSTANCE_MANAGER_SO R"("
 group = "app"
-command = ")" +
-         kGenerator.string() +
-         R"("
-args = ["--socket", "{dir}/load.sock", "--load-file", ")" +
-         (scratch / "load").string() + R"(", "--period-ms", "50"]
+command = "{generator}"
+args = ["--socket", "{dir}/load.sock", "--load-file", "{load_file}", "--period-ms", "50"]
 min = 1
 max = 2
-state_dir = ")" +
-         (scratch / "instances").string() +
-         R"("
+state_dir = "{state_dir}"
 start_grace_ms = 200
 stop_timeout_ms = 2000
 )";
+
+std::string replace_all(std::string text, const std::string& token, const std::string& with) {
+  for (auto at = text.find(token); at != std::string::npos;
+       at = text.find(token, at + with.size())) {
+    text.replace(at, token.size(), with);
+  }
+  return text;
+}
+
+std::string common_plugins(const fs::path& scratch) {
+  std::string text = replace_all(kCommonPlugins, "{generator}", kGenerator.string());
+  text = replace_all(std::move(text), "{load_file}", (scratch / "load").string());
+  return replace_all(std::move(text), "{state_dir}", (scratch / "instances").string());
 }
 
 const std::string kThresholdScaler = R"(
