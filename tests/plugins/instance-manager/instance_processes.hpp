@@ -1,6 +1,6 @@
 // What the instance manager's tests know of the processes it starts: this test's children
-// as /proc lists them, whether one is alive, and killing them all at the end of a test
-// (instances outlive the manager by design, so no manager cleans up after a test).
+// as /proc lists them, whether one is alive (proc_stat.hpp), and killing them all at the end
+// of a test (instances outlive the manager by design, so no manager cleans up after a test).
 #pragma once
 
 #include <signal.h>
@@ -18,6 +18,8 @@
 #include <system_error>
 #include <vector>
 
+#include "proc_stat.hpp"
+
 namespace mirari::testing {
 
 // The program the tests run as instances (test_instance.cpp).
@@ -28,28 +30,6 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::ostringstream text;
   text << file.rdbuf();
   return text.str();
-}
-
-// Fields 3 and 4 of /proc/<pid>/stat: the state and the parent.
-struct ProcStat {
-  char state = '?';
-  pid_t parent = 0;
-};
-
-inline std::optional<ProcStat> proc_stat(pid_t pid) {
-  const std::string text = read_file("/proc/" + std::to_string(pid) + "/stat");
-  const std::size_t close = text.rfind(')');
-  if (close == std::string::npos) return std::nullopt;
-  std::istringstream rest(text.substr(close + 1));
-  ProcStat stat;
-  rest >> stat.state >> stat.parent;
-  return stat;
-}
-
-// Running, not a zombie.
-inline bool alive(pid_t pid) {
-  const auto stat = proc_stat(pid);
-  return stat && stat->state != 'Z';
 }
 
 // This test's children: all of them, or only the live instances (kProgram, not zombies).
