@@ -7,10 +7,13 @@
 #include <cstring>
 #include <string>
 
+// C headers without extern "C" guards of their own.
+extern "C" {
 #include <libxl.h>
 #include <libxl_utils.h>
 #include <xenctrl.h>
 #include <xentoollog.h>
+}
 
 #include "xen_domain_state.hpp"
 

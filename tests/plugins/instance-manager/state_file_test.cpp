@@ -70,7 +70,7 @@ TEST_CASE("a domain's UUID is recorded for the xen backend and left out for a pr
   RecordedState state;
   InstanceStatus i("web", InstanceState::running, 5);
   i.backend_id = 12;
-  RecordedInstance domain{i, InstanceSpec{"web", "/boot/web.xen", {}, {}}, 0};
+  RecordedInstance domain{i, InstanceSpec{"web", "/boot/web.xen", {}, {}}, 0, {}};
   domain.domain_uuid = "6a1f3c2e-8d4b-4e6f-9a1b-2c3d4e5f6a7b";
   state.instances["web-1"] = domain;
   state.instances["web-2"] = RecordedInstance{i, InstanceSpec{"web", "/bin/web", {}, {}}, 99, {}};
