@@ -226,7 +226,7 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
         i.backend_id = found->second.domid;
         log(Level::info, "adopted " + name + " (domain " + std::to_string(i.backend_id) + ", " +
                              std::string(to_string(i.state)) + ")");
-      } else if (live(i.state) && i.state == InstanceState::starting && i.backend_id == 0) {
+      } else if (i.state == InstanceState::starting && i.backend_id == 0) {
         i.state = InstanceState::failed;
         i.reason = "not created: the manager stopped while creating it";
         i.since = clock_ms();
@@ -375,6 +375,8 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
       failed(name, entry, e.what());
       return;
     }
+    // start_grace counts from the end of the build, which may have taken seconds.
+    entry.instance.since = clock_ms();
     update(name, entry);
     log(Level::info,
         "created " + name + " (domain " + std::to_string(entry.instance.backend_id) + ")");
