@@ -1,6 +1,9 @@
 // The instance manager as a plugin: each instance of the plugin manages one scaling group
-// (configuration: manager_options.hpp), whose instances the process backend runs
-// (process_backend.hpp).
+// (configuration: manager_options.hpp), whose instances the backend it names runs: the
+// process backend (process_backend.hpp) or the xen backend (xen_backend.hpp), both driven
+// through InstanceBackend (instance_backend.hpp). With backend = "xen", configure() opens
+// the Xen toolstack and refuses the configuration, naming what is missing, on a host that is
+// not a Xen dom0 or in a build without libxen.
 //
 // Ports (types and JSON forms in the SDK's catalogue: mirari/ports/scaling.hpp,
 // instances.hpp, load.hpp): subscribes scale.GROUP.desired, instances.desired.extra,
@@ -49,6 +52,9 @@
 #include "manager_options.hpp"
 #include "process_backend.hpp"
 #include "reconciler.hpp"
+#if MIRARI_HAVE_XEN
+#include "xen_backend.hpp"
+#endif
 
 namespace mirari::instances {
 
@@ -56,20 +62,31 @@ class InstanceManagerPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return manager_config_keys(); }
 
-  void configure(const Config& config) override { options_ = parse_options(config); }
+  void configure(const Config& config) override {
+    ManagerOptions options = parse_options(config);
+#if MIRARI_HAVE_XEN
+    std::unique_ptr<XenToolstack> toolstack;
+    if (options.backend == BackendKind::xen) {
+      try {
+        toolstack = XenToolstack::open();
+      } catch (const XenUnavailable& e) {
+        throw ConfigError(e.what(), "backend");
+      }
+    }
+    toolstack_ = std::move(toolstack);
+#else
+    if (options.backend == BackendKind::xen) {
+      throw ConfigError(
+          "this instance-manager.so was built without the xen backend (pkg-config found no "
+          "xencontrol and xenlight: libxen-dev was not installed)",
+          "backend");
+    }
+#endif
+    options_ = std::move(options);
+  }
 
   void start(Context& ctx) override {
-    auto backend = std::make_shared<ProcessBackend>(
-        ctx.io(),
-        ProcessBackend::Options{options_.rules.group, options_.group_dir(), options_.start_grace,
-                                options_.stop_timeout, options_.backoff},
-        [&log = ctx.log()](ProcessBackend::Level level, const std::string& what) {
-          if (level == ProcessBackend::Level::warn) {
-            log.warn("{}", what);
-          } else {
-            log.info("{}", what);
-          }
-        });
+    std::shared_ptr<InstanceBackend> backend = make_backend(ctx);
     Graph& graph = ctx.graph();
 
     auto observed = graph.source<Observed>(backend->observed());
@@ -114,6 +131,35 @@ class InstanceManagerPlugin final : public Plugin {
   }
 
  private:
+  std::shared_ptr<InstanceBackend> make_backend(Context& ctx) {
+    InstanceBackend::Log log = [&sink = ctx.log()](InstanceBackend::Level level,
+                                                   const std::string& what) {
+      if (level == InstanceBackend::Level::warn) {
+        sink.warn("{}", what);
+      } else {
+        sink.info("{}", what);
+      }
+    };
+#if MIRARI_HAVE_XEN
+    if (options_.backend == BackendKind::xen) {
+      // Opened at configure; a second start without a configure opens it again.
+      std::unique_ptr<XenToolstack> toolstack =
+          toolstack_ ? std::move(toolstack_) : XenToolstack::open();
+      return std::make_shared<XenBackend>(
+          ctx.io(),
+          XenBackend::Options{options_.rules.group, options_.group_dir(), options_.xen,
+                              options_.start_grace, options_.stop_timeout, options_.poll_interval,
+                              options_.backoff},
+          std::move(toolstack), std::move(log));
+    }
+#endif
+    return std::make_shared<ProcessBackend>(
+        ctx.io(),
+        ProcessBackend::Options{options_.rules.group, options_.group_dir(), options_.start_grace,
+                                options_.stop_timeout, options_.backoff},
+        std::move(log));
+  }
+
   // initial, then each new value of port.
   template <class T>
   static Signal<T> latest(Signal<T> port, T initial) {
@@ -127,7 +173,10 @@ class InstanceManagerPlugin final : public Plugin {
   }
 
   ManagerOptions options_;
-  std::shared_ptr<ProcessBackend> backend_;
+#if MIRARI_HAVE_XEN
+  std::unique_ptr<XenToolstack> toolstack_;  // backend xen: opened at configure
+#endif
+  std::shared_ptr<InstanceBackend> backend_;
 };
 
 }  // namespace mirari::instances

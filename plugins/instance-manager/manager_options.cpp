@@ -19,10 +19,52 @@ std::chrono::milliseconds duration(const Config& config, const char* key, std::i
   return std::chrono::milliseconds(ms);
 }
 
+std::int64_t bounded(const Config& config, const char* key, std::int64_t low, std::uint64_t high) {
+  const std::int64_t value = config.get<std::int64_t>(key);
+  if (value < low || static_cast<std::uint64_t>(value) > high) {
+    throw ConfigError(std::string(key) + " must be between " + std::to_string(low) + " and " +
+                          std::to_string(high) + ", not " + std::to_string(value),
+                      key);
+  }
+  return value;
+}
+
 std::string port(const Config& config, const char* key) {
   std::string name = config.get<std::string>(key);
   if (name.empty()) throw ConfigError(std::string(key) + " must name a port", key);
   return name;
+}
+
+void parse_backend(const Config& config, ManagerOptions& o) {
+  const std::string& backend = config.get<std::string>("backend");
+  if (backend == "process") {
+    o.backend = BackendKind::process;
+  } else if (backend == "xen") {
+    o.backend = BackendKind::xen;
+  } else {
+    throw ConfigError("backend '" + backend + "' is not process or xen", "backend");
+  }
+
+  o.xen.memory_mib =
+      static_cast<std::uint64_t>(bounded(config, "xen_memory_mib", 1, kMaxMemoryMib));
+  o.xen.vcpus = static_cast<std::uint32_t>(bounded(config, "xen_vcpus", 1, kMaxVcpus));
+  const std::string& type = config.get<std::string>("xen_type");
+  if (type == "pvh") {
+    o.xen.type = GuestType::pvh;
+  } else if (type == "pv") {
+    o.xen.type = GuestType::pv;
+  } else {
+    throw ConfigError("xen_type '" + type + "' is not pvh or pv", "xen_type");
+  }
+  o.xen.ramdisk = config.get<std::string>("xen_ramdisk");
+  o.xen.bridge = config.get<std::string>("xen_bridge");
+  if (auto problem = settings_problem(o.xen)) throw ConfigError(problem->message, problem->field);
+  o.poll_interval = duration(config, "xen_poll_ms", 1);
+  if (o.backend == BackendKind::xen) {
+    if (auto problem = domain_config_problem(o.rules.spec, o.xen)) {
+      throw ConfigError(problem->message, problem->field);
+    }
+  }
 }
 
 }  // namespace
@@ -56,6 +98,20 @@ std::vector<ConfigKey> manager_config_keys() {
                           "wait before retrying a failed create; doubles with each failure"),
       ConfigKey::optional("backoff_max_ms", std::int64_t{60000},
                           "longest wait before retrying a failed create"),
+      ConfigKey::optional("backend", std::string("process"),
+                          "what runs the instances: process (processes of this host) or xen "
+                          "(Xen domains; command is the kernel image, args its command line)"),
+      ConfigKey::optional("xen_memory_mib", std::int64_t{128},
+                          "backend xen: each domain's memory, in MiB"),
+      ConfigKey::optional("xen_vcpus", std::int64_t{1}, "backend xen: each domain's vCPUs"),
+      ConfigKey::optional("xen_type", std::string("pvh"), "backend xen: guest type, pvh or pv"),
+      ConfigKey::optional("xen_ramdisk", std::string(),
+                          "backend xen: absolute path of the domains' ramdisk; empty: none"),
+      ConfigKey::optional("xen_bridge", std::string(),
+                          "backend xen: host bridge each domain's one vif is attached to; "
+                          "empty: no network"),
+      ConfigKey::optional("xen_poll_ms", std::int64_t{1000},
+                          "backend xen: how often the domain list is read"),
       ConfigKey::optional("actual_port", std::string(ports::kInstancesActual),
                           "port of the table of this group's instances"),
       ConfigKey::optional("events_port", std::string(ports::kInstancesEvents),
@@ -121,6 +177,8 @@ ManagerOptions parse_options(const Config& config) {
                           ")",
                       "backoff_initial_ms");
   }
+
+  parse_backend(config, o);
 
   o.actual_port = port(config, "actual_port");
   o.events_port = port(config, "events_port");

@@ -12,6 +12,9 @@
 //   args = ["--port", "0"]
 //   min = 1
 //   max = 8
+//
+// backend = "xen" runs the instances as Xen domains instead (xen_backend.hpp): command is then
+// the kernel image, args its command line, and the xen_* keys size the domain.
 #pragma once
 
 #include <chrono>
@@ -25,8 +28,11 @@
 
 #include "backoff.hpp"
 #include "reconciler.hpp"
+#include "xen_domain_config.hpp"
 
 namespace mirari::instances {
+
+enum class BackendKind { process, xen };
 
 struct ManagerOptions {
   GroupRules rules;
@@ -34,6 +40,9 @@ struct ManagerOptions {
   std::chrono::milliseconds start_grace{1000};
   std::chrono::milliseconds stop_timeout{10000};
   Backoff backoff;
+  BackendKind backend = BackendKind::process;
+  XenSettings xen;                                // backend xen
+  std::chrono::milliseconds poll_interval{1000};  // backend xen: how often domains are looked at
   std::string actual_port = ports::kInstancesActual;
   std::string events_port = ports::kInstancesEvents;
 
@@ -51,7 +60,9 @@ std::vector<ConfigKey> manager_config_keys();
 // command, args or env that cannot run (spec_rules.hpp); min below 0, max below 1 or above
 // 10000, or min above max; surge below 1; an unknown victim rule; a relative state_dir; a
 // time outside its range; backoff_initial_ms above backoff_max_ms; an empty port name or
-// the same name for both ports.
+// the same name for both ports; an unknown backend; xen_* settings that cannot make a domain
+// (xen_domain_config.hpp: settings_problem, checked whichever the backend), and with backend
+// xen a spec that cannot become one (domain_config_problem: a relative kernel, env entries).
 ManagerOptions parse_options(const Config& config);
 
 }  // namespace mirari::instances

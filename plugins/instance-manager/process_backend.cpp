@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -24,6 +23,7 @@
 #include "proc_start_time.hpp"
 #include "process_handle.hpp"
 #include "process_search.hpp"
+#include "recorded_slots.hpp"
 #include "state_file.hpp"
 
 extern char** environ;
@@ -39,16 +39,6 @@ std::string describe(const std::optional<int>& status) {
   if (!status) return "an unknown status";
   if (*status > 128) return "signal " + std::to_string(*status - 128);
   return "status " + std::to_string(*status);
-}
-
-// The number a name made by the reconciler (BASE-N) ends with; 0 for any other name.
-std::uint64_t serial_of(const std::string& name) {
-  const std::size_t dash = name.rfind('-');
-  if (dash == std::string::npos) return 0;
-  std::uint64_t serial = 0;
-  const char* end = name.data() + name.size();
-  const auto [stop, error] = std::from_chars(name.data() + dash + 1, end, serial);
-  return error == std::errc() && stop == end ? serial : 0;
 }
 
 std::optional<InstanceConfig> read_config(const fs::path& path) {
@@ -134,7 +124,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     RecordedState state;
     state.next_serial = next_serial;
     for (const auto& [name, entry] : entries) {
-      state.instances.emplace(name, RecordedInstance{entry.instance, entry.spec, entry.start_time});
+      state.instances.emplace(name,
+                              RecordedInstance{entry.instance, entry.spec, entry.start_time, {}});
     }
     return state;
   }
@@ -597,32 +588,12 @@ Observed ProcessBackend::observed() const {
 
 InstanceSpecs ProcessBackend::recorded_extras() const {
   std::lock_guard lock(state_->mutex);
-  std::map<std::string, std::pair<std::uint64_t, const InstanceSpec*>> newest;
-  for (const auto& [name, entry] : state_->entries) {
-    if (!entry.instance.extra || entry.instance.state == InstanceState::stopping) continue;
-    auto& [serial, spec] = newest[*entry.instance.extra];
-    if (spec == nullptr || serial_of(name) > serial) {
-      serial = serial_of(name);
-      spec = &entry.spec;
-    }
-  }
-  InstanceSpecs::Builder out;
-  for (const auto& [key, chosen] : newest) out.set(key, *chosen.second);
-  return out.build();
+  return instances::recorded_extras(state_->recorded());
 }
 
 std::int64_t ProcessBackend::recorded_members() const {
   std::lock_guard lock(state_->mutex);
-  std::int64_t count = 0;
-  for (const auto& [name, entry] : state_->entries) {
-    const InstanceState phase = entry.instance.state;
-    if (!entry.instance.extra &&
-        (phase == InstanceState::starting || phase == InstanceState::running ||
-         phase == InstanceState::failed)) {
-      ++count;
-    }
-  }
-  return count;
+  return instances::recorded_members(state_->recorded());
 }
 
 void ProcessBackend::follow(Outputs outputs) {

@@ -47,22 +47,18 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
-#include <mirari/graph.hpp>
-#include <mirari/source.hpp>
 
 #include "backoff.hpp"
-#include "instance_types.hpp"
-#include "plan.hpp"
+#include "instance_backend.hpp"
 
 namespace mirari::instances {
 
-class ProcessBackend {
+class ProcessBackend final : public InstanceBackend {
  public:
   struct Options {
     std::string group;
@@ -71,16 +67,6 @@ class ProcessBackend {
     std::chrono::milliseconds stop_timeout{10000};
     Backoff backoff;
   };
-  // Written after each change: the report and the changes since the previous one, as one
-  // batch; the clock when a plan's wake_at passes.
-  struct Outputs {
-    Graph* graph = nullptr;
-    Source<Observed> observed;
-    EventSource<std::vector<InstanceEvent>> events;
-    Source<std::int64_t> clock;  // clock_ms() (clock_ms.hpp)
-  };
-  enum class Level { info, warn };
-  using Log = std::function<void(Level, const std::string&)>;
 
   // Makes dir if needed, reads its state file and adopts the recorded instances that still
   // run; rewrites the state file. Throws std::runtime_error or std::system_error naming the
@@ -90,27 +76,27 @@ class ProcessBackend {
   // Stops, and gives the directory back to the manager that owned it before, if this one
   // still owns it (a plugin whose start failed after making it: the instance a refused
   // reload keeps goes on acting).
-  ~ProcessBackend();
+  ~ProcessBackend() override;
   ProcessBackend(const ProcessBackend&) = delete;
   ProcessBackend& operator=(const ProcessBackend&) = delete;
 
   // The current report (after construction: what was adopted).
-  Observed observed() const;
+  Observed observed() const override;
   // The spec each recorded extra key runs (of its newest instance that is not stopping).
-  InstanceSpecs recorded_extras() const;
+  InstanceSpecs recorded_extras() const override;
   // Counted members recorded as starting, running or failed.
-  std::int64_t recorded_members() const;
+  std::int64_t recorded_members() const override;
 
   // Starts watching the adopted instances and writing reports to outputs. Call once.
-  void follow(Outputs outputs);
+  void follow(Outputs outputs) override;
   // Carries out plan on the event loop if it was computed from the latest report (see
   // plan.hpp), and wakes the clock at its wake_at. From effects.
-  void apply(Plan plan);
+  void apply(Plan plan) override;
   // Takes the latest instances.config: entries of this backend's running instances that
   // changed are written to their files, and the instance gets SIGHUP. From effects.
-  void deliver(InstanceConfigs configs);
+  void deliver(InstanceConfigs configs) override;
   // Stops watching: closes pidfds and timers. Leaves every instance running. Idempotent.
-  void stop();
+  void stop() override;
 
  private:
   struct State;

@@ -40,6 +40,9 @@ RecordedState read_state_file(const std::filesystem::path& path) {
       mirari::read_json(entry.at("instance"), recorded.instance);
       mirari::read_json(entry.at("spec"), recorded.spec);
       mirari::read_json(entry.at("start_time"), recorded.start_time);
+      if (const auto uuid = entry.find("domain_uuid"); uuid != entry.end()) {
+        mirari::read_json(*uuid, recorded.domain_uuid);
+      }
       state.instances.emplace(name, std::move(recorded));
     }
     return state;
@@ -52,9 +55,11 @@ RecordedState read_state_file(const std::filesystem::path& path) {
 void write_state_file(const std::filesystem::path& path, const RecordedState& state) {
   nlohmann::json instances = nlohmann::json::object();
   for (const auto& [name, recorded] : state.instances) {
-    instances[name] = {{"instance", recorded.instance},
-                       {"spec", recorded.spec},
-                       {"start_time", recorded.start_time}};
+    nlohmann::json& entry = instances[name];
+    entry = {{"instance", recorded.instance},
+             {"spec", recorded.spec},
+             {"start_time", recorded.start_time}};
+    if (!recorded.domain_uuid.empty()) entry["domain_uuid"] = recorded.domain_uuid;
   }
   const nlohmann::json j = {
       {"format", kFormat}, {"next_serial", state.next_serial}, {"instances", std::move(instances)}};

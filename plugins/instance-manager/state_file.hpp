@@ -8,7 +8,10 @@
 //                            "start_time": 81234}}}
 //
 // start_time is the process's /proc/<pid>/stat start time (proc_start_time.hpp), so that a
-// pid the kernel gave to another process since is never taken for the instance's.
+// pid the kernel gave to another process since is never taken for the instance's. The xen
+// backend records instead "domain_uuid" (left out for processes), the UUID it gave the
+// domain before creating it, and 0 as start_time: its identity across restarts
+// (xen_adoption.hpp).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +27,7 @@ struct RecordedInstance {
   InstanceStatus instance;
   InstanceSpec spec;
   std::uint64_t start_time = 0;
+  std::string domain_uuid;  // xen backend only
   friend bool operator==(const RecordedInstance&, const RecordedInstance&) = default;
 };
 

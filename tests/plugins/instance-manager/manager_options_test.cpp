@@ -153,3 +153,70 @@ TEST_CASE("a key of the wrong type or an unknown key is refused by the host's ch
   CHECK_THROWS_WITH(options(with("groups", std::vector<std::string>{"a"})),
                     "plugin 'web': unknown key 'groups'");
 }
+
+TEST_CASE("the backend is process unless xen is asked for, with Xen settings' defaults") {
+  using mirari::instances::BackendKind;
+  using mirari::instances::GuestType;
+  const ManagerOptions o = options(minimal());
+  CHECK(o.backend == BackendKind::process);
+  CHECK(o.xen.memory_mib == 128);
+  CHECK(o.xen.vcpus == 1);
+  CHECK(o.xen.type == GuestType::pvh);
+  CHECK(o.xen.ramdisk.empty());
+  CHECK(o.xen.bridge.empty());
+  CHECK(o.poll_interval.count() == 1000);
+}
+
+TEST_CASE("every xen key is read") {
+  using mirari::instances::BackendKind;
+  using mirari::instances::GuestType;
+  Values v = minimal();
+  v["command"] = "/boot/web.xen";
+  v["args"] = std::vector<std::string>{"--port=80"};
+  v["backend"] = "xen";
+  v["xen_memory_mib"] = std::int64_t{512};
+  v["xen_vcpus"] = std::int64_t{4};
+  v["xen_type"] = "pv";
+  v["xen_ramdisk"] = "/boot/web.initrd";
+  v["xen_bridge"] = "xenbr0";
+  v["xen_poll_ms"] = std::int64_t{250};
+  const ManagerOptions o = options(v);
+  CHECK(o.backend == BackendKind::xen);
+  CHECK(o.xen.memory_mib == 512);
+  CHECK(o.xen.vcpus == 4);
+  CHECK(o.xen.type == GuestType::pv);
+  CHECK(o.xen.ramdisk == "/boot/web.initrd");
+  CHECK(o.xen.bridge == "xenbr0");
+  CHECK(o.poll_interval.count() == 250);
+}
+
+TEST_CASE("each bad xen value is refused, naming its key") {
+  using R = std::pair<std::string, std::string>;
+  CHECK(refusal(with("backend", "kvm")) == R{"backend", "backend 'kvm' is not process or xen"});
+  CHECK(refusal(with("xen_memory_mib", std::int64_t{0})) ==
+        R{"xen_memory_mib", "xen_memory_mib must be between 1 and 1048576, not 0"});
+  CHECK(refusal(with("xen_memory_mib", std::int64_t{-1})).first == "xen_memory_mib");
+  CHECK(refusal(with("xen_vcpus", std::int64_t{0})) ==
+        R{"xen_vcpus", "xen_vcpus must be between 1 and 128, not 0"});
+  CHECK(refusal(with("xen_vcpus", std::int64_t{129})).first == "xen_vcpus");
+  CHECK(refusal(with("xen_type", "hvm")) == R{"xen_type", "xen_type 'hvm' is not pvh or pv"});
+  CHECK(refusal(with("xen_ramdisk", "initrd")) ==
+        R{"xen_ramdisk", "xen_ramdisk 'initrd' is not an absolute path"});
+  CHECK(refusal(with("xen_bridge", "br/0")).first == "xen_bridge");
+  CHECK(refusal(with("xen_poll_ms", std::int64_t{0})).first == "xen_poll_ms");
+}
+
+TEST_CASE("with backend xen, a spec that cannot become a domain is refused") {
+  using R = std::pair<std::string, std::string>;
+  Values v = with("backend", "xen");
+  v["env"] = std::vector<std::string>{"MODE=fast"};
+  CHECK(refusal(v) == R{"env",
+                        "a domain has no environment: pass settings as arguments (the kernel "
+                        "command line) instead of env"});
+  v = with("backend", "xen");
+  v["args"] = std::vector<std::string>{"two words"};
+  CHECK(refusal(v).first == "args");
+  // The process backend runs the same spec.
+  v["backend"] = "process";
+  CHECK(refusal(v) == R{"", "accepted"});
+}

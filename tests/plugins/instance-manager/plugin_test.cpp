@@ -402,7 +402,7 @@ TEST_CASE("a recorded pid that now names another process is neither adopted nor 
   const auto started = read_start_time(stranger.pid());
   REQUIRE(started);
   state.instances["web-4"] =
-      RecordedInstance{i, InstanceSpec{"web", kProgram, {}, {}}, *started + 1};
+      RecordedInstance{i, InstanceSpec{"web", kProgram, {}, {}}, *started + 1, {}};
   fs::create_directories(dir.path() / "web");
   write_state_file(dir.path() / "web" / "state.json", state);
 

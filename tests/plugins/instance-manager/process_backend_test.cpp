@@ -206,7 +206,8 @@ TEST_CASE("an instance started just as the previous manager stopped is found and
   launching.group = "web";
   launching.spec_hash = spec_hash(InstanceSpec{"web", kProgram, {}, {}});
   launching.state = InstanceState::starting;
-  state.instances["web-1"] = RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0};
+  state.instances["web-1"] =
+      RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0, {}};
   std::filesystem::create_directories(dir.path() / "web" / "web-1");
   write_state_file(dir.path() / "web" / "state.json", state);
   // The process it started, with the environment it gave it.
@@ -234,7 +235,8 @@ TEST_CASE("an instance recorded as starting without a process is failed and retr
   launching.group = "web";
   launching.state = InstanceState::starting;
   launching.failures = 2;
-  state.instances["web-1"] = RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0};
+  state.instances["web-1"] =
+      RecordedInstance{launching, InstanceSpec{"web", kProgram, {}, {}}, 0, {}};
   std::filesystem::create_directories(dir.path() / "web");
   write_state_file(dir.path() / "web" / "state.json", state);
 

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 #include "state_file.hpp"
 #include "temp_dir.hpp"
@@ -51,7 +53,8 @@ TEST_CASE("a written state reads back the same, and leaves no temporary file") {
   i.backend_id = 31337;
   i.state = InstanceState::running;
   i.since = 1'700'000'000'000;
-  state.instances["probe-7"] = RecordedInstance{i, InstanceSpec{"web", "/bin/p", {"-x"}, {}}, 99};
+  state.instances["probe-7"] =
+      RecordedInstance{i, InstanceSpec{"web", "/bin/p", {"-x"}, {}}, 99, {}};
   write_state_file(path, state);
   CHECK(read_state_file(path) == state);
 
@@ -59,6 +62,23 @@ TEST_CASE("a written state reads back the same, and leaves no temporary file") {
   write_state_file(path, state);
   CHECK(read_state_file(path) == state);
   CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
+}
+
+TEST_CASE("a domain's UUID is recorded for the xen backend and left out for a process") {
+  TempDir dir;
+  const fs::path path = dir.path() / "state.json";
+  RecordedState state;
+  InstanceStatus i("web", InstanceState::running, 5);
+  i.backend_id = 12;
+  RecordedInstance domain{i, InstanceSpec{"web", "/boot/web.xen", {}, {}}, 0, {}};
+  domain.domain_uuid = "6a1f3c2e-8d4b-4e6f-9a1b-2c3d4e5f6a7b";
+  state.instances["web-1"] = domain;
+  state.instances["web-2"] = RecordedInstance{i, InstanceSpec{"web", "/bin/web", {}, {}}, 99, {}};
+  write_state_file(path, state);
+  CHECK(read_state_file(path) == state);
+  std::ifstream file(path);
+  const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+  CHECK(text.find("domain_uuid") == text.rfind("domain_uuid"));
 }
 
 TEST_CASE("a file that is not a state is refused, naming it") {

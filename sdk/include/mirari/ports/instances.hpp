@@ -64,10 +64,12 @@ struct InstanceStatus {
   std::int64_t since = 0;  // when it entered state, on clock.ms's clock
   // The key of instances.desired.extra it runs for; none for a counted member of the group.
   std::optional<std::string> extra;
-  std::string spec_hash;        // spec_hash() of the spec it runs
-  std::int64_t backend_id = 0;  // the process backend's pid; 0 while no process runs
-  // exited: the exit status, 128 + N when signal N ended it; none when no one could learn it
-  // (it ended while no manager that started it watched).
+  std::string spec_hash;  // spec_hash() of the spec it runs
+  // The process backend's pid, the xen backend's domain id; 0 while none runs.
+  std::int64_t backend_id = 0;
+  // exited: the exit status, 128 + N when signal N ended it (xen backend: the domain's
+  // shutdown code, 0 for poweroff); none when no one could learn it (it ended while no
+  // manager that started it watched, or its domain went without shutting down).
   std::optional<int> status;
   std::string reason;          // failed: why, as one sentence
   std::uint32_t failures = 0;  // failed creates in a row; 0 once it runs
@@ -91,7 +93,8 @@ struct InstanceEvent {
 };
 
 // What to run. The process backend runs command (an absolute path) with args, in the host's
-// environment plus env ("NAME=value" entries, which win).
+// environment plus env ("NAME=value" entries, which win). The xen backend boots command as a
+// domain's kernel image, with args as its command line (and refuses env).
 struct InstanceSpec {
   std::string group;
   std::string command;

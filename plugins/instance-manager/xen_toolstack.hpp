@@ -1,0 +1,56 @@
+// The xen backend's only contact with Xen: libxenctrl for the domain list, libxl for create,
+// shutdown and destroy. Thin on purpose — what the calls mean is decided in files that make
+// none (xen_domain_config.hpp, xen_domain_state.hpp, xen_adoption.hpp).
+//
+// Needs a Xen host: dom0 with /dev/xen/privcmd (the hypervisor interface) for libxenctrl,
+// and xenstored with the toolstack's daemons for libxl. open() fails on any other host, with
+// an error naming what is missing.
+//
+// Threads: one call at a time (the xen backend makes them under its mutex). create() and
+// destroy() block until libxl has finished (a domain build: up to seconds).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "xen_adoption.hpp"
+#include "xen_domain_config.hpp"
+
+namespace mirari::instances {
+
+// This host cannot run the xen backend; what() names what is missing.
+class XenUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class XenToolstack {
+ public:
+  // Opens the hypervisor interface (xc_interface_open) and a libxl context
+  // (libxl_ctx_alloc). Throws XenUnavailable naming the one that failed and why.
+  static std::unique_ptr<XenToolstack> open();
+  ~XenToolstack();
+  XenToolstack(const XenToolstack&) = delete;
+  XenToolstack& operator=(const XenToolstack&) = delete;
+
+  // Every domain, with its name from XenStore. Throws std::runtime_error when the hypervisor
+  // does not answer.
+  std::vector<ListedDomain> list_domains();
+  // Creates and unpauses the domain; returns its id. Throws std::runtime_error with libxl's
+  // error code; libxl has then removed what it built.
+  std::uint32_t create(const XenDomainConfig& config);
+  // Asks the guest to power off (PV control/shutdown); returns at once. Throws
+  // std::runtime_error when the request cannot be written.
+  void shutdown(std::uint32_t domid);
+  // Destroys the domain at once. Throws std::runtime_error with libxl's error code.
+  void destroy(std::uint32_t domid);
+
+ private:
+  struct Handles;
+  explicit XenToolstack(std::unique_ptr<Handles> handles);
+  std::unique_ptr<Handles> handles_;
+};
+
+}  // namespace mirari::instances
