@@ -133,7 +133,8 @@ TEST_CASE("a declared type's layout lists its fields with their names, offsets a
 TEST_CASE("the same declaration in two translation units has the same fingerprint") {
   const TypeLayout& here = type_layout<Sample>();
   const TypeLayout& there = other_unit_sample_layout();
-  CHECK(&here != &there);  // two copies of the type, each with its own layout
+  // Two copies of the type, each computing its own layout; equal, they share libmirari's copy.
+  CHECK(&here == &there);
   CHECK(here.fingerprint == there.fingerprint);
   CHECK(layout_difference(here, there) == std::nullopt);
 }
@@ -224,6 +225,20 @@ TEST_CASE("a field whose nested type differs is explained at the nested type") {
   changed.fields[2].type.fingerprint = detail::fingerprint_of(changed.fields[2].type);
   changed.fingerprint = detail::fingerprint_of(changed);
   CHECK(layout_difference(sample, changed) == "test.sample_part: field 'extra' absent vs present");
+}
+
+}  // namespace
+}  // namespace mirari
+
+namespace mirari {
+namespace {
+
+TEST_CASE("per-type names and layouts are the process's one interned copy") {
+  // Held by libmirari, not by a static of the caller's library: a plugin copy loaded again
+  // makes no new exit handler (type_name.hpp says why).
+  CHECK(&type_name<std::int64_t>() == &detail::intern_text("int64"));
+  CHECK(&type_layout<std::vector<std::int64_t>>() ==
+        &detail::intern_layout(type_layout<std::vector<std::int64_t>>()));
 }
 
 }  // namespace

@@ -135,10 +135,16 @@ inline std::uint64_t fingerprint_of(const TypeLayout& layout) noexcept {
 
 }  // namespace detail
 
+namespace detail {
+// The one copy of a layout that libmirari keeps for the life of the process (by name and
+// fingerprint), for the reason intern_text gives. Thread-safe.
+const TypeLayout& intern_layout(TypeLayout layout);
+}  // namespace detail
+
 // The layout of T, computed once per process. T needs a stable name (type_name.hpp).
 template <class T>
 const TypeLayout& type_layout() {
-  static const TypeLayout layout = [] {
+  static const TypeLayout& layout = detail::intern_layout([] {
     TypeLayout l;
     l.name = type_name<T>();
     l.size = sizeof(T);
@@ -146,7 +152,7 @@ const TypeLayout& type_layout() {
     LayoutOf<T>::describe(l);
     l.fingerprint = detail::fingerprint_of(l);
     return l;
-  }();
+  }());
   return layout;
 }
 

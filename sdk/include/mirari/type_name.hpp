@@ -34,17 +34,23 @@ concept HasTypeName = requires {
   { TypeName<T>::get() } -> std::convertible_to<std::string>;
 };
 
+namespace detail {
+std::string demangle(const char* mangled);
+// The one copy of text that libmirari keeps for the life of the process: the same object
+// for equal texts. Thread-safe. The per-type names below are kept here, not in a static of
+// the plugin's own, because a static with a destructor in a plugin's code registers an exit
+// handler each time a copy of the plugin is loaded, and the C library keeps those records
+// after the copy is unloaded: a daemon that reloads plugins would grow with every reload.
+const std::string& intern_text(std::string text);
+}  // namespace detail
+
 // The stable name of T. Computed once per process.
 template <class T>
 const std::string& type_name() {
   static_assert(HasTypeName<T>,
                 "this type has no stable name: declare one with MIRARI_TYPE_NAME(T, \"name\")");
-  static const std::string name = TypeName<T>::get();
+  static const std::string& name = detail::intern_text(TypeName<T>::get());
   return name;
-}
-
-namespace detail {
-std::string demangle(const char* mangled);
 }
 
 // A name for display: the stable name when there is one, else the compiler's (which is only
@@ -54,7 +60,7 @@ const std::string& display_type_name() {
   if constexpr (HasTypeName<T>) {
     return type_name<T>();
   } else {
-    static const std::string name = detail::demangle(typeid(T).name());
+    static const std::string& name = detail::intern_text(detail::demangle(typeid(T).name()));
     return name;
   }
 }
