@@ -16,9 +16,11 @@
 #include <vector>
 
 #include <boost/asio/local/datagram_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "load_model.hpp"
+#include "mirari/combinators.hpp"
 #include "proc_stat.hpp"
 #include "rejection_log.hpp"
 #include "report_parser.hpp"
@@ -37,6 +39,9 @@ using boost::asio::local::datagram_protocol;
 constexpr std::size_t kDatagramBytes = 16 * 1024;
 // Datagrams taken per recvmmsg call: one system call for a burst, not one per report.
 constexpr std::size_t kDatagramsPerRead = 64;
+// How long a batch handed to the graph may hold the next one back: longer, its tick is taken
+// to have failed (a failed tick is rolled back, and no effect says it committed).
+constexpr std::chrono::milliseconds kBatchAckTimeout{100};
 
 [[noreturn]] void fail(int error, const std::string& what) {
   throw std::system_error(error, std::generic_category(), what);
@@ -84,8 +89,17 @@ struct LoadMonitor::State {
   std::vector<char> buffers = std::vector<char>(kDatagramsPerRead * kDatagramBytes);
   std::array<iovec, kDatagramsPerRead> vectors{};
   std::array<mmsghdr, kDatagramsPerRead> headers{};
-  // What the datagrams of one wake-up produced, written together.
+  // What the datagrams read since the last batch produced, written together.
   std::vector<LoadSample> pending;
+  bool forgotten_pending = false;  // instances dropped since the last batch
+  // One batch at a time goes to the graph: until its tick has committed (batch_committed),
+  // what is read waits in pending and goes in the next batch. Behind a busy graph the
+  // monitor thus writes fewer, larger ticks instead of one per wake-up, and keeps draining
+  // its socket: the graph's cost per report falls as the rate rises.
+  bool in_flight = false;
+  Clock::time_point in_flight_since;
+  std::uint64_t batches = 0;
+  Source<std::uint64_t> batch_number;  // set in each batch; its observer acknowledges it
 
   LoadModel model;
   Outputs outputs;
@@ -240,21 +254,34 @@ struct LoadMonitor::State {
     publish(forgotten);
   }
 
-  // Writes the samples taken since the last write, and the state they led to, as one batch.
+  // Writes the samples taken since the last write, and the state they led to, as one batch,
+  // unless the previous batch is still on its way (then they go in the next one).
   // forgotten: instances were dropped, so the state changed even without samples.
   void publish(bool forgotten = false) {
-    if (pending.empty() && !forgotten && !rejected_changed) return;
+    forgotten_pending = forgotten_pending || forgotten;
+    if (pending.empty() && !forgotten_pending && !rejected_changed) return;
+    if (in_flight && Clock::now() - in_flight_since < kBatchAckTimeout) return;
     outputs.graph->batch([&] {
       if (rejected_changed) outputs.rejected.set(rejected);
-      if (!pending.empty() || forgotten) {
+      if (!pending.empty() || forgotten_pending) {
         outputs.reports.set(model.reports());
         outputs.by_instance.set(model.by_instance());
         outputs.total.set(model.total());
       }
       if (!pending.empty()) outputs.samples.emit(std::move(pending));
+      batch_number.set(++batches);
     });
     pending.clear();
+    forgotten_pending = false;
     rejected_changed = false;
+    in_flight = true;
+    in_flight_since = Clock::now();
+  }
+
+  // The tick of the last batch committed: what waited goes now.
+  void batch_committed() {
+    in_flight = false;
+    publish();
   }
 
   void stop() {
@@ -304,6 +331,16 @@ LoadMonitor::Current LoadMonitor::current() const {
 void LoadMonitor::follow(Outputs outputs) {
   std::lock_guard lock(state_->mutex);
   state_->outputs = std::move(outputs);
+  state_->batch_number = state_->outputs.graph->source<std::uint64_t>(0);
+  // After the commit, on the graph's thread; the monitor's own work runs on its strand.
+  observe(state_->batch_number.signal(), [weak = std::weak_ptr<State>(state_)](std::uint64_t) {
+    auto state = weak.lock();
+    if (!state) return;
+    boost::asio::post(state->socket.get_executor(), [state] {
+      std::lock_guard lock(state->mutex);
+      if (!state->stopped) state->batch_committed();
+    });
+  });
   // The first reading is the baseline the first share is measured from.
   state_->sample();
   state_->receive(state_);

@@ -32,8 +32,8 @@ namespace mirari::load {
 
 class LoadMonitor {
  public:
-  // Written as one batch per wake-up: the samples it took and the state they led to land in
-  // one tick.
+  // Written in batches: the samples taken and the state they led to land in one tick. One
+  // batch is on its way at a time; what is read meanwhile goes in the next (see follow()).
   struct Outputs {
     Graph* graph = nullptr;
     Source<LoadByInstance> by_instance;
@@ -67,7 +67,9 @@ class LoadMonitor {
     std::uint64_t rejected = 0;
   };
   Current current() const;
-  // Starts receiving reports and sampling processes, writing to outputs. Call once.
+  // Starts receiving reports and sampling processes, writing to outputs. Makes one node of
+  // its own in outputs.graph (which acknowledges each batch once its tick committed), so it
+  // runs where nodes may be made: on the graph's thread, in the plugin's start(). Call once.
   void follow(Outputs outputs);
   // A function that takes the values guests keep under their XenStore data/ directories
   // (the xen.data port's value) as reports: those new or changed since its previous call

@@ -273,3 +273,32 @@ TEST_CASE("the plugin library exports the load monitor") {
   CHECK(h.value<double>("load.total") == 0.5);  // the port keeps its last value
   CHECK_FALSE(fs::exists(socket));
 }
+
+TEST_CASE("reports read while a batch is on its way go in the next batch, together") {
+  TempDir dir;
+  const fs::path socket = dir.path() / "load.sock";
+  PluginHarness h;
+  h.start(std::make_unique<LoadMonitorPlugin>(), at(socket));
+  auto batches = h.record<std::vector<LoadSample>>("load.samples");
+  h.settle();
+  Reporter reporter(socket);
+  const auto read_one_wakeup = [&] {
+    h.io().restart();
+    REQUIRE(h.io().run_one_for(kDeadline) == 1);  // the socket's readiness: read and publish
+  };
+
+  reporter.send("web-1 load 1\n");
+  read_one_wakeup();  // a batch goes to the graph; its tick has not run
+  reporter.send("web-1 load 2\n");
+  read_one_wakeup();
+  reporter.send("web-1 load 3\n");
+  read_one_wakeup();
+  REQUIRE(h.settle_until([&] { return batches->size() == 2; }, kDeadline));
+  h.settle();
+  // Three wake-ups, two ticks: the first batch, then the two reports that waited for it.
+  REQUIRE(batches->size() == 2);
+  CHECK((*batches)[0] == std::vector<LoadSample>{{"web-1", "load", 1, LoadSample::Source::report}});
+  CHECK((*batches)[1] == std::vector<LoadSample>{{"web-1", "load", 2, LoadSample::Source::report},
+                                                 {"web-1", "load", 3, LoadSample::Source::report}});
+  CHECK(h.value<LoadByInstance>("load.by_instance").at("web-1") == Approx(2.0));
+}
