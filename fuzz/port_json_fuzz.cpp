@@ -16,8 +16,8 @@
 #include "mirari/ports/instances.hpp"
 #include "mirari/ports/load.hpp"
 #include "mirari/ports/net.hpp"
-#include "mirari/ports/xen.hpp"
 #include "mirari/ports/scaling.hpp"
+#include "mirari/ports/xen.hpp"
 
 namespace {
 
