@@ -61,4 +61,14 @@ void GroupOwnership::give_back() {
   mine_ = 0;
 }
 
+std::optional<std::string> GroupOwnership::leave() noexcept {
+  try {
+    const Held held = hold();
+    give_back();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+}
+
 }  // namespace mirari::instances

@@ -11,6 +11,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace mirari::instances {
 
@@ -43,6 +45,9 @@ class GroupOwnership {
   // While held: gives the directory back to the owner before this one's claim, if this one
   // still owns it (for a start that fails after claiming: the running manager goes on).
   void give_back();
+  // Takes the lock and gives the directory back, for a backend that goes. Returns what
+  // failed, if anything; never throws.
+  std::optional<std::string> leave() noexcept;
 
  private:
   std::uint64_t read_owner() const;

@@ -573,12 +573,7 @@ ProcessBackend::~ProcessBackend() {
   // start failed (a reload refused after this backend was made), the instance that keeps
   // running owns it again; otherwise no manager of the directory runs any more.
   if (!state_->ownership) return;
-  try {
-    const GroupOwnership::Held held = state_->ownership->hold();
-    state_->ownership->give_back();
-  } catch (const std::exception& e) {
-    state_->log(Level::warn, e.what());
-  }
+  if (auto error = state_->ownership->leave()) state_->log(Level::warn, *error);
 }
 
 Observed ProcessBackend::observed() const {

@@ -513,12 +513,7 @@ XenBackend::~XenBackend() {
   std::lock_guard lock(state_->mutex);
   state_->stop();
   if (!state_->ownership) return;
-  try {
-    const GroupOwnership::Held held = state_->ownership->hold();
-    state_->ownership->give_back();
-  } catch (const std::exception& e) {
-    state_->log(Level::warn, e.what());
-  }
+  if (auto error = state_->ownership->leave()) state_->log(Level::warn, *error);
 }
 
 Observed XenBackend::observed() const {
