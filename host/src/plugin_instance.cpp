@@ -47,7 +47,7 @@ PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, 
       table_(std::move(table)),
       origin_(origin),
       owner_(graph.add_owner(table_.instance)) {
-  graph_.set_code_anchor(owner_, library_);
+  detail::internals(graph_).set_code_anchor(owner_, library_);
   try {
     Config config = check_plugin_table(table_, descriptor().config_keys());
     plugin_ = descriptor().create();
@@ -68,7 +68,7 @@ PluginInstance::~PluginInstance() {
 }
 
 void PluginInstance::release_owner() noexcept {
-  graph_.set_code_anchor(owner_, nullptr);
+  detail::internals(graph_).set_code_anchor(owner_, nullptr);
   try {
     graph_.release_owner(owner_);
   } catch (const std::exception& e) {

@@ -493,7 +493,7 @@ void Graph::refresh(NodeBase* node) {
 }
 
 void detail::refresh_node(NodeBase* node) {
-  node->graph().refresh(node);
+  internals(node->graph()).refresh(node);
 }
 
 std::shared_ptr<detail::InputEndpoint> Graph::new_endpoint(detail::InputCombiner combine) {

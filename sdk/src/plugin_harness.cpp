@@ -84,7 +84,7 @@ void PluginHarness::launch(std::unique_ptr<Instance> next,
   next->context->set_config(std::move(checked));
   if (snapshot) next->plugin->restore(*snapshot);
   next->owner = graph_.add_owner(name);
-  if (next->library) graph_.set_code_anchor(next->owner, next->library);
+  if (next->library) detail::internals(graph_).set_code_anchor(next->owner, next->library);
   graph_.change(next->owner, [&] {
     if (replacing != kGraphOwner) graph_.remove_owner(replacing);
     next->plugin->start(*next->context);

@@ -35,7 +35,7 @@ template <class K, class V>
 Event<std::vector<TableChange<K, V>>> table_changes(Signal<Table<K, V>> t) {
   Graph& graph = t.node()->graph();
   return Event<std::vector<TableChange<K, V>>>(
-      graph.make<detail::TableChangesNode<K, V>>(detail::ready(t)));
+      detail::internals(graph).make<detail::TableChangesNode<K, V>>(detail::ready(t)));
 }
 
 // The table of f(value) — or f(key, value) — for each entry of t. f runs once for each added
@@ -45,8 +45,8 @@ template <class K, class V, class F>
 Signal<Table<K, detail::KeyedResult<F, K, V>>> map_values(Signal<Table<K, V>> t, F f) {
   using R = detail::KeyedResult<F, K, V>;
   Graph& graph = t.node()->graph();
-  return Signal<Table<K, R>>(
-      graph.make<detail::MapValuesNode<K, V, R, F>>(std::move(f), detail::ready(t)));
+  return Signal<Table<K, R>>(detail::internals(graph).make<detail::MapValuesNode<K, V, R, F>>(
+      std::move(f), detail::ready(t)));
 }
 
 // The entries of t for which keep(key, value) — or keep(value) — is true. keep runs once for
@@ -54,8 +54,8 @@ Signal<Table<K, detail::KeyedResult<F, K, V>>> map_values(Signal<Table<K, V>> t,
 template <class K, class V, class F>
 Signal<Table<K, V>> filter(Signal<Table<K, V>> t, F keep) {
   Graph& graph = t.node()->graph();
-  return Signal<Table<K, V>>(
-      graph.make<detail::FilterTableNode<K, V, F>>(std::move(keep), detail::ready(t)));
+  return Signal<Table<K, V>>(detail::internals(graph).make<detail::FilterTableNode<K, V, F>>(
+      std::move(keep), detail::ready(t)));
 }
 
 namespace detail {
@@ -188,8 +188,9 @@ Signal<Table<detail::KeyedResult<GroupFn, K, V>, typename Agg::result_type>> gro
   using G = detail::KeyedResult<GroupFn, K, V>;
   using R = typename Agg::result_type;
   Graph& graph = t.node()->graph();
-  return Signal<Table<G, R>>(graph.make<detail::GroupByNode<K, V, G, GroupFn, Agg>>(
-      std::move(group), std::move(agg), detail::ready(t)));
+  return Signal<Table<G, R>>(
+      detail::internals(graph).make<detail::GroupByNode<K, V, G, GroupFn, Agg>>(
+          std::move(group), std::move(agg), detail::ready(t)));
 }
 
 // Inner join by key: f(key, a, b) for each key present in both tables. f runs once for each
@@ -201,7 +202,7 @@ Signal<Table<K, std::decay_t<std::invoke_result_t<F&, const K&, const A&, const 
     Signal<Table<K, A>> a, Signal<Table<K, B>> b, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const K&, const A&, const B&>>;
   Graph& graph = a.node()->graph();
-  return Signal<Table<K, R>>(graph.make<detail::JoinNode<K, A, B, R, F>>(
+  return Signal<Table<K, R>>(detail::internals(graph).make<detail::JoinNode<K, A, B, R, F>>(
       std::move(f), detail::ready(a), detail::ready(b)));
 }
 

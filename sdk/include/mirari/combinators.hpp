@@ -47,8 +47,8 @@ template <class Same, class F, class... Ps>
 auto make_lift(Same same, F f, Signal<Ps>... parents) {
   using R = LiftResult<F, Ps...>;
   Graph& graph = std::get<0>(std::tie(parents...)).node()->graph();
-  return Signal<R>(graph.make<LiftNode<R, F, Same, Ps...>>(std::move(f), std::move(same),
-                                                           detail::ready(parents)...));
+  return Signal<R>(detail::internals(graph).make<LiftNode<R, F, Same, Ps...>>(
+      std::move(f), std::move(same), detail::ready(parents)...));
 }
 
 // What fix's function returned: the event to feed back, alone or with fix's result.
@@ -98,7 +98,7 @@ struct TypeName<Diff<T>> {
 // A signal that never changes: usable wherever a signal is. Owned by the current owner.
 template <class T>
 Signal<T> constant(Graph& graph, T value) {
-  return Signal<T>(graph.make<detail::ConstantNode<T>>(std::move(value)));
+  return Signal<T>(detail::internals(graph).make<detail::ConstantNode<T>>(std::move(value)));
 }
 
 // A signal computed from one or more signals: lift(a, b, [](const A&, const B&) { ... }).
@@ -124,7 +124,8 @@ auto lift_all(const std::vector<Signal<T>>& signals, F f) {
   nodes.reserve(signals.size());
   for (const auto& s : signals) nodes.push_back(detail::ready(s));
   Graph& graph = nodes.front()->graph();
-  return Signal<R>(graph.make<detail::LiftAllNode<R, F, T>>(std::move(f), std::move(nodes)));
+  return Signal<R>(
+      detail::internals(graph).make<detail::LiftAllNode<R, F, T>>(std::move(f), std::move(nodes)));
 }
 
 // map(signal, f) is lift with one signal; map(event, f) transforms each occurrence.
@@ -136,7 +137,8 @@ template <class T, class F>
 auto map(Event<T> e, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const T&>>;
   Graph& graph = e.node()->graph();
-  return Event<R>(graph.make<detail::EventMapNode<R, F, T>>(std::move(f), detail::ready(e)));
+  return Event<R>(
+      detail::internals(graph).make<detail::EventMapNode<R, F, T>>(std::move(f), detail::ready(e)));
 }
 
 // map with its own cutoff: a recomputed value v is no change (and wakes nothing) when
@@ -152,14 +154,16 @@ auto map(Signal<T> s, F f, Same same) {
 template <class T, SameValue<T> Same>
 Signal<T> cutoff(Signal<T> s, Same same) {
   Graph& graph = s.node()->graph();
-  return Signal<T>(graph.make<detail::CutoffNode<T, Same>>(std::move(same), detail::ready(s)));
+  return Signal<T>(detail::internals(graph).make<detail::CutoffNode<T, Same>>(std::move(same),
+                                                                              detail::ready(s)));
 }
 
 // The occurrences of e for which keep(value) is true.
 template <class T, class F>
 Event<T> filter(Event<T> e, F keep) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::FilterNode<T, F>>(std::move(keep), detail::ready(e)));
+  return Event<T>(
+      detail::internals(graph).make<detail::FilterNode<T, F>>(std::move(keep), detail::ready(e)));
 }
 
 // Occurs whenever one of the events occurs. When several occur in one tick, the leftmost
@@ -168,7 +172,7 @@ template <class T, class... More>
 requires(std::same_as<More, Event<T>>&&...) Event<T> merge(Event<T> first, More... more) {
   Graph& graph = first.node()->graph();
   std::vector<detail::EventNode<T>*> nodes{detail::ready(first), detail::ready(more)...};
-  return Event<T>(graph.make<detail::MergeNode<T>>(std::move(nodes)));
+  return Event<T>(detail::internals(graph).make<detail::MergeNode<T>>(std::move(nodes)));
 }
 
 // Occurs whenever one of the events occurs; the occurrences of one tick are combined left to
@@ -177,7 +181,8 @@ template <class F, class T, class... More>
 requires(std::same_as<More, Event<T>>&&...) Event<T> merge_with(F f, Event<T> first, More... more) {
   Graph& graph = first.node()->graph();
   std::vector<detail::EventNode<T>*> nodes{detail::ready(first), detail::ready(more)...};
-  return Event<T>(graph.make<detail::MergeWithNode<T, F>>(std::move(f), std::move(nodes)));
+  return Event<T>(
+      detail::internals(graph).make<detail::MergeWithNode<T, F>>(std::move(f), std::move(nodes)));
 }
 
 // A fold over simultaneous occurrences (React's E.merge): occurs whenever one of the events
@@ -186,8 +191,8 @@ requires(std::same_as<More, Event<T>>&&...) Event<T> merge_with(F f, Event<T> fi
 template <class T, class R, class F>
 Event<R> merge_fold(const std::vector<Event<T>>& events, R initial, F f) {
   Graph& graph = detail::graph_of(events, "merge_fold");
-  return Event<R>(graph.make<detail::MergeFoldNode<R, F, T>>(std::move(initial), std::move(f),
-                                                             detail::nodes_of(events)));
+  return Event<R>(detail::internals(graph).make<detail::MergeFoldNode<R, F, T>>(
+      std::move(initial), std::move(f), detail::nodes_of(events)));
 }
 
 // The occurrences of e at which open is true in the same tick (React's E.when). open is read,
@@ -195,29 +200,30 @@ Event<R> merge_fold(const std::vector<Event<T>>& events, R initial, F f) {
 template <class T>
 Event<T> gate(Event<T> e, Signal<bool> open) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::GateNode<T>>(detail::ready(e), detail::ready(open)));
+  return Event<T>(
+      detail::internals(graph).make<detail::GateNode<T>>(detail::ready(e), detail::ready(open)));
 }
 
 // The occurrences of e in the ticks in which dismissed_at does not occur (React's E.dismiss).
 template <class T, class U>
 Event<T> dismiss(Event<T> e, Event<U> dismissed_at) {
   Graph& graph = e.node()->graph();
-  return Event<T>(
-      graph.make<detail::DismissNode<T, U>>(detail::ready(e), detail::ready(dismissed_at)));
+  return Event<T>(detail::internals(graph).make<detail::DismissNode<T, U>>(
+      detail::ready(e), detail::ready(dismissed_at)));
 }
 
 // The first occurrence of e, in its tick (including the tick that creates it); never again.
 template <class T>
 Event<T> once(Event<T> e) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::OnceNode<T>>(detail::ready(e)));
+  return Event<T>(detail::internals(graph).make<detail::OnceNode<T>>(detail::ready(e)));
 }
 
 // Every occurrence of e but the first (an occurrence in the tick that creates it is the first).
 template <class T>
 Event<T> drop_once(Event<T> e) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::DropOnceNode<T>>(detail::ready(e)));
+  return Event<T>(detail::internals(graph).make<detail::DropOnceNode<T>>(detail::ready(e)));
 }
 
 // The occurrences of e until stop first occurs; an occurrence of e in that same tick is not
@@ -225,15 +231,16 @@ Event<T> drop_once(Event<T> e) {
 template <class T, class U>
 Event<T> until(Event<T> e, Event<U> stop) {
   Graph& graph = e.node()->graph();
-  return Event<T>(graph.make<detail::UntilNode<T, U>>(detail::ready(e), detail::ready(stop)));
+  return Event<T>(detail::internals(graph).make<detail::UntilNode<T, U>>(detail::ready(e),
+                                                                         detail::ready(stop)));
 }
 
 // A signal that starts at initial and, at each occurrence of e, becomes f(previous, value).
 template <class T, class R, class F>
 Signal<R> fold(Event<T> e, R initial, F f) {
   Graph& graph = e.node()->graph();
-  return Signal<R>(
-      graph.make<detail::FoldNode<R, F, T>>(std::move(initial), std::move(f), detail::ready(e)));
+  return Signal<R>(detail::internals(graph).make<detail::FoldNode<R, F, T>>(
+      std::move(initial), std::move(f), detail::ready(e)));
 }
 
 // The event-valued fold (React's E.fold, Rx's scan): at each occurrence of e the state becomes
@@ -241,8 +248,8 @@ Signal<R> fold(Event<T> e, R initial, F f) {
 template <class T, class R, class F>
 Event<R> scan(Event<T> e, R initial, F f) {
   Graph& graph = e.node()->graph();
-  return Event<R>(
-      graph.make<detail::ScanNode<R, F, T>>(std::move(initial), std::move(f), detail::ready(e)));
+  return Event<R>(detail::internals(graph).make<detail::ScanNode<R, F, T>>(
+      std::move(initial), std::move(f), detail::ready(e)));
 }
 
 // A signal holding the latest occurrence of e (initial until the first one). It takes the
@@ -256,7 +263,7 @@ Signal<T> hold(Event<T> e, T initial) {
 template <class T>
 Event<T> changes(Signal<T> s) {
   Graph& graph = s.node()->graph();
-  return Event<T>(graph.make<detail::ChangesNode<T>>(detail::ready(s)));
+  return Event<T>(detail::internals(graph).make<detail::ChangesNode<T>>(detail::ready(s)));
 }
 
 // Occurs with {before, after} in every tick in which s changed; diff(s, f) with
@@ -265,7 +272,8 @@ template <class T, class F>
 auto diff(Signal<T> s, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const T&, const T&>>;
   Graph& graph = s.node()->graph();
-  return Event<R>(graph.make<detail::DiffNode<R, F, T>>(std::move(f), detail::ready(s)));
+  return Event<R>(
+      detail::internals(graph).make<detail::DiffNode<R, F, T>>(std::move(f), detail::ready(s)));
 }
 template <class T>
 Event<Diff<T>> diff(Signal<T> s) {
@@ -278,8 +286,8 @@ template <class T, class F>
 requires std::predicate<F&, const T&> Signal<T> filter(Signal<T> s, F keep,
                                                        std::type_identity_t<T> initial) {
   Graph& graph = s.node()->graph();
-  return Signal<T>(graph.make<detail::SignalFilterNode<T, F>>(std::move(keep), std::move(initial),
-                                                              detail::ready(s)));
+  return Signal<T>(detail::internals(graph).make<detail::SignalFilterNode<T, F>>(
+      std::move(keep), std::move(initial), detail::ready(s)));
 }
 
 // s while open is true; while it is false, the value s had when open last was true, or
@@ -287,8 +295,8 @@ requires std::predicate<F&, const T&> Signal<T> filter(Signal<T> s, F keep,
 template <class T>
 Signal<T> when(Signal<bool> open, Signal<T> s, std::type_identity_t<T> initial) {
   Graph& graph = s.node()->graph();
-  return Signal<T>(
-      graph.make<detail::WhenNode<T>>(detail::ready(open), std::move(initial), detail::ready(s)));
+  return Signal<T>(detail::internals(graph).make<detail::WhenNode<T>>(
+      detail::ready(open), std::move(initial), detail::ready(s)));
 }
 // when with s's value at creation as the initial value.
 template <class T>
@@ -302,8 +310,8 @@ template <class A, class B, class F>
 auto sample(Event<A> e, Signal<B> s, F f) {
   using R = std::decay_t<std::invoke_result_t<F&, const A&, const B&>>;
   Graph& graph = e.node()->graph();
-  return Event<R>(
-      graph.make<detail::SampleNode<R, F, A, B>>(std::move(f), detail::ready(e), detail::ready(s)));
+  return Event<R>(detail::internals(graph).make<detail::SampleNode<R, F, A, B>>(
+      std::move(f), detail::ready(e), detail::ready(s)));
 }
 template <class A, class B>
 Event<B> sample(Event<A> e, Signal<B> s) {
@@ -322,9 +330,10 @@ auto bind(Signal<A> selector, F f) {
   Graph& graph = selector.node()->graph();
   Inner result;
   graph.change(graph.current_owner(), [&] {
-    auto* lhs = graph.make<detail::BindLhs<A, Inner, F>>(std::move(f), detail::ready(selector));
+    auto* lhs = detail::internals(graph).make<detail::BindLhs<A, Inner, F>>(
+        std::move(f), detail::ready(selector));
     Inner first = lhs->select_first();
-    auto* out = graph.make<detail::BindResult<Inner>>(lhs, detail::ready(first));
+    auto* out = detail::internals(graph).make<detail::BindResult<Inner>>(lhs, detail::ready(first));
     lhs->set_result(out);
     result = Inner(out);
   });
@@ -351,7 +360,7 @@ Event<T> defer(Event<T> e) {
   Event<T> later;
   graph.change(graph.current_owner(), [&] {
     EventSource<T> target = graph.event_source<T>();
-    graph.make<detail::DeferFeed<T>>(target, detail::ready(e));
+    detail::internals(graph).make<detail::DeferFeed<T>>(target, detail::ready(e));
     later = target.event();
   });
   return later;
@@ -379,7 +388,7 @@ auto fix(Graph& graph, F f) {
       next = out;
       result.emplace(out);
     }
-    graph.make<detail::DeferFeed<T>>(target, detail::ready(next));
+    detail::internals(graph).make<detail::DeferFeed<T>>(target, detail::ready(next));
   });
   return std::move(*result);
 }
@@ -389,13 +398,13 @@ auto fix(Graph& graph, F f) {
 template <class T, class F>
 void observe(Signal<T> s, F effect) {
   Graph& graph = s.node()->graph();
-  graph.make<detail::SignalObserver<T, F>>(std::move(effect), detail::ready(s));
+  detail::internals(graph).make<detail::SignalObserver<T, F>>(std::move(effect), detail::ready(s));
 }
 // Runs effect(value) after every tick in which e occurred.
 template <class T, class F>
 void observe(Event<T> e, F effect) {
   Graph& graph = e.node()->graph();
-  graph.make<detail::EventObserver<T, F>>(std::move(effect), detail::ready(e));
+  detail::internals(graph).make<detail::EventObserver<T, F>>(std::move(effect), detail::ready(e));
 }
 
 }  // namespace mirari

@@ -58,6 +58,10 @@
 
 namespace mirari {
 
+namespace detail {
+class GraphInternals;
+}  // namespace detail
+
 // The owner of nodes made outside any change(): the graph itself (ports belong to it too).
 inline constexpr OwnerId kGraphOwner = 0;
 
@@ -161,10 +165,6 @@ class Graph {
   // remove_owner(owner) ends it.
   void watch_port(const std::string& port, OwnerId owner,
                   std::function<void(const std::string& json)> effect);
-  // Ports are built by the code of whichever plugin first subscribes or publishes them, and
-  // outlive it. Nodes built while owner's code runs and that outlive owner keep anchor (the
-  // plugin's library) alive.
-  void set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor);
 
   // --- Introspection (graph thread) ---
   std::vector<NodeInfo> nodes() const;
@@ -177,7 +177,10 @@ class Graph {
   // Gives node a name for introspection.
   void name_node(const detail::NodeBase* node, std::string name);
 
-  // --- For node implementations (combinators.hpp); not for plugins ---
+ private:
+  // --- For node implementations and the host, through detail::GraphInternals ---
+  friend class detail::GraphInternals;
+
   // Builds a node of type N (constructed as N(*this, args...), which computes its first
   // value from dependencies the caller brought up to date) in the graph's node memory and
   // adopts it. Throws GraphError from effects; if the constructor throws, nothing is added.
@@ -222,7 +225,11 @@ class Graph {
   // steps; inside a step the failure rolls the step back.
   void refresh(detail::NodeBase* node);
 
- private:
+  // Ports are built by the code of whichever plugin first subscribes or publishes them, and
+  // outlive it. Nodes built while owner's code runs and that outlive owner keep anchor (the
+  // plugin's library) alive.
+  void set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor);
+
   struct Impl;
   detail::NodeBase* port_for(const std::string& port, bool event, const TypeLayout& type,
                              const std::function<detail::NodeBase*()>& make_port,
@@ -236,6 +243,44 @@ class Graph {
 
   std::unique_ptr<Impl> impl_;
 };
+
+namespace detail {
+// The graph's interface for node implementations (combinators.hpp, collections.hpp) and for
+// the host that loads plugin code, kept out of Graph's public members so that those are the
+// plugin author's contract. Plugins do not call it. detail::internals(graph).make<N>(...).
+class GraphInternals {
+ public:
+  explicit GraphInternals(Graph& graph) noexcept : graph_(graph) {}
+
+  template <class N, class... Args>
+  N* make(Args&&... args) {
+    return graph_.make<N>(std::forward<Args>(args)...);
+  }
+  void adopt(NodeBase* node) { graph_.adopt(node); }
+  void in_scope(NodeBase* lhs, const std::function<void()>& fn, std::vector<NodeBase*>& created) {
+    graph_.in_scope(lhs, fn, created);
+  }
+  void relink(NodeBase* dependent, NodeBase* previous, NodeBase* next,
+              const std::function<void(NodeBase*)>& set_dependency) {
+    graph_.relink(dependent, previous, next, set_dependency);
+  }
+  void retire(std::vector<NodeBase*> nodes) { graph_.retire(std::move(nodes)); }
+  void schedule(NodeBase* node) { graph_.schedule(node); }
+  void journal_state(NodeBase* node) { graph_.journal_state(node); }
+  bool changed_now(const NodeBase* node) const noexcept { return graph_.changed_now(node); }
+  void refresh(NodeBase* node) { graph_.refresh(node); }
+  void set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor) {
+    graph_.set_code_anchor(owner, std::move(anchor));
+  }
+
+ private:
+  Graph& graph_;
+};
+
+inline GraphInternals internals(Graph& graph) noexcept {
+  return GraphInternals(graph);
+}
+}  // namespace detail
 
 template <class T>
 Signal<T> Signal<T>::named(const std::string& name) const {

@@ -188,7 +188,7 @@ template <class T>
 class ChangesNode final : public EventNode<T> {
  public:
   ChangesNode(Graph& graph, SignalNode<T>* parent) : EventNode<T>(graph), parent_(parent) {
-    if (graph.changed_now(parent_)) recompute();
+    if (internals(graph).changed_now(parent_)) recompute();
   }
   // Woken only when the parent changed in this tick.
   bool recompute() override { return this->occur(T(parent_->value())); }
@@ -256,7 +256,7 @@ class DiffNode final : public EventNode<R> {
  public:
   DiffNode(Graph& graph, F f, SignalNode<T>* parent)
       : EventNode<R>(graph), f_(std::move(f)), parent_(parent) {
-    if (graph.changed_now(parent_)) recompute();
+    if (internals(graph).changed_now(parent_)) recompute();
   }
   // Woken only when the parent changed in this tick.
   bool recompute() override { return this->occur(R(f_(parent_->previous(), parent_->value()))); }
@@ -391,7 +391,7 @@ class DropOnceNode final : public EventNode<T> {
     if (!parent_->occurring()) return false;
     if (dropped_) return this->occur(T(parent_->occurrence()));
     dropped_ = true;
-    this->graph().journal_state(this);
+    internals(this->graph()).journal_state(this);
     return false;
   }
   void rollback() noexcept override {
@@ -423,7 +423,7 @@ class UntilNode final : public EventNode<T> {
     if (stopped_) return false;
     if (stop_->occurring()) {
       stopped_ = true;
-      this->graph().journal_state(this);
+      internals(this->graph()).journal_state(this);
       return false;
     }
     return parent_->occurring() && this->occur(T(parent_->occurrence()));
@@ -634,11 +634,11 @@ class BindLhs final : public NodeBase {
         throw GraphError("bind returned a node made by an earlier run of its function");
       }
     }
-    graph().relink(result_, result_->inner(), next.node(),
-                   [r = result_](NodeBase* n) { r->set_inner(n); });
+    internals(graph()).relink(result_, result_->inner(), next.node(),
+                              [r = result_](NodeBase* n) { r->set_inner(n); });
     saved_scope_ = std::move(scope_);
     scope_ = std::move(created);
-    graph().retire(saved_scope_);
+    internals(graph()).retire(saved_scope_);
     return true;  // wakes the result, which reads the new inner in this tick
   }
   void rollback() noexcept override { scope_ = std::move(saved_scope_); }
@@ -653,7 +653,7 @@ class BindLhs final : public NodeBase {
  private:
   Inner select(std::vector<NodeBase*>& created) {
     Inner next;
-    graph().in_scope(
+    internals(graph()).in_scope(
         this, [&] { next = f_(selector_->value()); }, created);
     if (!next) throw GraphError("bind's function returned an empty handle");
     return next;
