@@ -10,6 +10,7 @@
 #include "crash_handler.hpp"
 #include "daemon.hpp"
 #include "human_output.hpp"
+#include "install_paths.hpp"
 #include "plugin_file_check.hpp"
 #include "stack_sampler.hpp"
 
@@ -42,7 +43,11 @@ int main(int argc, char** argv) {
   std::string runtime_dir, control_socket;
   std::vector<std::string> plugin_dirs;
   bool unsafe = false;
-  app.add_option("--config", config_file, "TOML configuration file")->check(CLI::ExistingFile);
+  const InstallPaths installed = install_paths();
+  app.add_option("--config", config_file,
+                 "TOML configuration file (default: " + installed.config_file.string() +
+                     ", when it exists)")
+      ->check(CLI::ExistingFile);
   app.add_option("--plugin-dir", plugin_dirs,
                  "directory of plugin files, searched and watched (repeatable; replaces "
                  "daemon.plugin_dirs)")
@@ -61,6 +66,11 @@ int main(int argc, char** argv) {
   if (!describe_file.empty()) return describe(describe_file);
 
   ConfigOverrides flags;
+  flags.fallback_plugin_dir = installed.plugin_dir;
+  std::error_code ec;
+  if (config_file.empty() && fs::is_regular_file(installed.config_file, ec)) {
+    config_file = installed.config_file;
+  }
   for (const auto& dir : plugin_dirs) flags.plugin_dirs.emplace_back(dir);
   if (!runtime_dir.empty()) flags.runtime_dir = runtime_dir;
   if (!control_socket.empty()) flags.control_socket = control_socket;

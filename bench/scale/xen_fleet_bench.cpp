@@ -1,6 +1,6 @@
 // XenStore domains: n guests, each with a vif and a vbd (backends in dom0, as a toolstack
 // makes them) and a data/load value, written straight into the XenStore-protocol server of
-// tests/xenstored. Measured: the XenStore watcher's initial sync, the memory it holds per
+// tools/xenstored. Measured: the XenStore watcher's initial sync, the memory it holds per
 // domain, and one guest's data/load write to the committed tick of xen.data that shows it;
 // then, under the prefix backend_, one vif's backend state (in dom0's directory, beside the
 // fleet's other backends) set between Connected and Closing, to the committed tick of

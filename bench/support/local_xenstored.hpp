@@ -1,4 +1,4 @@
-// A XenStore-protocol server of the benchmark's own (tests/xenstored), in a fresh temporary
+// A XenStore-protocol server of the benchmark's own (tools/xenstored), in a fresh temporary
 // directory, with XENSTORED_PATH pointing at it while it lives, so that libxenstore clients
 // in this process reach it. One at a time.
 #pragma once
@@ -19,11 +19,11 @@ class LocalXenstored {
   LocalXenstored(const LocalXenstored&) = delete;
   LocalXenstored& operator=(const LocalXenstored&) = delete;
 
-  testing::XenstoreServer& server() noexcept { return server_; }
+  xenstored::XenstoreServer& server() noexcept { return server_; }
 
  private:
   testing::TempDir dir_;
-  testing::XenstoreServer server_;
+  xenstored::XenstoreServer server_;
 };
 
 }  // namespace mirari::bench

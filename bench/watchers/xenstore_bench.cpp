@@ -1,6 +1,6 @@
 // The XenStore watcher end to end: from a guest's write under its data/ directory to the
 // committed tick in which xen.data_events carries the new value, against the XenStore-protocol
-// server of tests/xenstored through the real libxenstore. No root needed.
+// server of tools/xenstored through the real libxenstore. No root needed.
 //
 // Layout as in mirarid: one thread runs the io_context on which the watcher waits for watch
 // events and the graph's ticks run; the benchmark's own thread writes, as a guest would.

@@ -166,6 +166,14 @@ void read_daemon_table(const fs::path& file, const toml::table& table, DaemonCon
   if (auto load = daemon.get<bool>("load_crashed_plugin", "a boolean")) {
     config.load_crashed_plugin = *load;
   }
+  if (auto listen = daemon.get<std::string>("metrics_listen", "a string")) {
+    try {
+      config.metrics_listen = parse_listen_address(*listen);
+    } catch (const std::invalid_argument& e) {
+      refuse(file, table.get("metrics_listen")->source(),
+             std::string("daemon.metrics_listen must be HOST:PORT: ") + e.what());
+    }
+  }
   if (auto unsafe = daemon.get<bool>("allow_unsafe_permissions", "a boolean")) {
     config.allow_unsafe_permissions = *unsafe;
   }
@@ -270,6 +278,12 @@ DaemonConfig read_config(const std::optional<fs::path>& file, const ConfigOverri
   }
 
   if (!flags.plugin_dirs.empty()) config.plugin_dirs = flags.plugin_dirs;
+  if (config.plugin_dirs.empty() && flags.fallback_plugin_dir) {
+    std::error_code ec;
+    if (fs::is_directory(*flags.fallback_plugin_dir, ec)) {
+      config.plugin_dirs.push_back(*flags.fallback_plugin_dir);
+    }
+  }
   if (flags.runtime_dir) config.runtime_dir = *flags.runtime_dir;
   if (flags.control_socket) config.control_socket = *flags.control_socket;
   if (flags.log_level) config.log_level = *flags.log_level;

@@ -13,6 +13,7 @@
 //   snapshot_interval = 60                     # seconds between state saves; 0: at stop only
 //   effect_budget_ms = 100                     # an effect running longer is logged; 0: never
 //   load_crashed_plugin = false                # load a plugin that crashed mirarid last time
+//   metrics_listen = "127.0.0.1:9464"          # serve GET /metrics over HTTP there; default: off
 //
 //   [daemon.watch]                             # what a change in a plugin directory does
 //   load = true                                # a new .so is loaded
@@ -23,7 +24,10 @@
 //   file = "cpu-scaler.so"                     # default "<instance>.so"; relative: in plugin_dirs
 //   high = 0.9                                 # every other key is the plugin's own
 //
-// Relative paths in [daemon] are relative to the file's directory.
+// Relative paths in [daemon] are relative to the file's directory. When neither the file nor
+// --plugin-dir names a plugin directory, the installed one is used if it exists
+// (ConfigOverrides::fallback_plugin_dir). metrics_listen is an address as listen_address.hpp
+// spells it ("9464" alone is the loopback's port 9464).
 //
 // Invariant: a DaemonConfig returned by read_config is complete and checked: every [daemon]
 // key had its type, nothing unknown was given, every plugin directory exists, and every plugin
@@ -40,6 +44,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "listen_address.hpp"
 
 namespace mirari::host {
 
@@ -80,6 +86,7 @@ struct DaemonConfig {
   std::chrono::seconds snapshot_interval{60};
   std::chrono::milliseconds effect_budget{100};
   bool load_crashed_plugin = false;
+  std::optional<ListenAddress> metrics_listen;  // none: no HTTP server
   WatchSwitches watch;
   std::vector<PluginTable> plugins;  // in file order, which is load order
 
@@ -93,6 +100,9 @@ struct ConfigOverrides {
   std::optional<std::filesystem::path> control_socket;
   std::optional<spdlog::level::level_enum> log_level;
   std::optional<bool> allow_unsafe_permissions;
+  // Not a flag: the plugin directory used when neither the file nor plugin_dirs names one, and
+  // only if it exists (mirarid: the installed plugin directory, install_paths.hpp).
+  std::optional<std::filesystem::path> fallback_plugin_dir;
 };
 
 // Reads file (when given) and applies flags. Throws ConfigFileError.

@@ -68,6 +68,8 @@ class ControlCommands {
   void run(const nlohmann::json& request, const std::shared_ptr<ControlPeer>& peer);
   // Publishes the counts `status` reports. Graph thread.
   void refresh_status();
+  // The Prometheus text exposition (`metrics`, and GET /metrics). Graph thread.
+  std::string metrics() const;
 
   // Responses, as the protocol spells them.
   static nlohmann::json ok(const nlohmann::json& id, nlohmann::json result);
@@ -84,7 +86,6 @@ class ControlCommands {
   nlohmann::json plugins() const;
   nlohmann::json describe(const std::string& name) const;
   nlohmann::json stats() const;
-  std::string metrics() const;
   void write(const std::string& cmd, const std::string& port, const nlohmann::json& value);
   void watch(const nlohmann::json& id, const std::string& port,
              const std::shared_ptr<ControlPeer>& peer);

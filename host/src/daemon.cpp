@@ -13,6 +13,7 @@
 #include "control_socket.hpp"
 #include "crash_handler.hpp"
 #include "crash_marker.hpp"
+#include "metrics_server.hpp"
 #include "plugin_dir_watcher.hpp"
 #include "private_copy.hpp"
 
@@ -61,6 +62,7 @@ Daemon::Daemon(DaemonConfig config, ConfigOverrides flags)
                                        config_.allow_unsafe_permissions},
                [this](const std::string& instance) { return config_.table(instance); }),
       commands_(graph_, plugins_, ticks_, config_, board_, private_dir(config_)),
+      notifier_(strand_, logging_.daemon()),
       signals_(control_io_, SIGTERM, SIGINT, SIGHUP),
       deadline_(control_io_.get_executor(), ticks_, work_, logging_.daemon()),
       watchdog_(control_io_.get_executor(), ticks_, ::pthread_self(), logging_.daemon()),
@@ -101,6 +103,13 @@ int Daemon::run() {
     socket_ = std::make_unique<ControlSocket>(
         control_io_.get_executor(), strand_, config_.control_socket, commands_, logging_.daemon(),
         OutputLimits{config_.output_limit_per_client, config_.output_limit_all_clients});
+    if (config_.metrics_listen) {
+      metrics_ = std::make_unique<MetricsServer>(
+          control_io_.get_executor(), strand_, *config_.metrics_listen,
+          [this] { return commands_.metrics(); }, logging_.daemon());
+      logging_.daemon().info("serving metrics on http://{}/metrics",
+                             to_string(metrics_->local_address()));
+    }
     watcher_ = std::make_unique<PluginDirWatcher>(
         strand_,
         [this](const fs::path& file, PluginDirWatcher::Change change) {
@@ -115,6 +124,7 @@ int Daemon::run() {
     if (!ec) on_signal(signal);
   });
   boost::asio::post(strand_, [this] {
+    notifier_.start_watchdog();
     trimmer_.start();
     startup();
   });
@@ -165,7 +175,11 @@ void Daemon::startup() {
   started_ = true;
   commands_.refresh_status();
   // Clients that connected meanwhile are served now, so `status` answers a ready daemon.
-  boost::asio::post(control_io_, [this] { socket_->start(); });
+  boost::asio::post(control_io_, [this, status = status_line()] {
+    socket_->start();
+    if (metrics_) metrics_->start();
+    notifier_.ready(status);
+  });
   state_.save(plugins_);
   save_state_every_interval();
   logging_.daemon().info("mirarid {} ready: {} plugin instance(s), control socket {}",
@@ -241,7 +255,9 @@ void Daemon::on_signal(int signal) {
   if (signal == SIGHUP) {
     if (!stop_requested_) {
       boost::asio::post(strand_, [this] {
-        if (!stopping_) reconfigure();
+        if (stopping_) return;
+        notifier_.reloading();
+        reconfigure([this] { notifier_.ready(status_line()); });
       });
     }
   } else if (stop_requested_.exchange(true)) {
@@ -250,7 +266,9 @@ void Daemon::on_signal(int signal) {
     std::_Exit(1);
   } else {
     logging_.daemon().info("{}: stopping", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    notifier_.stopping();
     socket_->close();
+    if (metrics_) metrics_->close();
     deadline_.start(std::chrono::seconds(shutdown_timeout_.load()));
     boost::asio::post(strand_, [this] { shutdown(0); });
   }
@@ -259,13 +277,15 @@ void Daemon::on_signal(int signal) {
   });
 }
 
-void Daemon::reconfigure() {
+void Daemon::reconfigure(const std::function<void()>& done) {
   if (config_.file.empty()) {
     logging_.daemon().info("SIGHUP: mirarid runs without a configuration file; nothing to re-read");
+    done();
     return;
   }
-  const auto refuse = [this](const std::string& why) {
+  const auto refuse = [this, &done](const std::string& why) {
     logging_.daemon().error("configuration not re-read, the running one is kept: {}", why);
+    done();
   };
   DaemonConfig next;
   try {
@@ -277,15 +297,17 @@ void Daemon::reconfigure() {
   if (next.runtime_dir != config_.runtime_dir || next.control_socket != config_.control_socket ||
       next.worker_threads != config_.worker_threads ||
       next.output_limit_per_client != config_.output_limit_per_client ||
-      next.output_limit_all_clients != config_.output_limit_all_clients) {
+      next.output_limit_all_clients != config_.output_limit_all_clients ||
+      next.metrics_listen != config_.metrics_listen) {
     logging_.daemon().warn(
-        "runtime_dir, control_socket, worker_threads and the output limits take their new values "
-        "at restart");
+        "runtime_dir, control_socket, worker_threads, the output limits and metrics_listen take "
+        "their new values at restart");
     next.runtime_dir = config_.runtime_dir;
     next.control_socket = config_.control_socket;
     next.worker_threads = config_.worker_threads;
     next.output_limit_per_client = config_.output_limit_per_client;
     next.output_limit_all_clients = config_.output_limit_all_clients;
+    next.metrics_listen = config_.metrics_listen;
   }
   const PluginChanges changes = diff_plugins(config_, next);
   // Every new or changed table is checked by the plugin itself (created and configured)
@@ -317,12 +339,13 @@ void Daemon::reconfigure() {
   watchdog_.set_budget(config_.effect_budget);
   logging_.daemon().info("configuration re-read: unloading {}; reloading {}; loading {}",
                          joined(changes.removed), joined(changes.changed), joined(changes.added));
-  apply(changes.removed, std::move(prepared));
+  apply(changes.removed, std::move(prepared), done);
 }
 
-void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prepared) {
+void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prepared,
+                   std::function<void()> done) {
   auto then = std::make_shared<Prepared>(std::move(prepared));
-  const auto start = [this, then] {
+  const auto start = [this, then, done = std::move(done)] {
     for (auto& instance : *then) {
       if (stopping_) {
         plugins_.discard(std::move(instance));
@@ -334,6 +357,7 @@ void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prep
         logging_.daemon().error("{}", e.what());
       }
     }
+    done();
   };
   // Removed instances go first: a new one may publish the ports they published.
   std::vector<std::string> removed;
@@ -359,13 +383,21 @@ void Daemon::apply(const std::vector<std::string>& removed_tables, Prepared prep
   }
 }
 
+std::string Daemon::status_line() const {
+  return std::to_string(plugins_.list().size()) + " plugin instance(s) running";
+}
+
 void Daemon::shutdown(int status) {
   if (stopping_) return;
+  notifier_.stopping();
   if (started_) state_.save(plugins_);
   stopping_ = true;
   status_ = status;
   save_timer_.cancel();
-  boost::asio::post(control_io_, [this] { socket_->close(); });
+  boost::asio::post(control_io_, [this] {
+    socket_->close();
+    if (metrics_) metrics_->close();
+  });
   watcher_->close();
   trimmer_.stop();
   plugins_.unload_all([this] {

@@ -117,6 +117,8 @@ names = ["a", "b"]
   c.add("[plugins.counter]\ninput = 3\n[daemon\n");
   c.add("[plugins.a]\nport = \"x\"\nenabled = false\n[plugins.b]\nfile = 7\n");
   c.add("[daemon]\noutput_limit_per_client = 65536\nload_crashed_plugin = true\n");
+  c.add("[daemon]\nmetrics_listen = \"[2001:db8::1]:9464\"\n");
+  c.add("[daemon]\nmetrics_listen = \"127.0.0.1:65536\"\n");
 }
 
 void link_messages(Corpus c) {

@@ -90,13 +90,15 @@ Daemon::Daemon(DaemonOptions options) {
   for (const auto& [as, plugin] : options.plugins) install(plugin, as);
   runtime_dir_ = options.runtime_dir.empty() ? dir() / "run" : options.runtime_dir;
   fs::create_directories(socket().parent_path());
-  std::vector<std::string> argv{MIRARID_PATH, "--runtime-dir", runtime_dir_.string(),
-                                "--control-socket", socket().string()};
+  mirarictl_ = options.mirarictl.empty() ? MIRARICTL_PATH : options.mirarictl.string();
+  std::vector<std::string> argv{options.mirarid.empty() ? MIRARID_PATH : options.mirarid.string(),
+                                "--runtime-dir", runtime_dir_.string(), "--control-socket",
+                                socket().string()};
   if (!options.config.empty()) {
     write_config(options.config);
     argv.insert(argv.end(), {"--config", config_file().string()});
   }
-  if (options.config.find("plugin_dirs") == std::string::npos) {
+  if (options.plugin_dir_flag && options.config.find("plugin_dirs") == std::string::npos) {
     argv.insert(argv.end(), {"--plugin-dir", plugin_dir().string()});
   }
   argv.insert(argv.end(), options.args.begin(), options.args.end());
@@ -156,14 +158,14 @@ void Daemon::write_config(const std::string& toml) const {
 }
 
 Run Daemon::ctl(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv{MIRARICTL_PATH, "--socket", socket().string()};
+  std::vector<std::string> argv{mirarictl_, "--socket", socket().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv, dir());
 }
 
 std::unique_ptr<Child> Daemon::ctl_background(const std::vector<std::string>& args,
                                               fs::path& out) const {
-  std::vector<std::string> argv{MIRARICTL_PATH, "--socket", socket().string()};
+  std::vector<std::string> argv{mirarictl_, "--socket", socket().string()};
   argv.insert(argv.end(), args.begin(), args.end());
   out = dir() / ("background." + std::to_string(++runs_) + ".out");
   return start_logged(argv, out, dir() / ("background." + std::to_string(runs_) + ".err"));

@@ -7,7 +7,8 @@
 //
 // The daemon runs with --runtime-dir DIR/run (or the one the options name) --control-socket
 // DIR/run/mirarid.sock, plus
-// --plugin-dir DIR/plugins unless its configuration names plugin_dirs; its standard error is
+// --plugin-dir DIR/plugins unless its configuration names plugin_dirs (or the options say
+// not to); its standard error is
 // DIR/mirarid.log. In a configuration, "{dir}" and "{plugins}" stand for those paths. The
 // constructor returns once the daemon answers on its socket (or throws with its log); the
 // destructor stops it (SIGTERM, SIGKILL after a deadline), reaps it, on failure too, and
@@ -78,6 +79,11 @@ struct DaemonOptions {
   std::vector<std::pair<std::string, std::string>> plugins{};
   // The runtime directory; empty: DIR/run (the control socket stays in DIR/run).
   std::filesystem::path runtime_dir{};
+  // The programs run; empty: those of this build (an installed tree's, for the install test).
+  std::filesystem::path mirarid{};
+  std::filesystem::path mirarictl{};
+  // false: no --plugin-dir flag at all, whatever the configuration says.
+  bool plugin_dir_flag = true;
 };
 
 class Daemon {
@@ -129,6 +135,7 @@ class Daemon {
   TempDir dir_;
   std::filesystem::path runtime_dir_;
   std::vector<std::string> argv_;
+  std::string mirarictl_;
   std::unique_ptr<Child> child_;
   mutable int runs_ = 0;
 };

@@ -1,5 +1,5 @@
 // The XenStore watcher and the load monitor in a real mirarid, driven and read with the real
-// mirarictl, the store being the XenStore-protocol server of tests/xenstored: the ports and
+// mirarictl, the store being the XenStore-protocol server of tools/xenstored: the ports and
 // their type names, a vif's states as `mirarictl watch` prints them, a guest's data/load as
 // its load, a store that drops mirarid's connection, and one that dies and starts again empty.
 #include <catch2/catch.hpp>

@@ -1,5 +1,5 @@
 // The XenStore watcher as mirarid runs it, through the SDK's plugin harness, with the real
-// libxenstore talking to the XenStore-protocol server of tests/xenstored: domains, devices
+// libxenstore talking to the XenStore-protocol server of tools/xenstored: domains, devices
 // through the xenbus states, guests' data/ reports, transactions, a dropped connection, a
 // missing store, bad configuration, the library export and reload.
 #include <catch2/catch.hpp>

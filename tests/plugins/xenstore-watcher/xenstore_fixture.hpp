@@ -1,4 +1,4 @@
-// A XenStore for one test, as tests/xenstored's fixture makes it (the protocol server on a
+// A XenStore for one test, as tools/xenstored's fixture makes it (the protocol server on a
 // socket in a fresh directory, XENSTORED_PATH pointing libxenstore at it), plus a toolstack's
 // connection to write domains and devices the way xl and the backends do. Everything goes
 // with the fixture, also when the test fails.
