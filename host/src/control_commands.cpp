@@ -251,6 +251,11 @@ json ControlCommands::describe(const std::string& name) const {
     json values = json::object();
     for (const auto& [key, value] : instance->config().values()) values[key] = to_toml(value);
     out["config"] = std::move(values);
+    for (json& port : out["ports"]) {
+      const std::string name = port["name"].get<std::string>();
+      const std::string configured = resolve_port_name(name, instance->config());
+      if (configured != name) port["configured_name"] = configured;
+    }
     return out;
   }
   const fs::path file = find_plugin_file(name, config_.plugin_dirs);

@@ -154,7 +154,11 @@ std::string declared_ports_text(const json& d) {
   std::vector<Row> rows;
   for (const json& p : d["ports"]) {
     std::string name = text(p["name"]);
-    if (p.contains("default_name")) name += " (default " + text(p["default_name"]) + ")";
+    if (p.contains("configured_name")) {
+      name += " (here " + text(p["configured_name"]) + ")";
+    } else if (p.contains("default_name")) {
+      name += " (default " + text(p["default_name"]) + ")";
+    }
     rows.push_back({std::move(name), text(p["direction"]), text(p["kind"]), text(p["type"]),
                     text(p["meaning"])});
   }

@@ -68,11 +68,13 @@ TEST_CASE("mirarictl describe prints an instance's declared ports") {
   auto r = daemon.ctl({"describe", "port-user"});
   CHECK(r.status == 0);
   CHECK(r.out.find("instance port-user\n") != std::string::npos);
-  CHECK(r.out.find("level.{group} (default level.web)  publishes   signal  int64  ticks seen so "
-                   "far by the group\n") != std::string::npos);
+  CHECK(r.out.find("level.{group} (here level.db)  publishes   signal  int64  ticks seen so far "
+                   "by the group\n") != std::string::npos);
   const json described = json::parse(daemon.ctl({"describe", "port-user", "--json"}).out);
   CHECK(described["ports"].size() == 2);
   CHECK(described["config"]["group"] == "\"db\"");
+  CHECK(described["ports"][1]["configured_name"] == "level.db");
+  CHECK_FALSE(described["ports"][0].contains("configured_name"));
 }
 
 TEST_CASE("mirarictl ports shows the meaning its publisher, else a subscriber, declares") {
