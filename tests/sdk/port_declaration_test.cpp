@@ -93,10 +93,12 @@ TEST_CASE("the descriptor carries the plugin's declarations, or none") {
 
 TEST_CASE("the port-use listener hears each subscribe and publish with its owner") {
   Graph graph;
-  std::vector<std::tuple<OwnerId, std::string, Graph::PortUse>> heard;
-  graph.set_port_use_listener([&](OwnerId owner, const std::string& port, Graph::PortUse use) {
-    heard.emplace_back(owner, port, use);
-  });
+  using Use = detail::GraphInternals::PortUse;
+  std::vector<std::tuple<OwnerId, std::string, Use>> heard;
+  detail::internals(graph).set_port_use_listener(
+      [&](OwnerId owner, const std::string& port, Use use) {
+        heard.emplace_back(owner, port, use);
+      });
   const OwnerId a = graph.add_owner("a");
   const OwnerId b = graph.add_owner("b");
   graph.change(a, [&] { graph.publish("x", graph.source<int>(1).signal()); });
@@ -107,7 +109,6 @@ TEST_CASE("the port-use listener hears each subscribe and publish with its owner
   // A refused use is heard too: the check comes after.
   CHECK_THROWS_AS(graph.change(b, [&] { graph.subscribe<double>("x"); }), PortError);
 
-  using Use = Graph::PortUse;
   CHECK(heard == std::vector<std::tuple<OwnerId, std::string, Use>>{{a, "x", Use::publishes},
                                                                     {b, "x", Use::subscribes},
                                                                     {b, "e", Use::subscribes},
