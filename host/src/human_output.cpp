@@ -125,10 +125,6 @@ std::string stats_text(const json& r) {
                                              {"over last", text(t["window"]) + " ticks"}});
 }
 
-}  // namespace
-
-namespace {
-
 std::string keys_text(const json& d) {
   if (d["keys"].empty()) return "no configuration keys\n";
   std::vector<Row> rows;
