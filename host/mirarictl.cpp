@@ -66,11 +66,11 @@ int main(int argc, char** argv) {
   simple("status", "the daemon's state");
   simple("plugins", "the loaded plugin instances");
   simple("nodes", "the graph's nodes");
-  simple("ports", "the graph's ports");
+  simple("ports", "the graph's ports, with what each means");
   simple("stats", "tick counts and tick duration percentiles");
   simple("metrics", "metrics in the Prometheus text format");
 
-  auto* describe = app.add_subcommand("describe", "a plugin's configuration keys");
+  auto* describe = app.add_subcommand("describe", "a plugin's configuration keys and ports");
   describe->add_option("NAME", name, "an instance's name, or a plugin file")->required();
   describe->callback([&] { request = {{"cmd", "describe"}, {"name", name}}; });
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <functional>
 #include <iostream>
 
 #include "config_file.hpp"
@@ -12,6 +13,7 @@
 #include "human_output.hpp"
 #include "install_paths.hpp"
 #include "plugin_file_check.hpp"
+#include "port_table.hpp"
 #include "stack_sampler.hpp"
 
 namespace fs = std::filesystem;
@@ -19,13 +21,19 @@ using namespace mirari::host;
 
 namespace {
 
-// Checked as the daemon checks a file (but for its permissions), in a scratch directory.
-int describe(const fs::path& file) {
+// Each file is checked as the daemon checks a file (but for its permissions), in a scratch
+// directory, and its description given to print. Returns the exit status.
+int with_descriptions(const std::vector<std::string>& files,
+                      const std::function<void(const std::vector<nlohmann::json>&)>& print) {
   const fs::path scratch =
       fs::temp_directory_path() / ("mirarid-describe." + std::to_string(::getpid()));
   int status = 0;
   try {
-    std::cout << describe_text(check_plugin_file(fs::absolute(file), scratch, false).description);
+    std::vector<nlohmann::json> descriptions;
+    for (const std::string& file : files) {
+      descriptions.push_back(check_plugin_file(fs::absolute(file), scratch, false).description);
+    }
+    print(descriptions);
   } catch (const std::exception& e) {
     std::cerr << "mirarid: " << e.what() << '\n';
     status = 1;
@@ -59,11 +67,26 @@ int main(int argc, char** argv) {
   app.add_flag("--allow-unsafe-permissions", unsafe,
                "load plugin files that others could have written (development only)");
   app.add_option("--describe", describe_file,
-                 "print the configuration keys a plugin file declares, and exit")
+                 "print the configuration keys and ports a plugin file declares, and exit")
+      ->check(CLI::ExistingFile);
+  bool json_output = false;
+  app.add_flag("--json", json_output, "with --describe: print the description as JSON");
+  std::vector<std::string> table_files;
+  app.add_option("--port-table", table_files,
+                 "print a Markdown table of every port the plugin files declare, and exit")
       ->check(CLI::ExistingFile);
   CLI11_PARSE(app, argc, argv);
 
-  if (!describe_file.empty()) return describe(describe_file);
+  if (!describe_file.empty()) {
+    return with_descriptions({describe_file}, [&](const std::vector<nlohmann::json>& d) {
+      std::cout << (json_output ? d.front().dump(2) + "\n" : describe_text(d.front()));
+    });
+  }
+  if (!table_files.empty()) {
+    return with_descriptions(table_files, [](const std::vector<nlohmann::json>& d) {
+      std::cout << port_table_markdown(d);
+    });
+  }
 
   ConfigOverrides flags;
   flags.fallback_plugin_dir = installed.plugin_dir;

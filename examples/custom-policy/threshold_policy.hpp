@@ -59,6 +59,18 @@ class ThresholdPolicy final : public mirari::Plugin {
             ConfigKey::optional("max_instances", 16, "never more instances than this")};
   }
 
+  // The ports it uses, with their types taken from the catalogue: `mirarid --describe` prints
+  // them, and mirarid warns about any port the plugin uses without declaring it. {group} in a
+  // name stands for the value of the configuration key group.
+  static std::vector<mirari::PortDecl> ports() {
+    using mirari::PortDecl;
+    namespace ports = mirari::ports;
+    return {PortDecl::subscribes<ports::load::LoadByInstance>(ports::load::kByInstance,
+                                                              "each instance's load"),
+            PortDecl::publishes<ports::DesiredCount>(ports::kDesiredCountPattern,
+                                                     "how many instances the group should run")};
+  }
+
   void configure(const mirari::Config& c) override {
     group_ = c.get<std::string>("group");
     if (!mirari::ports::is_group_name(group_)) {

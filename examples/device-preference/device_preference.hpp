@@ -53,6 +53,15 @@ class DevicePreference final : public mirari::Plugin {
                                         "\"eth\"; empty for every link but lo")};
   }
 
+  // The ports it uses, with their types taken from the catalogue: `mirarid --describe` prints
+  // them, and mirarid warns about any port the plugin uses without declaring it.
+  static std::vector<mirari::PortDecl> ports() {
+    using mirari::PortDecl;
+    return {PortDecl::subscribes<net::Links>(net::kLinks, "the links to choose from"),
+            PortDecl::publishes<std::string>(
+                kPreferredLink, "the name of the fastest usable link; \"\" while none is")};
+  }
+
   void configure(const mirari::Config& c) override {
     prefixes_ = c.get<std::vector<std::string>>("prefixes");
   }

@@ -54,12 +54,14 @@ json node_json(const NodeInfo& n) {
           {"needed", n.needed}};
 }
 
-json port_json(const PortInfo& p) {
+// meaning: from the declarations of the instances that publish or subscribe the port.
+json port_json(const PortInfo& p, const PortAudit& audit) {
   return {{"name", p.name},
           {"type", p.type},
           {"event", p.event},
           {"publisher", p.publisher},
-          {"subscribers", p.subscribers}};
+          {"subscribers", p.subscribers},
+          {"meaning", audit.meaning(p.name, p.publisher)}};
 }
 
 const char* const kCommands =
@@ -177,7 +179,7 @@ void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer
       answer(std::move(out));
     } else if (cmd == "ports") {
       json out = json::array();
-      for (const auto& p : graph_.ports()) out.push_back(port_json(p));
+      for (const auto& p : graph_.ports()) out.push_back(port_json(p, plugins_.port_audit()));
       answer(std::move(out));
     } else if (cmd == "graph") {
       if (request.value("dot", false)) {
@@ -185,7 +187,7 @@ void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer
       } else {
         json nodes = json::array(), ports = json::array();
         for (const auto& n : graph_.nodes()) nodes.push_back(node_json(n));
-        for (const auto& p : graph_.ports()) ports.push_back(port_json(p));
+        for (const auto& p : graph_.ports()) ports.push_back(port_json(p, plugins_.port_audit()));
         answer({{"nodes", std::move(nodes)}, {"ports", std::move(ports)}});
       }
     } else if (cmd == "get") {
@@ -249,6 +251,11 @@ json ControlCommands::describe(const std::string& name) const {
     json values = json::object();
     for (const auto& [key, value] : instance->config().values()) values[key] = to_toml(value);
     out["config"] = std::move(values);
+    for (json& port : out["ports"]) {
+      const std::string name = port["name"].get<std::string>();
+      const std::string configured = resolve_port_name(name, instance->config());
+      if (configured != name) port["configured_name"] = configured;
+    }
     return out;
   }
   const fs::path file = find_plugin_file(name, config_.plugin_dirs);

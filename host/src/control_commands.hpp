@@ -5,7 +5,8 @@
 //
 //   status                          daemon, version, pid, uptime, counts, current tick
 //   plugins                         the instances in load order
-//   describe  {"name"}              an instance's plugin and configuration keys (or a file's)
+//   describe  {"name"}              an instance's plugin, configuration keys and declared ports
+//                                   (or a file's)
 //   load      {"path", "name"?}     a plugin file (relative: searched in the plugin dirs)
 //   unload    {"name"}              answered once the instance is released
 //   reload    {"name"}

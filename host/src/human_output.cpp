@@ -96,10 +96,11 @@ std::string ports_text(const json& r) {
   for (const json& p : r) {
     const std::string publisher = text(p["publisher"]);
     rows.push_back({text(p["name"]), p["event"].get<bool>() ? "event" : "signal", text(p["type"]),
-                    publisher.empty() ? "(none)" : publisher, text(p["subscribers"])});
+                    publisher.empty() ? "(none)" : publisher, text(p["subscribers"]),
+                    p.contains("meaning") ? text(p["meaning"]) : ""});
   }
   if (rows.empty()) return "no port\n";
-  return table({"PORT", "KIND", "TYPE", "PUBLISHER", "SUBSCRIBERS"}, rows);
+  return table({"PORT", "KIND", "TYPE", "PUBLISHER", "SUBSCRIBERS", "MEANING"}, rows);
 }
 
 std::string graph_text(const json& r) {
@@ -124,19 +125,8 @@ std::string stats_text(const json& r) {
                                              {"over last", text(t["window"]) + " ticks"}});
 }
 
-}  // namespace
-
-std::string describe_text(const json& d) {
-  std::ostringstream out;
-  out << text(d["plugin"]) << ' ' << text(d["version"]) << " (" << text(d["kind"]) << ")";
-  if (!text(d["summary"]).empty()) out << ": " << text(d["summary"]);
-  out << '\n';
-  if (d.contains("instance")) out << "instance " << text(d["instance"]) << '\n';
-  if (d.contains("file")) out << "file     " << text(d["file"]) << '\n';
-  if (d["keys"].empty()) {
-    out << "\nno configuration keys\n";
-    return out.str();
-  }
+std::string keys_text(const json& d) {
+  if (d["keys"].empty()) return "no configuration keys\n";
   std::vector<Row> rows;
   for (const json& k : d["keys"]) {
     Row row{text(k["name"]), text(k["type"]),
@@ -150,12 +140,37 @@ std::string describe_text(const json& d) {
     row.push_back(text(k["description"]));
     rows.push_back(std::move(row));
   }
-  out << '\n';
-  if (d.contains("config")) {
-    out << table({"KEY", "TYPE", "DEFAULT", "VALUE", "DESCRIPTION"}, rows);
-  } else {
-    out << table({"KEY", "TYPE", "DEFAULT", "DESCRIPTION"}, rows);
+  if (d.contains("config")) return table({"KEY", "TYPE", "DEFAULT", "VALUE", "DESCRIPTION"}, rows);
+  return table({"KEY", "TYPE", "DEFAULT", "DESCRIPTION"}, rows);
+}
+
+// A description from a mirarid older than port declarations has no "ports".
+std::string declared_ports_text(const json& d) {
+  if (!d.contains("ports") || d["ports"].empty()) return "no declared ports\n";
+  std::vector<Row> rows;
+  for (const json& p : d["ports"]) {
+    std::string name = text(p["name"]);
+    if (p.contains("configured_name")) {
+      name += " (here " + text(p["configured_name"]) + ")";
+    } else if (p.contains("default_name")) {
+      name += " (default " + text(p["default_name"]) + ")";
+    }
+    rows.push_back({std::move(name), text(p["direction"]), text(p["kind"]), text(p["type"]),
+                    text(p["meaning"])});
   }
+  return table({"PORT", "DIRECTION", "KIND", "TYPE", "MEANING"}, rows);
+}
+
+}  // namespace
+
+std::string describe_text(const json& d) {
+  std::ostringstream out;
+  out << text(d["plugin"]) << ' ' << text(d["version"]) << " (" << text(d["kind"]) << ")";
+  if (!text(d["summary"]).empty()) out << ": " << text(d["summary"]);
+  out << '\n';
+  if (d.contains("instance")) out << "instance " << text(d["instance"]) << '\n';
+  if (d.contains("file")) out << "file     " << text(d["file"]) << '\n';
+  out << '\n' << keys_text(d) << '\n' << declared_ports_text(d);
   return out.str();
 }
 

@@ -1,5 +1,6 @@
-// What a plugin library says about itself — name, version, kind, summary and its declared
-// configuration keys — as JSON, for `mirarictl describe` and `mirarid --describe`.
+// What a plugin library says about itself — name, version, kind, summary, its declared
+// configuration keys and its declared ports — as JSON, for `mirarictl describe` and `mirarid
+// --describe`.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,7 +10,10 @@
 namespace mirari::host {
 
 // {"plugin", "version", "kind", "summary", "keys": [{"name", "type", "required",
-// "default" (TOML text, absent when required), "description"}]}
+// "default" (TOML text, absent when required), "description"}], "ports": [{"name", "kind"
+// (signal, event, table), "type", "direction" (publishes, subscribes), "meaning",
+// "default_name" (the name with {key} placeholders filled from the keys' defaults, present
+// when that differs)}]}
 nlohmann::json describe_plugin(const Descriptor& descriptor);
 
 }  // namespace mirari::host

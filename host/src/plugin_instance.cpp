@@ -2,6 +2,7 @@
 
 #include "config_check.hpp"
 #include "logging.hpp"
+#include "port_audit.hpp"
 
 namespace mirari::host {
 
@@ -38,9 +39,11 @@ class PluginInstance::Context final : public mirari::Context {
 };
 
 PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, WorkRegistry& work,
-                               Logging& logging, std::shared_ptr<PluginLibrary> library,
-                               PluginTable table, Origin origin)
+                               Logging& logging, PortAudit& audit,
+                               std::shared_ptr<PluginLibrary> library, PluginTable table,
+                               Origin origin)
     : graph_(graph),
+      audit_(audit),
       library_(std::move(library)),
       log_(logging.make(table.instance)),
       executor_(std::make_unique<PluginExecutor>(workers, work, table.instance, library_, log_)),
@@ -52,6 +55,9 @@ PluginInstance::PluginInstance(Graph& graph, boost::asio::thread_pool& workers, 
     Config config = check_plugin_table(table_, descriptor().config_keys());
     plugin_ = descriptor().create();
     plugin_->configure(config);
+    std::vector<PortDecl> declared;
+    if (descriptor().ports != nullptr) declared = descriptor().ports();
+    audit_.enroll(owner_, table_.instance, std::move(declared), config, *log_);
     context_ =
         std::make_unique<Context>(graph_, *executor_, std::move(config), *log_, table_.instance);
   } catch (...) {
@@ -68,6 +74,7 @@ PluginInstance::~PluginInstance() {
 }
 
 void PluginInstance::release_owner() noexcept {
+  audit_.withdraw(owner_);
   detail::internals(graph_).set_code_anchor(owner_, nullptr);
   try {
     graph_.release_owner(owner_);

@@ -24,6 +24,7 @@
 namespace mirari::host {
 
 class Logging;
+class PortAudit;
 
 // How an instance came to be loaded. Only those from the configuration file follow it when
 // it is re-read.
@@ -32,11 +33,12 @@ std::string_view to_string(Origin origin) noexcept;
 
 class PluginInstance {
  public:
-  // Creates the plugin and configures it with table, checked against the declared keys.
-  // Throws ConfigFileError for the table, or what the plugin's configure() throws.
+  // Creates the plugin and configures it with table, checked against the declared keys, and
+  // enrolls it in audit, which checks the ports it uses against those it declares. Throws
+  // ConfigFileError for the table, or what the plugin's configure() throws.
   PluginInstance(Graph& graph, boost::asio::thread_pool& workers, WorkRegistry& work,
-                 Logging& logging, std::shared_ptr<PluginLibrary> library, PluginTable table,
-                 Origin origin);
+                 Logging& logging, PortAudit& audit, std::shared_ptr<PluginLibrary> library,
+                 PluginTable table, Origin origin);
   // Expects the instance stopped, quiet, and its nodes gone.
   ~PluginInstance();
   PluginInstance(const PluginInstance&) = delete;
@@ -69,10 +71,12 @@ class PluginInstance {
 
  private:
   class Context;
-  // Drops the code anchor and the graph owner, whose nodes are gone by then.
+  // Leaves the port audit, drops the code anchor and the graph owner, whose nodes are gone
+  // by then.
   void release_owner() noexcept;
 
   Graph& graph_;
+  PortAudit& audit_;
   std::shared_ptr<PluginLibrary> library_;
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<PluginExecutor> executor_;

@@ -46,7 +46,8 @@ PluginManager::PluginManager(Graph& graph, boost::asio::any_io_executor strand,
       work_(work),
       logging_(logging),
       settings_(std::move(settings)),
-      tables_(std::move(tables)) {}
+      tables_(std::move(tables)),
+      port_audit_(graph) {}
 
 PluginManager::~PluginManager() = default;
 
@@ -109,8 +110,8 @@ std::unique_ptr<PluginInstance> PluginManager::create(std::shared_ptr<PluginLibr
   std::string why;
   try {
     library = register_plugin_code(std::move(library), name);
-    return std::make_unique<PluginInstance>(graph_, workers_, work_, logging_, std::move(library),
-                                            std::move(table), origin);
+    return std::make_unique<PluginInstance>(graph_, workers_, work_, logging_, port_audit_,
+                                            std::move(library), std::move(table), origin);
   } catch (const ConfigFileError& e) {
     why = e.what();
   } catch (...) {

@@ -33,6 +33,7 @@
 #include "config_file.hpp"
 #include "crash_marker.hpp"
 #include "plugin_instance.hpp"
+#include "port_audit.hpp"
 #include "state_file.hpp"
 
 namespace mirari::host {
@@ -131,6 +132,9 @@ class PluginManager {
   // Replaced or failed instances still waiting for their work to finish.
   std::size_t retiring() const noexcept { return retiring_.size(); }
 
+  // The ports the instances use, against what they declare.
+  const PortAudit& port_audit() const noexcept { return port_audit_; }
+
  private:
   struct Entry {
     std::unique_ptr<PluginInstance> instance;
@@ -156,6 +160,7 @@ class PluginManager {
   Logging& logging_;
   Settings settings_;
   TableLookup tables_;
+  PortAudit port_audit_;  // before the instances: each withdraws from it when destroyed
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<PluginInstance>> retiring_;
   std::optional<CrashMarker> held_out_;

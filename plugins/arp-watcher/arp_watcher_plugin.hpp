@@ -11,6 +11,10 @@ namespace mirari::arp {
 struct ArpWatcherPorts {
   static constexpr const char* kTable = ports::arp::kTable;
   static constexpr const char* kEvents = ports::arp::kEvents;
+  static constexpr const char* kTableMeaning =
+      "every neighbour entry (ARP and ND) of the namespace, by link and address";
+  static constexpr const char* kEventsMeaning =
+      "the changes of one tick to arp.table, a MAC move as one event, in order";
 };
 using ArpWatcherPlugin = rtnetlink::WatcherPlugin<ArpWatcher, ArpWatcherPorts>;
 

@@ -34,6 +34,16 @@ class BlockWatcherPlugin final : public Plugin {
                                 "or \"vd\"; empty for every device")};
   }
 
+  static std::vector<PortDecl> ports() {
+    return {
+        PortDecl::publishes<Devices>(
+            kDevices, "every block device watched (numbers, size, read-only, loop file), by name"),
+        PortDecl::publishes_events<std::vector<BlockEvent>>(
+            kEvents,
+            "the changes of one tick to block.devices (added, changed, removed), "
+            "in order")};
+  }
+
   void configure(const Config& config) override {
     const std::int64_t buffer = config.get<std::int64_t>("receive_buffer");
     if (buffer < 0 || buffer > INT_MAX) {

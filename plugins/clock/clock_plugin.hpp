@@ -28,6 +28,11 @@ class ClockPlugin final : public Plugin {
                                 "published on clock.ms")};
   }
 
+  static std::vector<PortDecl> ports() {
+    return {PortDecl::publishes<ports::ClockMs>(
+        ports::kClock, "the monotonic clock in milliseconds, read every period_ms")};
+  }
+
   void configure(const Config& config) override {
     const std::int64_t ms = config.get<std::int64_t>("period_ms");
     if (ms < 1 || ms > kMaxPeriodMs) {

@@ -62,6 +62,27 @@ class InstanceManagerPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return manager_config_keys(); }
 
+  static std::vector<PortDecl> ports() {
+    return {
+        PortDecl::subscribes<ports::DesiredCount>(
+            ports::kDesiredCountPattern,
+            "how many instances of the group a policy wants, starting and running ones counted"),
+        PortDecl::subscribes<InstanceSpecs>(
+            ports::kInstancesDesiredExtra,
+            "instances wanted besides a group's counted ones, each with its own spec"),
+        PortDecl::subscribes<LoadTable>(
+            ports::load::kByInstance,
+            "instances' load, to stop the least loaded first (victim = \"least-loaded\")"),
+        PortDecl::subscribes<InstanceConfigs>(
+            ports::kInstancesConfig, "key/value configuration delivered to each running instance"),
+        PortDecl::publishes<InstancesActual>(
+            "{actual_port}",
+            "every instance the manager started or adopted (group, state, since, ...), by name"),
+        PortDecl::publishes_events<std::vector<InstanceEvent>>(
+            "{events_port}",
+            "the changes one report of the manager made to its instances table, in order")};
+  }
+
   void configure(const Config& config) override {
     ManagerOptions options = parse_options(config);
 #if MIRARI_HAVE_XEN

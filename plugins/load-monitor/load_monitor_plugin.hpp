@@ -28,6 +28,24 @@ class LoadMonitorPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return load_monitor_config_keys(); }
 
+  static std::vector<PortDecl> ports() {
+    namespace P = ports::load;
+    return {
+        PortDecl::publishes<LoadByInstance>(
+            P::kByInstance,
+            "smoothed load per instance (1.0 = one busy CPU): the mean of its last window "
+            "samples"),
+        PortDecl::publishes<double>(P::kTotal, "the sum of load.by_instance"),
+        PortDecl::publishes<InstanceReports>(
+            P::kReports, "the latest value of every key each instance reported, or was sampled"),
+        PortDecl::publishes_events<std::vector<LoadSample>>(
+            P::kSamples, "the samples one tick took (instance, key, value, source), in order"),
+        PortDecl::publishes<std::uint64_t>(
+            P::kRejected, "report lines refused so far (not \"NAME KEY VALUE\" with a number)"),
+        PortDecl::subscribes<ports::xen::DataByDomain>(
+            ports::xen::kData, "guests' XenStore data/ values, taken as their reports")};
+  }
+
   void configure(const Config& config) override { options_ = parse_options(config); }
 
   // Binds the socket before publishing anything, so a socket that cannot be made fails

@@ -11,6 +11,11 @@ namespace mirari::net {
 struct NetWatcherPorts {
   static constexpr const char* kTable = ports::net::kLinks;
   static constexpr const char* kEvents = ports::net::kLinkEvents;
+  static constexpr const char* kTableMeaning =
+      "every link of the namespace (name, kind, MAC, MTU, up, carrier, speed, addresses), by "
+      "ifindex";
+  static constexpr const char* kEventsMeaning =
+      "the changes of one tick to net.links (added, changed, removed), in order";
 };
 using NetWatcherPlugin = rtnetlink::WatcherPlugin<NetWatcher, NetWatcherPorts>;
 

@@ -3,7 +3,9 @@
 // this template applied to its domain class and port names:
 //
 //   struct Ports { static constexpr const char* kTable = "net.links";
-//                  static constexpr const char* kEvents = "net.link_events"; };
+//                  static constexpr const char* kEvents = "net.link_events";
+//                  static constexpr const char* kTableMeaning = "every link ...";
+//                  static constexpr const char* kEventsMeaning = "the changes ..."; };
 //   using NetWatcherPlugin = rtnetlink::WatcherPlugin<NetWatcher, Ports>;
 //
 // Watcher is constructed from (executor, MirrorOptions) and has Table, Event, table(),
@@ -39,6 +41,11 @@ class WatcherPlugin final : public Plugin {
                                 "bytes of notifications that may wait unread; past them the "
                                 "kernel drops some and the watcher reads the whole state again "
                                 "(0: the system default)")};
+  }
+
+  static std::vector<PortDecl> ports() {
+    return {PortDecl::publishes<Table>(Ports::kTable, Ports::kTableMeaning),
+            PortDecl::publishes_events<std::vector<Event>>(Ports::kEvents, Ports::kEventsMeaning)};
   }
 
   void configure(const Config& config) override {

@@ -30,6 +30,27 @@ class XenStoreWatcherPlugin final : public Plugin {
                                 "read again")};
   }
 
+  static std::vector<PortDecl> ports() {
+    namespace P = ports::xen;
+    return {
+        PortDecl::publishes<P::Domains>(P::kDomains,
+                                        "every domain in XenStore (name, uuid, memory), by domid"),
+        PortDecl::publishes_events<P::DomainChanges>(
+            P::kDomainEvents, "the changes of one tick to xen.domains, in order"),
+        PortDecl::publishes<P::Devices>(
+            P::kVifs, "every network device (vif) with both ends' xenbus states, by domid/devid"),
+        PortDecl::publishes_events<P::DeviceChanges>(
+            P::kVifEvents, "the changes of one tick to xen.vifs, in order"),
+        PortDecl::publishes<P::Devices>(
+            P::kVbds, "every block device (vbd) with both ends' xenbus states, by domid/devid"),
+        PortDecl::publishes_events<P::DeviceChanges>(
+            P::kVbdEvents, "the changes of one tick to xen.vbds, in order"),
+        PortDecl::publishes<P::DataByDomain>(
+            P::kData, "what each guest writes under its data/ directory, by domid"),
+        PortDecl::publishes_events<P::DataChanges>(
+            P::kDataEvents, "the changes of one tick to xen.data, in order")};
+  }
+
   void configure(const Config& config) override {
     options_.prefix = config.get<std::string>("prefix");
     if (!options_.prefix.starts_with('/') || options_.prefix.size() < 2 ||

@@ -6,6 +6,8 @@
 // until something publishes it, so a scaler starts in any order with the plugins that feed it.
 #pragma once
 
+#include <vector>
+
 #include <mirari/plugin.hpp>
 #include <mirari/ports/clock.hpp>
 
@@ -24,5 +26,9 @@ struct Observation {
 
 // Graph thread, inside the plugin's start().
 Signal<Observation> observe_group(Context& ctx, const Membership& membership);
+
+// The ports observe_group subscribes, and the desired count every scaler publishes, for the
+// scalers' ports(). Any thread.
+std::vector<PortDecl> scaler_ports();
 
 }  // namespace mirari::policies

@@ -24,6 +24,7 @@ namespace mirari::policies {
 class TargetTrackingPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return target_tracking_config_keys(); }
+  static std::vector<PortDecl> ports() { return scaler_ports(); }
 
   void configure(const Config& config) override {
     scaler_.emplace(parse_target_tracking_options(config));

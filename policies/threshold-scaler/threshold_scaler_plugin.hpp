@@ -24,6 +24,7 @@ namespace mirari::policies {
 class ThresholdScalerPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return threshold_config_keys(); }
+  static std::vector<PortDecl> ports() { return scaler_ports(); }
 
   void configure(const Config& config) override {
     scaler_.emplace(parse_threshold_options(config));

@@ -107,6 +107,7 @@ struct Graph::Impl {
   Port& port(const std::string& name);
   std::map<std::string, Port, std::less<>> ports;
   std::unordered_map<OwnerId, std::shared_ptr<const void>> anchors;
+  Graph::PortUseListener port_use_listener;
 
   detail::HeightQueue heights;
   // Nodes whose only dependency changed in this tick: computed before the height queue's

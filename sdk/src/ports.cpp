@@ -13,10 +13,11 @@ std::string port_kind(bool event, const std::string& type) {
 
 // A port's type is fixed by its first use; a later use with another kind, stable name or
 // layout is refused before anything is built, so a refused plugin leaves the port as it was.
-NodeBase* Graph::port_for(const std::string& port, bool event, const TypeLayout& type,
+NodeBase* Graph::port_for(const std::string& port, PortUse use, bool event, const TypeLayout& type,
                           const std::function<NodeBase*()>& make_port,
                           const std::function<detail::PortCodec()>& make_codec) {
   Impl& g = *impl_;
+  if (g.port_use_listener) g.port_use_listener(g.owner, port, use);
   const std::string& user = g.owners[g.owner];
   if (auto it = g.ports.find(port); it != g.ports.end()) {
     const Impl::Port& p = it->second;
@@ -42,6 +43,10 @@ NodeBase* Graph::port_for(const std::string& port, bool event, const TypeLayout&
   });
   name_node(node, port);
   return node;
+}
+
+void Graph::set_port_use_listener(PortUseListener listener) {
+  impl_->port_use_listener = std::move(listener);
 }
 
 Graph::Impl::Port& Graph::Impl::port(const std::string& name) {

@@ -230,8 +230,21 @@ class Graph {
   // plugin's library) alive.
   void set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor);
 
+  // How an owner used a port, as the port-use listener hears it.
+  enum class PortUse { subscribes, publishes };
+  using PortUseListener = std::function<void(OwnerId owner, const std::string& port, PortUse use)>;
+  // Called at every subscribe and publish (before it is checked, so a refused use is heard
+  // too), with the current owner: for a host that compares what plugins use with what they
+  // declare. The listener must not throw or use the graph. Graph thread.
+  void set_port_use_listener(PortUseListener listener);
+
   struct Impl;
-  detail::NodeBase* port_for(const std::string& port, bool event, const TypeLayout& type,
+  template <class T>
+  detail::SignalPort<T>* signal_port(const std::string& port, PortUse use);
+  template <class T>
+  detail::EventPort<T>* event_port(const std::string& port, PortUse use);
+  detail::NodeBase* port_for(const std::string& port, PortUse use, bool event,
+                             const TypeLayout& type,
                              const std::function<detail::NodeBase*()>& make_port,
                              const std::function<detail::PortCodec()>& make_codec);
   template <class T, bool kEvent>
@@ -271,6 +284,11 @@ class GraphInternals {
   void refresh(NodeBase* node) { graph_.refresh(node); }
   void set_code_anchor(OwnerId owner, std::shared_ptr<const void> anchor) {
     graph_.set_code_anchor(owner, std::move(anchor));
+  }
+  using PortUse = Graph::PortUse;
+  using PortUseListener = Graph::PortUseListener;
+  void set_port_use_listener(PortUseListener listener) {
+    graph_.set_port_use_listener(std::move(listener));
   }
 
  private:
@@ -317,32 +335,42 @@ EventSource<T> Graph::event_source(std::function<T(T earlier, T later)> combine)
 
 template <class T>
 void Graph::publish(const std::string& port, Signal<T> node) {
-  subscribe<T>(port);
+  signal_port<T>(port, PortUse::publishes);
   bind_port(port, node.node());
 }
 
 template <class T>
 void Graph::publish(const std::string& port, Event<T> node) {
-  subscribe_events<T>(port);
+  event_port<T>(port, PortUse::publishes);
   bind_port(port, node.node());
 }
 
 template <class T>
 Signal<T> Graph::subscribe(const std::string& port) {
-  static_assert(std::is_default_constructible_v<T>,
-                "a signal port holds T{} until published: T must be default-constructible");
-  auto* node = port_for(
-      port, false, type_layout<T>(), [this] { return make<detail::SignalPort<T>>(T{}); },
-      [] { return codec_for<T, false>(); });
-  return Signal<T>(static_cast<detail::SignalPort<T>*>(node));
+  return Signal<T>(signal_port<T>(port, PortUse::subscribes));
 }
 
 template <class T>
 Event<T> Graph::subscribe_events(const std::string& port) {
+  return Event<T>(event_port<T>(port, PortUse::subscribes));
+}
+
+template <class T>
+detail::SignalPort<T>* Graph::signal_port(const std::string& port, PortUse use) {
+  static_assert(std::is_default_constructible_v<T>,
+                "a signal port holds T{} until published: T must be default-constructible");
   auto* node = port_for(
-      port, true, type_layout<T>(), [this] { return make<detail::EventPort<T>>(); },
+      port, use, false, type_layout<T>(), [this] { return make<detail::SignalPort<T>>(T{}); },
+      [] { return codec_for<T, false>(); });
+  return static_cast<detail::SignalPort<T>*>(node);
+}
+
+template <class T>
+detail::EventPort<T>* Graph::event_port(const std::string& port, PortUse use) {
+  auto* node = port_for(
+      port, use, true, type_layout<T>(), [this] { return make<detail::EventPort<T>>(); },
       [] { return codec_for<T, true>(); });
-  return Event<T>(static_cast<detail::EventPort<T>*>(node));
+  return static_cast<detail::EventPort<T>*>(node);
 }
 
 template <class T, bool kEvent>

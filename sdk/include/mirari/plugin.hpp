@@ -7,6 +7,11 @@
 //     static std::vector<mirari::ConfigKey> config_keys() {
 //       return {mirari::ConfigKey::optional("high", 0.8, "load above which to add an instance")};
 //     }
+//     // The ports it uses (port_declaration.hpp): printed by describe, checked by the host.
+//     static std::vector<mirari::PortDecl> ports() {
+//       return {mirari::PortDecl::subscribes<double>(mirari::ports::load::kTotal, "the load"),
+//               mirari::PortDecl::publishes<int>("instances.desired", "instances wanted")};
+//     }
 //     void configure(const mirari::Config& c) override { high_ = c.get<double>("high"); }
 //     void start(mirari::Context& ctx) override {
 //       // A stock port, by its name and type in the port catalogue (mirari/ports/load.hpp).
@@ -38,6 +43,7 @@
 #include "mirari/config.hpp"
 #include "mirari/executor.hpp"
 #include "mirari/graph.hpp"
+#include "mirari/port_declaration.hpp"
 
 namespace spdlog {
 class logger;
@@ -47,7 +53,7 @@ namespace mirari {
 
 // Raised whenever the layout of anything in this header or the graph's headers changes
 // (type_layout.hpp's TypeLayout included), and when the way a fingerprint is computed does.
-inline constexpr std::uint32_t kAbiVersion = 4;
+inline constexpr std::uint32_t kAbiVersion = 5;
 
 enum class Kind { watcher, policy, reconfigurer };
 std::string_view to_string(Kind kind) noexcept;
@@ -121,6 +127,7 @@ struct Descriptor {
   Kind kind;
   const char* summary;
   std::vector<ConfigKey> (*config_keys)();
+  std::vector<PortDecl> (*ports)();  // the plugin's static ports(), or none
   std::unique_ptr<Plugin> (*create)();
 };
 
@@ -133,6 +140,15 @@ template <class P>
 std::vector<ConfigKey> declared_keys() {
   if constexpr (requires { P::config_keys(); }) {
     return P::config_keys();
+  } else {
+    return {};
+  }
+}
+
+template <class P>
+std::vector<PortDecl> declared_ports() {
+  if constexpr (requires { P::ports(); }) {
+    return P::ports();
   } else {
     return {};
   }
@@ -154,7 +170,7 @@ Descriptor describe(const char* name, const char* version, Kind kind, const char
 #else
         0,
 #endif
-        __VERSION__, name, version, kind, summary, &declared_keys<P>,
+        __VERSION__, name, version, kind, summary, &declared_keys<P>, &declared_ports<P>,
         [] { return std::unique_ptr<Plugin>(new P()); }
   };
 }

@@ -17,6 +17,7 @@ const mirari::Descriptor* descriptor() {
                                     mirari::Kind::policy,
                                     "built for another plugin ABI",
                                     nullptr,
+                                    nullptr,
                                     nullptr};
   return &d;
 }

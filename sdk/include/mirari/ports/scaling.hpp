@@ -35,6 +35,10 @@ inline bool is_group_name(std::string_view group) noexcept {
   return true;
 }
 
+// The port's name as a plugin declares it (port_declaration.hpp): {group} is the value of
+// the plugin's configuration key "group".
+inline constexpr const char* kDesiredCountPattern = "scale.{group}.desired";
+
 // "scale.<group>.desired". Any thread. Throws std::invalid_argument quoting group when it is
 // not a group name.
 inline std::string desired_count_port(std::string_view group) {
