@@ -20,12 +20,14 @@ using namespace mirari::host;
 namespace {
 
 // Checked as the daemon checks a file (but for its permissions), in a scratch directory.
-int describe(const fs::path& file) {
+int describe(const fs::path& file, bool as_json) {
   const fs::path scratch =
       fs::temp_directory_path() / ("mirarid-describe." + std::to_string(::getpid()));
   int status = 0;
   try {
-    std::cout << describe_text(check_plugin_file(fs::absolute(file), scratch, false).description);
+    const nlohmann::json description =
+        check_plugin_file(fs::absolute(file), scratch, false).description;
+    std::cout << (as_json ? description.dump() + "\n" : human::describe_text(description));
   } catch (const std::exception& e) {
     std::cerr << "mirarid: " << e.what() << '\n';
     status = 1;
@@ -61,9 +63,11 @@ int main(int argc, char** argv) {
   app.add_option("--describe", describe_file,
                  "print the configuration keys a plugin file declares, and exit")
       ->check(CLI::ExistingFile);
+  bool as_json = false;
+  app.add_flag("--json", as_json, "with --describe: print the description as JSON");
   CLI11_PARSE(app, argc, argv);
 
-  if (!describe_file.empty()) return describe(describe_file);
+  if (!describe_file.empty()) return describe(describe_file, as_json);
 
   ConfigOverrides flags;
   flags.fallback_plugin_dir = installed.plugin_dir;

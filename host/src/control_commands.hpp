@@ -2,11 +2,13 @@
 //
 // A request is one JSON object, {"id": ANY, "cmd": NAME, ...arguments}; each response echoes
 // the id: {"id": ANY, "ok": true, "result": ...} or {"id": ANY, "ok": false, "error": TEXT}.
+// The commands and their arguments are listed once, in control_command_table.hpp:
 //
 //   status                          daemon, version, pid, uptime, counts, current tick
 //   plugins                         the instances in load order
 //   describe  {"name"}              an instance's plugin and configuration keys (or a file's)
-//   load      {"path", "name"?}     a plugin file (relative: searched in the plugin dirs)
+//   load      {"path", "name"?,     a plugin file (relative: searched in the plugin dirs), with
+//              "config"?}           the instance's settings when no [plugins.NAME] table has them
 //   unload    {"name"}              answered once the instance is released
 //   reload    {"name"}
 //   nodes | ports                   the graph's nodes, its ports
@@ -30,6 +32,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config_file.hpp"
+#include "control_command_table.hpp"
 #include "mirari/graph.hpp"
 #include "status_board.hpp"
 
@@ -76,6 +79,23 @@ class ControlCommands {
   static nlohmann::json error(const nlohmann::json& id, const std::string& message);
 
  private:
+  // The handlers the command table names (control_command_table.cpp).
+  friend const std::vector<ControlCommand>& control_commands();
+  void on_status(const ControlCall& call);
+  void on_plugins(const ControlCall& call);
+  void on_describe(const ControlCall& call);
+  void on_load(const ControlCall& call);
+  void on_unload(const ControlCall& call);
+  void on_reload(const ControlCall& call);
+  void on_nodes(const ControlCall& call);
+  void on_ports(const ControlCall& call);
+  void on_graph(const ControlCall& call);
+  void on_get(const ControlCall& call);
+  void on_watch(const ControlCall& call);
+  void on_write(const ControlCall& call);  // set and emit
+  void on_stats(const ControlCall& call);
+  void on_metrics(const ControlCall& call);
+
   nlohmann::json status() const;
   struct Parsed {
     nlohmann::json id;  // null unless the request's is a scalar
@@ -83,12 +103,7 @@ class ControlCommands {
     std::string error;  // why the request is refused; empty when it is well formed
   };
   static Parsed validate(const nlohmann::json& request);
-  nlohmann::json plugins() const;
   nlohmann::json describe(const std::string& name) const;
-  nlohmann::json stats() const;
-  void write(const std::string& cmd, const std::string& port, const nlohmann::json& value);
-  void watch(const nlohmann::json& id, const std::string& port,
-             const std::shared_ptr<ControlPeer>& peer);
 
   Graph& graph_;
   PluginManager& plugins_;

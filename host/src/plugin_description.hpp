@@ -9,7 +9,9 @@
 namespace mirari::host {
 
 // {"plugin", "version", "kind", "summary", "keys": [{"name", "type", "required",
-// "default" (TOML text, absent when required), "description"}]}
+// "default" (TOML text; absent when required, and for a table), "description", "keys" (a
+// table's, or each table's of an array of tables: the same shape, at any depth)}]}. A table
+// is required when a key in it is.
 nlohmann::json describe_plugin(const Descriptor& descriptor);
 
 }  // namespace mirari::host

@@ -76,7 +76,7 @@ TEST_CASE("a configuration that became bad is logged on SIGHUP, and the running 
   daemon.signal(SIGHUP);
   CHECK(daemon.log_shows(
       "configuration not re-read, the running one is kept: " + daemon.config_file().string() +
-      ":6:1: plugin 'counter': key 'input' must be a string, not a integer"));
+      ":6:1: plugin 'counter': key 'input' must be a string, not an integer"));
   CHECK((*instance(plugins(daemon), "counter"))["reloads"] == 0);
 }
 
