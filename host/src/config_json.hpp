@@ -28,9 +28,10 @@ toml::table toml_from_json(const nlohmann::json& object);
 // The JSON object for a TOML table (dates and times as their TOML text).
 nlohmann::json json_from_toml(const toml::table& table);
 
-// The table given by `--set key=value` arguments (in order) over `--config-json` text (empty:
-// none). Throws ConfigJsonError naming the argument: one that is not `key=value` with a TOML
-// value, a key given twice, JSON that is not an object.
+// The one table given by `--set key=value` arguments beside `--config-json` text (empty:
+// none), as a JSON object. Throws ConfigJsonError naming the argument: one that is not
+// `key=value` with a TOML value, a key given twice (in two --set, or in --set and the JSON),
+// JSON that is not an object or holds null.
 nlohmann::json load_settings(const std::vector<std::string>& sets, const std::string& json_text);
 
 }  // namespace mirari::host

@@ -317,7 +317,7 @@ void ControlCommands::on_write(const ControlCall& call) {
     if (cmd == "emit" && !p.event) {
       throw BadRequest("port '" + port + "' is a signal port: set its value instead");
     }
-    graph_.write_port_json(port, call.request["value"].dump());
+    graph_.write_port_json(port, call.request.at("value").dump());
     call.answer(nullptr);
     return;
   }

@@ -2,23 +2,8 @@
 //
 // A request is one JSON object, {"id": ANY, "cmd": NAME, ...arguments}; each response echoes
 // the id: {"id": ANY, "ok": true, "result": ...} or {"id": ANY, "ok": false, "error": TEXT}.
-// The commands and their arguments are listed once, in control_command_table.hpp:
-//
-//   status                          daemon, version, pid, uptime, counts, current tick
-//   plugins                         the instances in load order
-//   describe  {"name"}              an instance's plugin and configuration keys (or a file's)
-//   load      {"path", "name"?,     a plugin file (relative: searched in the plugin dirs), with
-//              "config"?}           the instance's settings when no [plugins.NAME] table has them
-//   unload    {"name"}              answered once the instance is released
-//   reload    {"name"}
-//   nodes | ports                   the graph's nodes, its ports
-//   graph     {"dot"?: bool}        nodes and ports, or Graphviz DOT text
-//   get       {"port"}              a signal port's value
-//   watch     {"port"}              one response per committed change (a signal: its current
-//                                   value first) until the client disconnects
-//   set | emit {"port", "value"}    writes into the source publishing a signal | event port
-//   stats                           graph totals and tick duration percentiles
-//   metrics                         the Prometheus text exposition, as one string
+// The commands, their arguments and their help are listed once, in control_command_table.hpp;
+// what each answers is in host/README.md ("Control protocol").
 //
 // Every command runs on the graph's thread, between ticks, except `status` (and the refusal of a
 // malformed request): answer_here() answers those on any thread, from the StatusBoard.
