@@ -188,7 +188,7 @@ groups = [{routers = [{asn = "x"}], name = "web"}]
   daemon.signal(SIGHUP);
   CHECK(daemon.log_shows(
       "configuration not re-read, the running one is kept: " + daemon.config_file().string() +
-      ":3:1: plugin 'fleet': key 'groups[0].routers[0].asn' must be an "
+      ":7:24: plugin 'fleet': key 'groups[0].routers[0].asn' must be an "
       "integer, not a string"));
   CHECK(daemon.port("fleet.summary") ==
         "sizes=1 2 weights=1 memory=128 kernel=unikernel.img web:64/64513");
