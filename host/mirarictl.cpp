@@ -116,9 +116,9 @@ int main(int argc, char** argv) {
           break;
       }
     }
-    sub->callback([&, cmd] {
+    sub->callback([&, cmd, entry = &command] {
       request = {{"cmd", cmd}};
-      for (const ControlArgument& argument : command.arguments) {
+      for (const ControlArgument& argument : entry->arguments) {
         const std::string key(argument.key);
         const std::string& given = texts[cmd + "." + key];
         switch (argument.kind) {

@@ -19,7 +19,7 @@ std::string refusal(const std::vector<std::string>& sets, const std::string& jso
   return "accepted";
 }
 
-TEST_CASE("--set values are TOML values, dotted keys make nested tables") {
+TEST_CASE("values given with --set are TOML values, dotted keys make nested tables") {
   CHECK(load_settings({"template.memory=64", "name = \"web\"", "weights=[1, 2.5]",
                        "template.kernel='k.img'", "on=true", "groups=[{name = \"a\"}]"},
                       "") == json::parse(R"({"template": {"memory": 64, "kernel": "k.img"},
@@ -27,7 +27,7 @@ TEST_CASE("--set values are TOML values, dotted keys make nested tables") {
                          "groups": [{"name": "a"}]})"));
 }
 
-TEST_CASE("--set and --config-json together make one table") {
+TEST_CASE("settings given with --set and --config-json together make one table") {
   CHECK(load_settings({"template.memory=64"}, R"({"template": {"kernel": "k"}, "n": 1.0})") ==
         json::parse(R"({"template": {"memory": 64, "kernel": "k"}, "n": 1.0})"));
 }
@@ -45,7 +45,7 @@ TEST_CASE("a malformed --set is refused, naming it") {
   CHECK(refusal({"t.m=1"}, R"({"t": {"m": 2}})") == "--set 't.m=1': key 't.m' is given twice");
 }
 
-TEST_CASE("--config-json must be a JSON object of values TOML can hold") {
+TEST_CASE("settings given with --config-json are a JSON object of values TOML can hold") {
   CHECK(refusal({}, "[1]") == "--config-json: a plugin's settings are a JSON object, not array");
   CHECK(refusal({}, "{").rfind("--config-json is not JSON: ", 0) == 0);
   CHECK(refusal({}, R"({"t": {"a": [1, null]}})") ==

@@ -25,7 +25,7 @@ bool nothing_loaded(const Daemon& daemon) {
 
 }  // namespace
 
-TEST_CASE("--set gives a loaded plugin its table, dotted keys reaching nested tables") {
+TEST_CASE("settings given with --set reach a loaded plugin, dotted keys into nested tables") {
   Daemon daemon = fleet_daemon();
   auto r = daemon.ctl({"load", "fleet.so", "--set", "template.memory=512", "--set", "sizes=[3, 5]",
                        "--set", "groups=[{name = \"web\", routers = [{asn = 7}]}]", "--set",
@@ -52,7 +52,7 @@ TEST_CASE("an instance loaded with settings has them again after a restart") {
   CHECK(daemon.port("fleet.summary") == "sizes=1 2 weights=1 memory=96 kernel=unikernel.img");
 }
 
-TEST_CASE("--config-json gives the same table as JSON") {
+TEST_CASE("settings given with --config-json make the same table from JSON") {
   Daemon daemon = fleet_daemon();
   auto r = daemon.ctl({"load", "fleet.so", "--name", "f2", "--config-json",
                        R"({"name": "f2", "weights": [1, 2.5],
