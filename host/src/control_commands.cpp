@@ -295,6 +295,10 @@ void ControlCommands::on_stats(const ControlCall& call) {
 }
 
 void ControlCommands::on_metrics(const ControlCall& call) {
+  call.answer(metrics());
+}
+
+std::string ControlCommands::metrics() const {
   Metrics m;
   m.graph = graph_.stats();
   m.ports = graph_.ports().size();
@@ -303,7 +307,7 @@ void ControlCommands::on_metrics(const ControlCall& call) {
     m.instances.push_back({instance->name(), instance->descriptor().name, instance->reloads(),
                            instance->work_in_flight()});
   }
-  call.answer(prometheus_text(m));
+  return prometheus_text(m);
 }
 
 void ControlCommands::on_write(const ControlCall& call) {
