@@ -1,7 +1,7 @@
 // The configuration file: toml++'s reader, mirarid's checks of [daemon] and [plugins.*]
 // (read_config), and every [plugins.NAME] table checked against declared keys of each type
-// (check_plugin_table). A ConfigFileError is the answer to a bad file; anything else escaping
-// is a finding.
+// (check_plugin_table), tables and arrays of tables among them, at any depth. A ConfigFileError is
+// the answer to a bad file; anything else escaping is a finding.
 #include <unistd.h>
 
 #include <cstddef>
@@ -28,6 +28,20 @@ const std::vector<ConfigKey>& declared_keys() {
       ConfigKey::optional("ratio", 0.5, "a number"),
       ConfigKey::optional("enabled", true, "a boolean"),
       ConfigKey::optional("names", std::vector<std::string>{"a"}, "strings"),
+      ConfigKey::optional("sizes", std::vector<std::int64_t>{1, 2}, "integers"),
+      ConfigKey::optional("weights", std::vector<double>{0.5}, "numbers"),
+      ConfigKey::table("template",
+                       {ConfigKey::optional("memory", 64, "an integer in a table"),
+                        ConfigKey::table("disk", {ConfigKey::optional("size", 1.5, "a number")},
+                                         "a table in a table")},
+                       "a table"),
+      ConfigKey::tables(
+          "groups",
+          {ConfigKey::required("name", ConfigType::string, "a required string in each table"),
+           ConfigKey::optional("weights", std::vector<double>{}, "numbers in each table"),
+           ConfigKey::tables("routers", {ConfigKey::optional("asn", 64512, "an integer")},
+                             "an array of tables in each table")},
+          "an array of tables"),
   };
   return keys;
 }

@@ -4,13 +4,21 @@
 #include <filesystem>
 #include <iostream>
 
+#include <map>
+#include <vector>
+
 #include "bounded_json.hpp"
+#include "config_json.hpp"
 #include "control_client.hpp"
+#include "control_command_table.hpp"
 #include "human_output.hpp"
 
 namespace fs = std::filesystem;
+using mirari::host::ControlArgument;
 using mirari::host::ControlClient;
 using mirari::host::ControlClientError;
+using mirari::host::ControlCommand;
+using Kind = mirari::host::ControlArgument::Kind;
 using nlohmann::json;
 
 namespace {
@@ -31,6 +39,21 @@ json value_argument(const std::string& text) {
     }
     throw Failure{"VALUE is not a value mirarid takes: " + std::string(e.what())};
   }
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// A name that is a plugin file where mirarictl runs, rather than an instance's name: it is a
+// file here and has a '/' in it or ends in .so. mirarid runs elsewhere, so it gets the path
+// made absolute.
+bool names_a_file_here(const std::string& name) {
+  std::error_code ec;
+  const fs::path path = name;
+  return (name.find('/') != std::string::npos || path.extension() == ".so") &&
+         fs::is_regular_file(path, ec);
 }
 
 void print(const std::string& cmd, const json& result, bool as_json) {
@@ -57,61 +80,78 @@ int main(int argc, char** argv) {
                      std::string(kDefaultSocket) + ")");
   app.add_flag("--json", as_json, "print results as JSON, for scripts");
 
+  // Every subcommand, its arguments and its help come from the command table; each
+  // argument's kind says how it is typed here and how it is sent.
   json request;
-  std::string name, path, port, value;
-  bool dot = false;
-  const auto simple = [&](const char* cmd, const char* help) {
-    app.add_subcommand(cmd, help)->callback([&request, cmd] { request = {{"cmd", cmd}}; });
-  };
-  simple("status", "the daemon's state");
-  simple("plugins", "the loaded plugin instances");
-  simple("nodes", "the graph's nodes");
-  simple("ports", "the graph's ports, with what each means");
-  simple("stats", "tick counts and tick duration percentiles");
-  simple("metrics", "metrics in the Prometheus text format");
-
-  auto* describe = app.add_subcommand("describe", "a plugin's configuration keys and ports");
-  describe->add_option("NAME", name, "an instance's name, or a plugin file")->required();
-  describe->callback([&] { request = {{"cmd", "describe"}, {"name", name}}; });
-
-  auto* load = app.add_subcommand("load", "load a plugin file");
-  load->add_option("PATH", path, "the plugin file (relative: here, else in the plugin dirs)")
-      ->required();
-  std::string as_name;
-  load->add_option("--name", as_name, "the instance's name (default: the plugin's name)");
-  load->callback([&] {
-    std::error_code ec;
-    const fs::path given = path;
-    const fs::path file = fs::exists(given, ec) ? fs::absolute(given) : given;
-    request = {{"cmd", "load"}, {"path", file.string()}};
-    if (!as_name.empty()) request["name"] = as_name;
-  });
-
-  for (const char* cmd : {"unload", "reload"}) {
-    auto* sub = app.add_subcommand(cmd, std::string(cmd) + " a plugin instance");
-    sub->add_option("NAME", name, "the instance's name")->required();
-    sub->callback([&request, &name, cmd] { request = {{"cmd", cmd}, {"name", name}}; });
-  }
-
-  auto* graph = app.add_subcommand("graph", "the graph's nodes and ports");
-  graph->add_flag("--dot", dot, "as Graphviz DOT");
-  graph->callback([&] { request = {{"cmd", "graph"}, {"dot", dot}}; });
-
-  for (const char* cmd : {"get", "watch"}) {
-    auto* sub = app.add_subcommand(
-        cmd, std::string(cmd) == "get" ? "a signal port's value"
-                                       : "a port's value, then each change, until interrupted");
-    sub->add_option("PORT", port, "the port")->required();
-    sub->callback([&request, &port, cmd] { request = {{"cmd", cmd}, {"port", port}}; });
-  }
-  for (const char* cmd : {"set", "emit"}) {
-    auto* sub = app.add_subcommand(cmd, std::string(cmd) == "set"
-                                            ? "set the source publishing a signal port"
-                                            : "emit an occurrence on an event port's source");
-    sub->add_option("PORT", port, "the port")->required();
-    sub->add_option("VALUE", value, "a JSON value")->required();
-    sub->callback([&request, &port, &value, cmd] {
-      request = {{"cmd", cmd}, {"port", port}, {"value", value_argument(value)}};
+  std::map<std::string, std::string> texts;
+  std::map<std::string, bool> flags;
+  std::vector<std::string> sets;
+  std::string settings_json;
+  for (const ControlCommand& command : mirari::host::control_commands()) {
+    const std::string cmd(command.name);
+    CLI::App* sub = app.add_subcommand(cmd, std::string(command.help));
+    for (const ControlArgument& argument : command.arguments) {
+      const std::string key(argument.key);
+      const std::string help(argument.help);
+      switch (argument.kind) {
+        case Kind::text:
+        case Kind::instance:
+        case Kind::file:
+        case Kind::value:
+          sub->add_option(upper(key), texts[cmd + "." + key], help)->required(argument.required);
+          break;
+        case Kind::option:
+          sub->add_option("--" + key, texts[cmd + "." + key], help);
+          break;
+        case Kind::flag:
+          sub->add_flag("--" + key, flags[cmd + "." + key], help);
+          break;
+        case Kind::settings:
+          sub->add_option(
+                 "--set", sets,
+                 "KEY=VALUE, a TOML value (repeatable; dotted keys for nested tables): " + help)
+              ->expected(1)
+              ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+          sub->add_option("--config-json", settings_json, "the settings as one JSON object");
+          break;
+      }
+    }
+    sub->callback([&, cmd, entry = &command] {
+      request = {{"cmd", cmd}};
+      for (const ControlArgument& argument : entry->arguments) {
+        const std::string key(argument.key);
+        const std::string& given = texts[cmd + "." + key];
+        switch (argument.kind) {
+          case Kind::text:
+            request[key] = given;
+            break;
+          case Kind::option:
+            if (!given.empty()) request[key] = given;
+            break;
+          case Kind::instance:
+            request[key] = names_a_file_here(given) ? fs::absolute(given).string() : given;
+            break;
+          case Kind::file: {
+            std::error_code ec;
+            request[key] = fs::exists(given, ec) ? fs::absolute(given).string() : given;
+            break;
+          }
+          case Kind::value:
+            request[key] = value_argument(given);
+            break;
+          case Kind::flag:
+            request[key] = flags[cmd + "." + key];
+            break;
+          case Kind::settings:
+            if (sets.empty() && settings_json.empty()) break;
+            try {
+              request[key] = mirari::host::load_settings(sets, settings_json);
+            } catch (const mirari::host::ConfigJsonError& e) {
+              throw Failure{e.what()};
+            }
+            break;
+        }
+      }
     });
   }
 
@@ -127,7 +167,7 @@ int main(int argc, char** argv) {
   const std::string cmd = request["cmd"];
   try {
     ControlClient client(socket);
-    if (cmd == "watch") {
+    if (mirari::host::find_control_command(cmd)->streams) {
       request["id"] = 1;
       client.send_line(request.dump() + "\n");
       while (auto line = client.next()) {

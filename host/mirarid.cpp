@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
 
   if (!describe_file.empty()) {
     return with_descriptions({describe_file}, [&](const std::vector<nlohmann::json>& d) {
-      std::cout << (json_output ? d.front().dump(2) + "\n" : describe_text(d.front()));
+      std::cout << (json_output ? d.front().dump(2) + "\n" : human::describe_text(d.front()));
     });
   }
   if (!table_files.empty()) {

@@ -70,6 +70,7 @@ struct PluginTable {
   toml::table values;                 // the plugin's own keys: the table without `file`
   std::filesystem::path config_file;  // where the table is; empty when there is none
   toml::source_region where;          // the table's header
+  bool given = false;                 // values came with a load request, not from a file
 };
 
 struct DaemonConfig {

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "config_json.hpp"
 #include "file_trust.hpp"
 #include "metrics.hpp"
 #include "plugin_description.hpp"
@@ -24,14 +25,6 @@ class BadRequest : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-std::string argument(const json& request, const char* key, const std::string& cmd) {
-  auto it = request.find(key);
-  if (it == request.end() || !it->is_string()) {
-    throw BadRequest("'" + cmd + "' needs a string \"" + key + "\"");
-  }
-  return it->get<std::string>();
-}
 
 std::string utc(std::chrono::system_clock::time_point t) {
   const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
@@ -64,9 +57,19 @@ json port_json(const PortInfo& p, const PortAudit& audit) {
           {"meaning", audit.meaning(p.name, p.publisher)}};
 }
 
-const char* const kCommands =
-    "status, plugins, describe, load, unload, reload, nodes, ports, graph, get, watch, set, "
-    "emit, stats, metrics";
+// {"key path": TOML text} for every value; a table's keys by their paths ("template.memory"),
+// an array of tables as one TOML text.
+json flat_values(const Config& config) {
+  json out = json::object();
+  for (const auto& [key, value] : config.values()) {
+    if (const Config* table = std::get_if<Config>(&value)) {
+      out.update(flat_values(*table));
+    } else {
+      out[config.path_of(key)] = to_toml(value);
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -119,7 +122,9 @@ bool ControlCommands::answer_here(const json& request, ControlPeer& peer) const 
     peer.send(error(parsed.id, parsed.error));
     return true;
   }
-  if (parsed.cmd != "status") return false;
+  const ControlCommand* command = find_control_command(parsed.cmd);
+  if (command == nullptr || !command->answered_anywhere) return false;
+  // The only such command, status, takes no argument and reads the board alone.
   peer.send(ok(parsed.id, status()));
   return true;
 }
@@ -132,83 +137,112 @@ void ControlCommands::refresh_status() {
 void ControlCommands::run(const json& request, const std::shared_ptr<ControlPeer>& peer) {
   const Parsed parsed = validate(request);
   const json& id = parsed.id;
-  const std::string& cmd = parsed.cmd;
   try {
     if (!parsed.error.empty()) throw BadRequest(parsed.error);
-    const auto answer = [&](json result) { peer->send(ok(id, std::move(result))); };
-
-    if (cmd == "status") {
-      answer(status());
-    } else if (cmd == "plugins") {
-      answer(plugins());
-    } else if (cmd == "describe") {
-      answer(describe(argument(request, "name", cmd)));
-    } else if (cmd == "load") {
-      const fs::path given = argument(request, "path", cmd);
-      fs::path file = find_plugin_file(given, config_.plugin_dirs);
-      if (file.empty()) {
-        throw BadRequest(given.string() + ": no such plugin file" +
-                         (given.is_absolute() ? "" : " in the plugin directories"));
-      }
-      std::string name;
-      if (auto it = request.find("name"); it != request.end() && !it->is_null()) {
-        name = argument(request, "name", cmd);
-      }
-      const PluginInstance& loaded = plugins_.load(file, name, Origin::control);
-      answer({{"name", loaded.name()},
-              {"plugin", loaded.descriptor().name},
-              {"version", loaded.descriptor().version},
-              {"file", loaded.file().string()}});
-    } else if (cmd == "unload") {
-      const std::string name = argument(request, "name", cmd);
-      std::weak_ptr<ControlPeer> weak = peer;
-      plugins_.unload(name, [weak, id, name](const std::string& why) {
-        auto p = weak.lock();
-        if (!p) return;
-        p->send(why.empty() ? ok(id, {{"name", name}}) : error(id, why));
-      });
-    } else if (cmd == "reload") {
-      const PluginInstance& reloaded = plugins_.reload(argument(request, "name", cmd));
-      answer({{"name", reloaded.name()},
-              {"plugin", reloaded.descriptor().name},
-              {"version", reloaded.descriptor().version},
-              {"reloads", reloaded.reloads()}});
-    } else if (cmd == "nodes") {
-      json out = json::array();
-      for (const auto& n : graph_.nodes()) out.push_back(node_json(n));
-      answer(std::move(out));
-    } else if (cmd == "ports") {
-      json out = json::array();
-      for (const auto& p : graph_.ports()) out.push_back(port_json(p, plugins_.port_audit()));
-      answer(std::move(out));
-    } else if (cmd == "graph") {
-      if (request.value("dot", false)) {
-        answer({{"dot", graph_.dot()}});
-      } else {
-        json nodes = json::array(), ports = json::array();
-        for (const auto& n : graph_.nodes()) nodes.push_back(node_json(n));
-        for (const auto& p : graph_.ports()) ports.push_back(port_json(p, plugins_.port_audit()));
-        answer({{"nodes", std::move(nodes)}, {"ports", std::move(ports)}});
-      }
-    } else if (cmd == "get") {
-      answer(json::parse(graph_.port_json(argument(request, "port", cmd))));
-    } else if (cmd == "set" || cmd == "emit") {
-      auto value = request.find("value");
-      if (value == request.end()) throw BadRequest("'" + cmd + "' needs a \"value\"");
-      write(cmd, argument(request, "port", cmd), *value);
-      answer(nullptr);
-    } else if (cmd == "watch") {
-      watch(id, argument(request, "port", cmd), peer);
-    } else if (cmd == "stats") {
-      answer(stats());
-    } else if (cmd == "metrics") {
-      answer(metrics());
-    } else {
-      throw BadRequest("unknown command '" + cmd + "' (commands: " + kCommands + ")");
+    const ControlCommand* command = find_control_command(parsed.cmd);
+    if (command == nullptr) {
+      throw BadRequest("unknown command '" + parsed.cmd +
+                       "' (commands: " + control_command_names() + ")");
     }
+    if (std::string why = argument_error(*command, request); !why.empty()) throw BadRequest(why);
+    (this->*command->run)(ControlCall{request, id, parsed.cmd, peer});
   } catch (const std::exception& e) {
     peer->send(error(id, e.what()));
   }
+}
+
+void ControlCommands::on_status(const ControlCall& call) {
+  call.answer(status());
+}
+
+void ControlCommands::on_plugins(const ControlCall& call) {
+  json out = json::array();
+  for (const auto& [instance, stopping] : plugins_.list()) {
+    const Descriptor& d = instance->descriptor();
+    out.push_back({{"name", instance->name()},
+                   {"plugin", d.name},
+                   {"version", d.version},
+                   {"kind", std::string(to_string(d.kind))},
+                   {"file", instance->file().string()},
+                   {"origin", std::string(to_string(instance->origin()))},
+                   {"state", stopping ? "stopping" : "running"},
+                   {"reloads", instance->reloads()},
+                   {"loaded_at", utc(instance->loaded_at())},
+                   {"work_in_flight", instance->work_in_flight()}});
+  }
+  call.answer(std::move(out));
+}
+
+void ControlCommands::on_describe(const ControlCall& call) {
+  call.answer(describe(call.text("name")));
+}
+
+void ControlCommands::on_load(const ControlCall& call) {
+  const fs::path given = call.text("path");
+  fs::path file = find_plugin_file(given, config_.plugin_dirs);
+  if (file.empty()) {
+    throw BadRequest(given.string() + ": no such plugin file" +
+                     (given.is_absolute() ? "" : " in the plugin directories"));
+  }
+  std::optional<toml::table> settings;
+  if (auto it = call.request.find("config"); it != call.request.end() && !it->is_null()) {
+    try {
+      settings = toml_from_json(*it);
+    } catch (const ConfigJsonError& e) {
+      throw BadRequest(e.what());
+    }
+  }
+  const PluginInstance& loaded =
+      plugins_.load(file, call.text("name"), Origin::control, std::move(settings));
+  call.answer({{"name", loaded.name()},
+               {"plugin", loaded.descriptor().name},
+               {"version", loaded.descriptor().version},
+               {"file", loaded.file().string()}});
+}
+
+void ControlCommands::on_unload(const ControlCall& call) {
+  const std::string name = call.text("name");
+  std::weak_ptr<ControlPeer> weak = call.peer;
+  plugins_.unload(name, [weak, id = call.id, name](const std::string& why) {
+    auto p = weak.lock();
+    if (!p) return;
+    p->send(why.empty() ? ok(id, {{"name", name}}) : error(id, why));
+  });
+}
+
+void ControlCommands::on_reload(const ControlCall& call) {
+  const PluginInstance& reloaded = plugins_.reload(call.text("name"));
+  call.answer({{"name", reloaded.name()},
+               {"plugin", reloaded.descriptor().name},
+               {"version", reloaded.descriptor().version},
+               {"reloads", reloaded.reloads()}});
+}
+
+void ControlCommands::on_nodes(const ControlCall& call) {
+  json out = json::array();
+  for (const auto& n : graph_.nodes()) out.push_back(node_json(n));
+  call.answer(std::move(out));
+}
+
+void ControlCommands::on_ports(const ControlCall& call) {
+  json out = json::array();
+  for (const auto& p : graph_.ports()) out.push_back(port_json(p, plugins_.port_audit()));
+  call.answer(std::move(out));
+}
+
+void ControlCommands::on_graph(const ControlCall& call) {
+  if (call.request.value("dot", false)) {
+    call.answer({{"dot", graph_.dot()}});
+    return;
+  }
+  json nodes = json::array(), ports = json::array();
+  for (const auto& n : graph_.nodes()) nodes.push_back(node_json(n));
+  for (const auto& p : graph_.ports()) ports.push_back(port_json(p, plugins_.port_audit()));
+  call.answer({{"nodes", std::move(nodes)}, {"ports", std::move(ports)}});
+}
+
+void ControlCommands::on_get(const ControlCall& call) {
+  call.answer(json::parse(graph_.port_json(call.text("port"))));
 }
 
 json ControlCommands::status() const {
@@ -225,32 +259,12 @@ json ControlCommands::status() const {
           {"tick", counts.tick}};
 }
 
-json ControlCommands::plugins() const {
-  json out = json::array();
-  for (const auto& [instance, stopping] : plugins_.list()) {
-    const Descriptor& d = instance->descriptor();
-    out.push_back({{"name", instance->name()},
-                   {"plugin", d.name},
-                   {"version", d.version},
-                   {"kind", std::string(to_string(d.kind))},
-                   {"file", instance->file().string()},
-                   {"origin", std::string(to_string(instance->origin()))},
-                   {"state", stopping ? "stopping" : "running"},
-                   {"reloads", instance->reloads()},
-                   {"loaded_at", utc(instance->loaded_at())},
-                   {"work_in_flight", instance->work_in_flight()}});
-  }
-  return out;
-}
-
 json ControlCommands::describe(const std::string& name) const {
   if (const PluginInstance* instance = plugins_.find(name)) {
     json out = describe_plugin(instance->descriptor());
     out["instance"] = instance->name();
     out["file"] = instance->file().string();
-    json values = json::object();
-    for (const auto& [key, value] : instance->config().values()) values[key] = to_toml(value);
-    out["config"] = std::move(values);
+    out["config"] = flat_values(instance->config());
     for (json& port : out["ports"]) {
       const std::string name = port["name"].get<std::string>();
       const std::string configured = resolve_port_name(name, instance->config());
@@ -266,25 +280,29 @@ json ControlCommands::describe(const std::string& name) const {
   return check_plugin_file(file, scratch_dir_, !config_.allow_unsafe_permissions).description;
 }
 
-json ControlCommands::stats() const {
+void ControlCommands::on_stats(const ControlCall& call) {
   const GraphStats g = graph_.stats();
   const TickDurations::Summary t = ticks_.durations().summary();
-  return {{"ticks", g.ticks},
-          {"rolled_back", g.rolled_back},
-          {"inputs", g.inputs},
-          {"recomputes", g.recomputes},
-          {"effects", g.effects},
-          {"effect_errors", g.effect_errors},
-          {"nodes", g.nodes},
-          {"idle_nodes", g.idle},
-          {"max_height", g.max_height},
-          {"tick_duration_ns",
-           {{"p50", t.p50_ns},
-            {"p90", t.p90_ns},
-            {"p99", t.p99_ns},
-            {"max", t.max_ns},
-            {"window", t.window},
-            {"count", t.count}}}};
+  call.answer({{"ticks", g.ticks},
+               {"rolled_back", g.rolled_back},
+               {"inputs", g.inputs},
+               {"recomputes", g.recomputes},
+               {"effects", g.effects},
+               {"effect_errors", g.effect_errors},
+               {"nodes", g.nodes},
+               {"idle_nodes", g.idle},
+               {"max_height", g.max_height},
+               {"tick_duration_ns",
+                {{"p50", t.p50_ns},
+                 {"p90", t.p90_ns},
+                 {"p99", t.p99_ns},
+                 {"max", t.max_ns},
+                 {"window", t.window},
+                 {"count", t.count}}}});
+}
+
+void ControlCommands::on_metrics(const ControlCall& call) {
+  call.answer(metrics());
 }
 
 std::string ControlCommands::metrics() const {
@@ -299,7 +317,9 @@ std::string ControlCommands::metrics() const {
   return prometheus_text(m);
 }
 
-void ControlCommands::write(const std::string& cmd, const std::string& port, const json& value) {
+void ControlCommands::on_write(const ControlCall& call) {
+  const std::string& cmd = call.cmd;
+  const std::string port = call.text("port");
   for (const PortInfo& p : graph_.ports()) {
     if (p.name != port) continue;
     if (cmd == "set" && p.event) {
@@ -308,18 +328,20 @@ void ControlCommands::write(const std::string& cmd, const std::string& port, con
     if (cmd == "emit" && !p.event) {
       throw BadRequest("port '" + port + "' is a signal port: set its value instead");
     }
-    graph_.write_port_json(port, value.dump());
+    graph_.write_port_json(port, call.request.at("value").dump());
+    call.answer(nullptr);
     return;
   }
   throw BadRequest("no port '" + port + "'");
 }
 
-void ControlCommands::watch(const json& id, const std::string& port,
-                            const std::shared_ptr<ControlPeer>& peer) {
+void ControlCommands::on_watch(const ControlCall& call) {
+  const std::string port = call.text("port");
+  const std::shared_ptr<ControlPeer>& peer = call.peer;
   const OwnerId owner =
       graph_.add_owner("watch " + port + " (client " + std::to_string(peer->number()) + ")");
   std::weak_ptr<ControlPeer> weak = peer;
-  graph_.watch_port(port, owner, [weak, id](const std::string& value) {
+  graph_.watch_port(port, owner, [weak, id = call.id](const std::string& value) {
     if (auto p = weak.lock()) p->send(ok(id, json::parse(value)));
   });
   refresh_status();

@@ -2,22 +2,8 @@
 //
 // A request is one JSON object, {"id": ANY, "cmd": NAME, ...arguments}; each response echoes
 // the id: {"id": ANY, "ok": true, "result": ...} or {"id": ANY, "ok": false, "error": TEXT}.
-//
-//   status                          daemon, version, pid, uptime, counts, current tick
-//   plugins                         the instances in load order
-//   describe  {"name"}              an instance's plugin, configuration keys and declared ports
-//                                   (or a file's)
-//   load      {"path", "name"?}     a plugin file (relative: searched in the plugin dirs)
-//   unload    {"name"}              answered once the instance is released
-//   reload    {"name"}
-//   nodes | ports                   the graph's nodes, its ports
-//   graph     {"dot"?: bool}        nodes and ports, or Graphviz DOT text
-//   get       {"port"}              a signal port's value
-//   watch     {"port"}              one response per committed change (a signal: its current
-//                                   value first) until the client disconnects
-//   set | emit {"port", "value"}    writes into the source publishing a signal | event port
-//   stats                           graph totals and tick duration percentiles
-//   metrics                         the Prometheus text exposition, as one string
+// The commands, their arguments and their help are listed once, in control_command_table.hpp;
+// what each answers is in host/README.md ("Control protocol").
 //
 // Every command runs on the graph's thread, between ticks, except `status` (and the refusal of a
 // malformed request): answer_here() answers those on any thread, from the StatusBoard.
@@ -31,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config_file.hpp"
+#include "control_command_table.hpp"
 #include "mirari/graph.hpp"
 #include "status_board.hpp"
 
@@ -77,6 +64,23 @@ class ControlCommands {
   static nlohmann::json error(const nlohmann::json& id, const std::string& message);
 
  private:
+  // The handlers the command table names (control_command_table.cpp).
+  friend const std::vector<ControlCommand>& control_commands();
+  void on_status(const ControlCall& call);
+  void on_plugins(const ControlCall& call);
+  void on_describe(const ControlCall& call);
+  void on_load(const ControlCall& call);
+  void on_unload(const ControlCall& call);
+  void on_reload(const ControlCall& call);
+  void on_nodes(const ControlCall& call);
+  void on_ports(const ControlCall& call);
+  void on_graph(const ControlCall& call);
+  void on_get(const ControlCall& call);
+  void on_watch(const ControlCall& call);
+  void on_write(const ControlCall& call);  // set and emit
+  void on_stats(const ControlCall& call);
+  void on_metrics(const ControlCall& call);
+
   nlohmann::json status() const;
   struct Parsed {
     nlohmann::json id;  // null unless the request's is a scalar
@@ -84,12 +88,7 @@ class ControlCommands {
     std::string error;  // why the request is refused; empty when it is well formed
   };
   static Parsed validate(const nlohmann::json& request);
-  nlohmann::json plugins() const;
   nlohmann::json describe(const std::string& name) const;
-  nlohmann::json stats() const;
-  void write(const std::string& cmd, const std::string& port, const nlohmann::json& value);
-  void watch(const nlohmann::json& id, const std::string& port,
-             const std::shared_ptr<ControlPeer>& peer);
 
   Graph& graph_;
   PluginManager& plugins_;

@@ -1,5 +1,7 @@
 #include "human_output.hpp"
 
+#include "control_command_table.hpp"
+
 #include <algorithm>
 #include <sstream>
 #include <vector>
@@ -56,6 +58,29 @@ std::string micros(const json& ns) {
   out << std::fixed << ns.get<double>() / 1000.0 << " us";
   return out.str();
 }
+
+// One row per key, a nested key named by its path: `template.memory` in a table, `groups[].name`
+// in each table of an array. config (an instance's flat values, by path) adds a VALUE column.
+void describe_rows(const json& keys, const std::string& prefix, const json* config,
+                   std::vector<Row>& rows) {
+  for (const json& k : keys) {
+    const std::string path = prefix + text(k["name"]);
+    const std::string type = text(k["type"]);
+    Row row{path, type,
+            k["required"].get<bool>() ? "(required)"
+                                      : (k.contains("default") ? text(k["default"]) : "")};
+    if (config != nullptr) row.push_back(config->contains(path) ? text((*config)[path]) : "");
+    row.push_back(text(k["description"]));
+    rows.push_back(std::move(row));
+    if (k.contains("keys")) {
+      describe_rows(k["keys"], path + (type == "table" ? "." : "[]."), config, rows);
+    }
+  }
+}
+
+}  // namespace
+
+namespace human {
 
 std::string status_text(const json& r) {
   std::ostringstream out;
@@ -125,21 +150,12 @@ std::string stats_text(const json& r) {
                                              {"over last", text(t["window"]) + " ticks"}});
 }
 
+namespace {
+
 std::string keys_text(const json& d) {
   if (d["keys"].empty()) return "no configuration keys\n";
   std::vector<Row> rows;
-  for (const json& k : d["keys"]) {
-    Row row{text(k["name"]), text(k["type"]),
-            k["required"].get<bool>() ? "(required)" : text(k["default"])};
-    if (d.contains("config")) {
-      const json& config = d["config"];
-      row.push_back(config.contains(k["name"].get<std::string>())
-                        ? text(config[k["name"].get<std::string>()])
-                        : "");
-    }
-    row.push_back(text(k["description"]));
-    rows.push_back(std::move(row));
-  }
+  describe_rows(d["keys"], "", d.contains("config") ? &d["config"] : nullptr, rows);
   if (d.contains("config")) return table({"KEY", "TYPE", "DEFAULT", "VALUE", "DESCRIPTION"}, rows);
   return table({"KEY", "TYPE", "DEFAULT", "DESCRIPTION"}, rows);
 }
@@ -174,27 +190,41 @@ std::string describe_text(const json& d) {
   return out.str();
 }
 
+std::string load_text(const json& r) {
+  return "loaded " + text(r["name"]) + " (" + text(r["plugin"]) + " " + text(r["version"]) +
+         ") from " + text(r["file"]) + "\n";
+}
+
+std::string unload_text(const json& r) {
+  return "unloaded " + text(r["name"]) + "\n";
+}
+
+std::string reload_text(const json& r) {
+  return "reloaded " + text(r["name"]) + " (" + text(r["plugin"]) + " " + text(r["version"]) +
+         ")\n";
+}
+
+std::string metrics_text(const json& r) {
+  return text(r);
+}
+
+std::string value_text(const json& r) {
+  return r.dump(2) + "\n";
+}
+
+std::string change_text(const json& r) {
+  return r.dump() + "\n";
+}
+
+std::string nothing(const json&) {
+  return "";
+}
+
+}  // namespace human
+
 std::string human_text(const std::string& cmd, const json& result) {
-  if (cmd == "status") return status_text(result);
-  if (cmd == "plugins") return plugins_text(result);
-  if (cmd == "describe") return describe_text(result);
-  if (cmd == "load") {
-    return "loaded " + text(result["name"]) + " (" + text(result["plugin"]) + " " +
-           text(result["version"]) + ") from " + text(result["file"]) + "\n";
-  }
-  if (cmd == "unload") return "unloaded " + text(result["name"]) + "\n";
-  if (cmd == "reload") {
-    return "reloaded " + text(result["name"]) + " (" + text(result["plugin"]) + " " +
-           text(result["version"]) + ")\n";
-  }
-  if (cmd == "nodes") return nodes_text(result);
-  if (cmd == "ports") return ports_text(result);
-  if (cmd == "graph") return graph_text(result);
-  if (cmd == "stats") return stats_text(result);
-  if (cmd == "metrics") return text(result);
-  if (cmd == "set" || cmd == "emit") return "";
-  if (cmd == "get") return result.dump(2) + "\n";  // indented for a person; --json: one line
-  return result.dump() + "\n";                     // watch: one value a line, as it comes
+  const ControlCommand* command = find_control_command(cmd);
+  return command != nullptr ? command->human(result) : result.dump() + "\n";
 }
 
 }  // namespace mirari::host

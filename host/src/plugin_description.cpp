@@ -2,19 +2,37 @@
 
 namespace mirari::host {
 
-nlohmann::json describe_plugin(const Descriptor& d) {
+namespace {
+
+nlohmann::json describe_keys(const std::vector<ConfigKey>& declared) {
   nlohmann::json keys = nlohmann::json::array();
-  std::map<std::string, ConfigValue, std::less<>> default_values;
-  for (const ConfigKey& key : d.config_keys()) {
-    if (key.default_value) default_values.emplace(key.name, *key.default_value);
+  for (const ConfigKey& key : declared) {
     nlohmann::json k = {{"name", key.name},
                         {"type", std::string(to_string(key.type))},
-                        {"required", !key.default_value.has_value()},
+                        {"required", key.needs_value()},
                         {"description", key.description}};
-    if (key.default_value) k["default"] = to_toml(*key.default_value);
+    // A table's default is its keys' defaults, shown with them.
+    if (key.default_value && key.type != ConfigType::table) {
+      k["default"] = to_toml(*key.default_value);
+    }
+    if (key.type == ConfigType::table || key.type == ConfigType::tables) {
+      k["keys"] = describe_keys(key.keys);
+    }
     keys.push_back(std::move(k));
   }
+  return keys;
+}
+
+}  // namespace
+
+nlohmann::json describe_plugin(const Descriptor& d) {
+  const std::vector<ConfigKey> declared = d.config_keys();
+  nlohmann::json keys = describe_keys(declared);
   // A port named by a configuration key ("{actual_port}") is also shown under the key's default.
+  std::map<std::string, ConfigValue, std::less<>> default_values;
+  for (const ConfigKey& key : declared) {
+    if (key.default_value) default_values.emplace(key.name, *key.default_value);
+  }
   const Config defaults(std::move(default_values));
   nlohmann::json ports = nlohmann::json::array();
   if (d.ports != nullptr) {

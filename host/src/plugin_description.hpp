@@ -10,10 +10,11 @@
 namespace mirari::host {
 
 // {"plugin", "version", "kind", "summary", "keys": [{"name", "type", "required",
-// "default" (TOML text, absent when required), "description"}], "ports": [{"name", "kind"
-// (signal, event, table), "type", "direction" (publishes, subscribes), "meaning",
-// "default_name" (the name with {key} placeholders filled from the keys' defaults, present
-// when that differs)}]}
+// "default" (TOML text; absent when required, and for a table), "description", "keys" (a
+// table's, or each table's of an array of tables: the same shape, at any depth)}], "ports":
+// [{"name", "kind" (signal, event, table), "type", "direction" (publishes, subscribes),
+// "meaning", "default_name" (the name with {key} placeholders filled from the keys'
+// defaults, present when that differs)}]}. A table is required when a key in it is.
 nlohmann::json describe_plugin(const Descriptor& descriptor);
 
 }  // namespace mirari::host

@@ -120,10 +120,10 @@ std::unique_ptr<PluginInstance> PluginManager::create(std::shared_ptr<PluginLibr
   throw PluginError(why);
 }
 
-const PluginInstance& PluginManager::load(const fs::path& given, const std::string& name,
-                                          Origin origin) {
+const PluginInstance& PluginManager::load(const fs::path& path, const std::string& name,
+                                          Origin origin, std::optional<toml::table> given) {
   if (shutting_down_) throw PluginError("mirarid is shutting down");
-  const fs::path file = normal(given);
+  const fs::path file = normal(path);
   if (!name.empty() && entry(name) != nullptr) {
     throw PluginError("an instance named '" + name + "' is already loaded");
   }
@@ -145,8 +145,18 @@ const PluginInstance& PluginManager::load(const fs::path& given, const std::stri
                       "; `mirarictl load " + file.string() +
                       " --name OTHER` loads this file beside it");
   }
-  PluginTable table{instance, file, {}, {}, {}};
+  PluginTable table{instance, file, {}, {}, {}, false};
+  if (given) {
+    table.values = std::move(*given);
+    table.given = true;
+  }
   if (const PluginTable* configured = tables_(instance)) {
+    if (table.given) {
+      throw PluginError("'" + instance + "' has a [plugins." + instance + "] table in " +
+                        configured->config_file.string() +
+                        ": settings given with the load apply to an instance without one " +
+                        "(load it under another --name)");
+    }
     table = *configured;
     table.file = file;
     origin = Origin::config;

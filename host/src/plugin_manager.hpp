@@ -74,11 +74,13 @@ class PluginManager {
   PluginManager& operator=(const PluginManager&) = delete;
 
   // Loads file as instance `name` (empty: the plugin's own name), with the configuration
-  // table of that name if there is one. Throws PluginError; PluginHeldOut when the instance
-  // (or, without a name, the file) is held out and origin is not control. A load from control
-  // of what is held out ends the hold and removes the crash marker.
+  // table of that name if there is one, else with `given` (checked as a file's table is; it
+  // is refused when the configuration has a table of that name, so an instance has one
+  // source of settings). Throws PluginError, and nothing is loaded; PluginHeldOut when the
+  // instance (or, without a name, the file) is held out and origin is not control. A load
+  // from control of what is held out ends the hold and removes the crash marker.
   const PluginInstance& load(const std::filesystem::path& file, const std::string& name,
-                             Origin origin);
+                             Origin origin, std::optional<toml::table> given = std::nullopt);
   // Replaces the instance by a new one from its configuration table's file (else from the
   // file it was loaded from), carrying its snapshot. Throws PluginError; the old instance
   // then keeps running.

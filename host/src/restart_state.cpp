@@ -5,6 +5,8 @@
 #include <algorithm>
 
 #include "atomic_file.hpp"
+#include "bounded_json.hpp"
+#include "config_json.hpp"
 #include "plugin_manager.hpp"
 
 namespace mirari::host {
@@ -41,7 +43,12 @@ void RestartState::load_runtime_instances(PluginManager& plugins) {
   for (const SavedInstance& i : saved_.loaded) {
     if (plugins.find(i.name) != nullptr || held_out(plugins, i.name)) continue;
     try {
-      plugins.load(i.file, i.name, i.origin == "control" ? Origin::control : Origin::directory);
+      std::optional<toml::table> settings;
+      if (!i.settings.empty()) {
+        settings = toml_from_json(parse_bounded_json(i.settings, kMaxRequestDepth));
+      }
+      plugins.load(i.file, i.name, i.origin == "control" ? Origin::control : Origin::directory,
+                   std::move(settings));
     } catch (const std::exception& e) {
       log_.error("'{}', loaded at run time before the restart, is not loaded again: {}", i.name,
                  e.what());
@@ -55,8 +62,10 @@ void RestartState::save(const PluginManager& plugins) {
   for (const auto& [instance, stopping] : plugins.list()) {
     if (stopping) continue;
     if (instance->origin() != Origin::config) {
-      state.loaded.push_back(
-          {instance->name(), instance->file(), std::string(to_string(instance->origin()))});
+      const PluginTable& table = instance->table();
+      state.loaded.push_back({instance->name(), instance->file(),
+                              std::string(to_string(instance->origin())),
+                              table.given ? json_from_toml(table.values).dump() : ""});
     }
     try {
       if (auto snapshot = instance->snapshot()) {

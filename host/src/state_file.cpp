@@ -65,7 +65,9 @@ std::string text_of(const json& object, const char* key) {
 std::string state_text(const SavedState& state) {
   json loaded = json::array(), snapshots = json::array();
   for (const SavedInstance& i : state.loaded) {
-    loaded.push_back({{"name", i.name}, {"file", i.file.string()}, {"origin", i.origin}});
+    json entry = {{"name", i.name}, {"file", i.file.string()}, {"origin", i.origin}};
+    if (!i.settings.empty()) entry["settings"] = i.settings;
+    loaded.push_back(std::move(entry));
   }
   for (const SavedSnapshot& s : state.snapshots) snapshots.push_back(snapshot_json(s));
   return json({{"format", kFormat},
@@ -95,7 +97,8 @@ SavedState parse_state(std::string_view text) {
   };
   for (const json& i : list("loaded")) {
     if (!i.is_object()) throw StateFileError("an entry of \"loaded\" is not an object");
-    SavedInstance instance{text_of(i, "name"), text_of(i, "file"), text_of(i, "origin")};
+    SavedInstance instance{text_of(i, "name"), text_of(i, "file"), text_of(i, "origin"),
+                           i.contains("settings") ? text_of(i, "settings") : ""};
     if (instance.origin != "control" && instance.origin != "directory") {
       throw StateFileError("an instance's origin is '" + instance.origin + "'");
     }

@@ -5,12 +5,13 @@
 //   runtime_dir/state.json
 //   {"format": 1,
 //    "loaded": [{"name": "probe", "file": "/usr/lib/mirari/plugins/probe.so",
-//                "origin": "control"}],
+//                "origin": "control", "settings": "{\"interval_ms\": 5}"}],
 //    "snapshots": [{"instance": "counter", "plugin": "counter", "text": "42"},
 //                  {"instance": "blob", "plugin": "blob", "hex": "00ff10"}]}
 //
-// A snapshot is kept as "text" when it is valid UTF-8, else as "hex". The file is replaced
-// atomically (atomic_file.hpp).
+// "settings" (the table given with `mirarictl load`, as JSON text) is there only for an
+// instance loaded with settings. A snapshot is kept as "text" when it is valid UTF-8, else as
+// "hex". The file is replaced atomically (atomic_file.hpp).
 //
 // Invariant: read_state either returns everything the file held or nothing; a file that
 // cannot be read is set aside (renamed with ".corrupt") so it is never read twice.
@@ -27,7 +28,8 @@ namespace mirari::host {
 struct SavedInstance {
   std::string name;
   std::filesystem::path file;
-  std::string origin;  // "control" or "directory"
+  std::string origin;    // "control" or "directory"
+  std::string settings;  // the table given with the load, as a JSON object's text; empty: none
   friend bool operator==(const SavedInstance&, const SavedInstance&) = default;
 };
 

@@ -119,6 +119,43 @@ names = ["a", "b"]
   c.add("[daemon]\noutput_limit_per_client = 65536\nload_crashed_plugin = true\n");
   c.add("[daemon]\nmetrics_listen = \"[2001:db8::1]:9464\"\n");
   c.add("[daemon]\nmetrics_listen = \"127.0.0.1:65536\"\n");
+  // Nested plugin settings: tables and arrays of tables at every depth, good and bad.
+  c.add(R"([plugins.fleet]
+port = "x"
+sizes = [1, 2, 3]
+weights = [1, 0.5]
+template.memory = 128
+template.disk.size = 2
+
+[[plugins.fleet.groups]]
+name = "web"
+weights = [0.25]
+
+[[plugins.fleet.groups.routers]]
+asn = 64513
+
+[[plugins.fleet.groups]]
+name = "db"
+routers = [{asn = 64514}, {asn = 64515}]
+)");
+  c.add(R"([plugins.fleet]
+port = "x"
+template = {memory = "lots", disk = {size = "big"}}
+
+[[plugins.fleet.groups]]
+name = "web"
+[[plugins.fleet.groups]]
+nmae = "db"
+[[plugins.fleet.groups.routers]]
+asn = 1.5
+)");
+  c.add(R"([plugins.fleet]
+port = "x"
+sizes = [1, "two"]
+weights = [[1], [2]]
+groups = [{name = "a", routers = [{asn = 1}, 7]}]
+template.when = 1979-05-27
+)");
 }
 
 void link_messages(Corpus c) {

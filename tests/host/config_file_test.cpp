@@ -13,7 +13,7 @@ using mirari::test::TempDir;
 namespace {
 
 // Starts mirarid on config (with {plugins} standing for a directory holding the test
-// plugins counter and ticker) and returns how it ended.
+// plugins counter, ticker and fleet) and returns how it ended.
 struct Refusal {
   TempDir dir;
   fs::path config = dir.path() / "mirarid.toml";
@@ -22,7 +22,7 @@ struct Refusal {
   explicit Refusal(std::string toml) {
     const fs::path plugins = dir.path() / "plugins";
     fs::create_directories(plugins);
-    for (const char* name : {"counter", "ticker"}) {
+    for (const char* name : {"counter", "ticker", "fleet"}) {
       fs::copy_file(mirari::test::test_plugin(name), plugins / (std::string(name) + ".so"));
     }
     for (auto at = toml.find("{plugins}"); at != std::string::npos; at = toml.find("{plugins}")) {
@@ -94,7 +94,7 @@ TEST_CASE("a plugin key of the wrong type is refused with the file, line, plugin
   Refusal r("[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n[plugins.counter]\noutput = 3\n");
   CHECK(r.run.status == 1);
   CHECK(r.run.err.find("cannot start: " + r.at(5, 1) +
-                       "plugin 'counter': key 'output' must be a string, not a integer") !=
+                       "plugin 'counter': key 'output' must be a string, not an integer") !=
         std::string::npos);
 }
 
@@ -156,4 +156,104 @@ TEST_CASE("the limits and timings of the daemon table are refused outside their 
   Refusal wrong("[daemon]\nload_crashed_plugin = \"yes\"\n");
   CHECK(wrong.run.err.find("daemon.load_crashed_plugin must be a boolean, not a string") !=
         std::string::npos);
+}
+
+// The fleet test plugin declares a table, an array of tables with a table and an array of
+// tables in each, and arrays of integers and numbers.
+constexpr const char* kFleetHead = "[daemon]\nplugin_dirs = [\"{plugins}\"]\n\n";
+
+TEST_CASE("a wrong type deep inside an array of tables is refused with its line and path") {
+  Refusal r(std::string(kFleetHead) +
+            "[[plugins.fleet.groups]]\n"      // 4
+            "name = \"web\"\n"                // 5
+            "[[plugins.fleet.groups]]\n"      // 6
+            "name = \"db\"\n"                 // 7
+            "template.memory = \"lots\"\n");  // 8
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(8, 10) +
+                       "plugin 'fleet': key 'groups[1].template.memory' must be an integer, "
+                       "not a string") != std::string::npos);
+}
+
+TEST_CASE("an unknown nested key is refused with its line and path") {
+  Refusal r(std::string(kFleetHead) +
+            "[[plugins.fleet.groups]]\n"
+            "name = \"web\"\n"
+            "[[plugins.fleet.groups.routers]]\n"  // 6
+            "asn = 64512\n"
+            "peer = \"192.0.2.1\"\n");  // 8
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(8, 1) +
+                       "plugin 'fleet': unknown key 'groups[0].routers[0].peer'") !=
+        std::string::npos);
+}
+
+TEST_CASE("a missing required nested key is refused where its table starts") {
+  Refusal r(std::string(kFleetHead) +
+            "[plugins.fleet]\n"
+            "groups = [{name = \"a\"},\n"
+            "          {template = {memory = 1}}]\n");  // 6
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(5, 1) +
+                       "plugin 'fleet': missing required key 'groups[1].name' (string: the "
+                       "group's name)") != std::string::npos);
+}
+
+TEST_CASE("an array mixing kinds of items is refused with the item's place") {
+  Refusal r(std::string(kFleetHead) + "[plugins.fleet]\nsizes = [1, \"two\"]\n");
+  CHECK(r.run.status == 1);
+  CHECK(r.run.err.find("cannot start: " + r.at(5, 1) +
+                       "plugin 'fleet': key 'sizes' holds an array mixing kinds of items (an "
+                       "array holds strings, integers, numbers or tables, one kind)") !=
+        std::string::npos);
+}
+
+TEST_CASE("nested tables reach the plugin, with defaults inside them") {
+  Daemon daemon({.config = std::string("[plugins.fleet]\n"
+                                       "sizes = [2, 4]\n"
+                                       "weights = [1, 0.5]\n"
+                                       "template.memory = 256\n"
+                                       "[[plugins.fleet.groups]]\n"
+                                       "name = \"web\"\n"
+                                       "routers = [{asn = 64512}, {asn = 64513}]\n"
+                                       "[[plugins.fleet.groups]]\n"
+                                       "name = \"db\"\n"
+                                       "template = {memory = 128}\n"),
+                 .plugins = {{"fleet.so", "fleet"}}});
+  CHECK(daemon.port("fleet.summary") ==
+        "sizes=2 4 weights=2 memory=256 kernel=unikernel.img web:64/64512/64513 db:128");
+  const auto config = daemon.request({{"cmd", "describe"}, {"name", "fleet"}})["result"]["config"];
+  CHECK(config["template.memory"] == "256");
+  CHECK(config["template.kernel"] == "\"unikernel.img\"");
+  CHECK(config["groups"] ==
+        "[{name = \"web\", routers = [{asn = 64512}, {asn = 64513}], template = {memory = 64}}, "
+        "{name = \"db\", routers = [], template = {memory = 128}}]");
+}
+
+TEST_CASE("mirarid --describe prints nested keys by their paths, and as JSON") {
+  TempDir dir;
+  auto r = mirari::test::run({MIRARID_PATH, "--describe", mirari::test::test_plugin("fleet")},
+                             dir.path());
+  CHECK(r.status == 0);
+  CHECK(r.out.find("\nKEY                       TYPE               DEFAULT          DESCRIPTION\n"
+                   "name                      string             \"fleet\"          the summary "
+                   "is published on NAME.summary\n"
+                   "sizes                     array of integers  [1, 2]           allowed group "
+                   "sizes\n") != std::string::npos);
+  CHECK(r.out.find("\ntemplate                  table                               what each "
+                   "instance runs unless its group says otherwise\n"
+                   "template.memory           integer            64               MiB of each "
+                   "instance\n") != std::string::npos);
+  CHECK(r.out.find("\ngroups[].routers[].asn    integer            (required)       its AS "
+                   "number\n") != std::string::npos);
+
+  auto j = mirari::test::run(
+      {MIRARID_PATH, "--describe", mirari::test::test_plugin("fleet"), "--json"}, dir.path());
+  CHECK(j.status == 0);
+  const auto keys = nlohmann::json::parse(j.out)["keys"];
+  CHECK(keys[3]["name"] == "template");
+  CHECK(keys[3]["type"] == "table");
+  CHECK(keys[3]["keys"][0] == nlohmann::json::parse(R"({"name": "memory", "type": "integer",
+      "required": false, "default": "64", "description": "MiB of each instance"})"));
+  CHECK(keys[4]["keys"][2]["keys"][0]["required"] == true);
 }

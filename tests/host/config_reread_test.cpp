@@ -76,7 +76,7 @@ TEST_CASE("a configuration that became bad is logged on SIGHUP, and the running 
   daemon.signal(SIGHUP);
   CHECK(daemon.log_shows(
       "configuration not re-read, the running one is kept: " + daemon.config_file().string() +
-      ":6:1: plugin 'counter': key 'input' must be a string, not a integer"));
+      ":6:1: plugin 'counter': key 'input' must be a string, not an integer"));
   CHECK((*instance(plugins(daemon), "counter"))["reloads"] == 0);
 }
 
@@ -142,4 +142,54 @@ TEST_CASE("SIGHUP that names an instance loaded by hand says it is configured, n
   CHECK(daemon.log_shows("configured 'counter' (counter "));
   CHECK(daemon.log().find(" replaces ") == std::string::npos);
   CHECK(eventually([&] { return (*instance(plugins(daemon), "counter"))["origin"] == "config"; }));
+}
+
+TEST_CASE("SIGHUP reloads an instance whose nested settings changed, not one merely rewritten") {
+  Daemon daemon({.config = std::string(kWatchNothing) + R"(
+[plugins.fleet]
+template.memory = 128
+[[plugins.fleet.groups]]
+name = "web"
+routers = [{asn = 64512}]
+)",
+                 .plugins = {{"fleet.so", "fleet"}}});
+  REQUIRE(daemon.port("fleet.summary") ==
+          "sizes=1 2 weights=1 memory=128 kernel=unikernel.img web:64/64512");
+
+  // The same values, written as inline tables and in another order.
+  daemon.write_config(std::string(kWatchNothing) + R"(
+[plugins.fleet]
+groups = [{routers = [{asn = 64512}], name = "web"}]
+template = {memory = 128}
+)");
+  daemon.signal(SIGHUP);
+  REQUIRE(daemon.log_shows("configuration re-read: unloading none; reloading none; loading none"));
+  CHECK((*instance(plugins(daemon), "fleet"))["reloads"] == 0);
+
+  // One value deep inside the array of tables changes.
+  daemon.write_config(std::string(kWatchNothing) + R"(
+[plugins.fleet]
+groups = [{routers = [{asn = 64513}], name = "web"}]
+template = {memory = 128}
+)");
+  daemon.signal(SIGHUP);
+  REQUIRE(daemon.log_shows("configuration re-read: unloading none; reloading fleet; loading none"));
+  CHECK(eventually([&] {
+    return daemon.port("fleet.summary") ==
+           "sizes=1 2 weights=1 memory=128 kernel=unikernel.img web:64/64513";
+  }));
+  CHECK((*instance(plugins(daemon), "fleet"))["reloads"] == 1);
+
+  // A wrong type deep inside it is refused whole: the running instance stays as it was.
+  daemon.write_config(std::string(kWatchNothing) + R"(
+[plugins.fleet]
+groups = [{routers = [{asn = "x"}], name = "web"}]
+)");
+  daemon.signal(SIGHUP);
+  CHECK(daemon.log_shows(
+      "configuration not re-read, the running one is kept: " + daemon.config_file().string() +
+      ":7:24: plugin 'fleet': key 'groups[0].routers[0].asn' must be an "
+      "integer, not a string"));
+  CHECK(daemon.port("fleet.summary") ==
+        "sizes=1 2 weights=1 memory=128 kernel=unikernel.img web:64/64513");
 }

@@ -23,3 +23,43 @@ TEST_CASE("watch keeps each value on one line, as values come") {
 
 }  // namespace
 }  // namespace mirari::host
+
+namespace mirari::host {
+namespace {
+
+TEST_CASE("describe names a nested key by its path, under the table it sits in") {
+  const json description = json::parse(R"({
+    "plugin": "fleet", "version": "1.0.0", "kind": "policy", "summary": "s",
+    "keys": [
+      {"name": "template", "type": "table", "required": false, "description": "t",
+       "keys": [{"name": "memory", "type": "integer", "required": false, "default": "64",
+                 "description": "MiB"}]},
+      {"name": "groups", "type": "array of tables", "required": false, "default": "[]",
+       "description": "g",
+       "keys": [{"name": "name", "type": "string", "required": true, "description": "n"}]}
+    ]})");
+  CHECK(human::describe_text(description) ==
+        "fleet 1.0.0 (policy): s\n"
+        "\n"
+        "KEY              TYPE             DEFAULT     DESCRIPTION\n"
+        "template         table                        t\n"
+        "template.memory  integer          64          MiB\n"
+        "groups           array of tables  []          g\n"
+        "groups[].name    string           (required)  n\n");
+
+  json instance = description;
+  instance["instance"] = "fleet";
+  instance["config"] = {{"template.memory", "128"}, {"groups", R"([{name = "web"}])"}};
+  CHECK(human::describe_text(instance) ==
+        "fleet 1.0.0 (policy): s\n"
+        "instance fleet\n"
+        "\n"
+        "KEY              TYPE             DEFAULT     VALUE             DESCRIPTION\n"
+        "template         table                                          t\n"
+        "template.memory  integer          64          128               MiB\n"
+        "groups           array of tables  []          [{name = \"web\"}]  g\n"
+        "groups[].name    string           (required)                    n\n");
+}
+
+}  // namespace
+}  // namespace mirari::host

@@ -23,10 +23,11 @@ std::string read(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("a saved state reads back as it was, binary snapshots too") {
+TEST_CASE("a saved state reads back as it was, binary snapshots and given settings too") {
   SavedState state;
-  state.loaded = {{"tally", "/usr/lib/mirari/plugins/counter.so", "control"},
-                  {"probe", "/p/probe.so", "directory"}};
+  state.loaded = {{"tally", "/usr/lib/mirari/plugins/counter.so", "control",
+                   R"({"groups":[{"name":"web","template":{"memory":64}}]})"},
+                  {"probe", "/p/probe.so", "directory", ""}};
   state.snapshots = {{"tally", "counter", "42"},
                      {"blob", "blob", std::string("\x00\xff\x10 \xc3\x28", 6)},
                      {"empty", "e", ""}};
