@@ -25,6 +25,7 @@
 #include "process_search.hpp"
 #include "recorded_slots.hpp"
 #include "state_file.hpp"
+#include "state_recorder.hpp"
 
 extern char** environ;
 
@@ -67,7 +68,11 @@ struct Entry {
 
 struct ProcessBackend::State : std::enable_shared_from_this<State> {
   State(boost::asio::any_io_executor executor, Options opts, Log l)
-      : io(std::move(executor)), options(std::move(opts)), log(std::move(l)), wake(io) {
+      : io(std::move(executor)),
+        options(std::move(opts)),
+        log(std::move(l)),
+        recorder(options.dir.lexically_normal() / "state.json"),
+        wake(io) {
     // Paths are compared across restarts (process_search.hpp): one spelling for each.
     options.dir = options.dir.lexically_normal();
   }
@@ -79,6 +84,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   boost::asio::any_io_executor io;
   Options options;
   Log log;
+  StateRecorder recorder;  // of state_path()
   Outputs outputs;
   bool following = false;
 
@@ -87,6 +93,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   InstancesActual reported;           // the table last written to outputs
   std::vector<std::string> touched;   // names changed since, in the order they changed
   std::set<std::string> touched_set;  // the same names, to find them
+  std::set<std::string> unsaved;      // names changed since the state file was written
   std::uint64_t version = 0;
   std::uint64_t next_serial = 1;
   bool changed = false;  // since the last report
@@ -104,6 +111,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
 
   void touch(const std::string& name) {
     if (touched_set.insert(name).second) touched.push_back(name);
+    unsaved.insert(name);
     changed = true;
   }
 
@@ -120,14 +128,28 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
 
   Observed report() const { return Observed{version, next_serial, table}; }
 
+  static RecordedInstance record(const Entry& entry) {
+    return RecordedInstance{entry.instance, entry.spec, entry.start_time, {}};
+  }
+
   RecordedState recorded() const {
     RecordedState state;
     state.next_serial = next_serial;
-    for (const auto& [name, entry] : entries) {
-      state.instances.emplace(name,
-                              RecordedInstance{entry.instance, entry.spec, entry.start_time, {}});
-    }
+    for (const auto& [name, entry] : entries) state.instances.emplace(name, record(entry));
     return state;
+  }
+
+  // The instances changed since the state file was written, as they are now.
+  StateChanges unsaved_changes() {
+    StateChanges changes;
+    changes.next_serial = next_serial;
+    for (const std::string& name : unsaved) {
+      const auto it = entries.find(name);
+      changes.instances.emplace(
+          name, it != entries.end() ? std::optional(record(it->second)) : std::nullopt);
+    }
+    unsaved.clear();
+    return changes;
   }
 
   // The changes since the last report, in the order they happened.
@@ -167,7 +189,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     commit();
   }
 
-  // After each handler: a change becomes a new version, recorded, then reported. The report
+  // After each handler: a change becomes a new version, recorded (the instances it changed
+  // alone, state_recorder.hpp), then reported. The report
   // and its changes are one batch, so each lands in a tick of its own (an event source
   // occurs once per tick): no state an instance went through is lost to coalescing.
   void commit() {
@@ -175,7 +198,7 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     changed = false;
     ++version;
     try {
-      write_state_file(state_path(), recorded());
+      recorder.record(unsaved_changes());
     } catch (const std::exception& e) {
       log(Level::warn, std::string(e.what()) +
                            ": a manager started after a crash may not find the instances "
@@ -242,7 +265,8 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
     // Recorded at once, so that what was found gone is not looked for again.
     version = 1;
     reported = table;
-    write_state_file(state_path(), recorded());
+    unsaved.clear();
+    recorder.rewrite(recorded());
   }
 
   // An instance recorded as being started when the previous manager stopped: its process, if
@@ -456,15 +480,16 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
   // Before processes start, the state file names the instances about to, so that a manager
   // starting after a crash in between finds their processes (find_launched).
   void record_launches(const Plan& plan) {
-    RecordedState state = recorded();
-    bool any = false;
+    StateChanges changes = unsaved_changes();
     for (const Action& a : plan.actions) {
       const auto it = entries.find(a.name);
       const bool creates = a.kind == Action::Kind::create && it == entries.end();
       const bool retries = a.kind == Action::Kind::retry && it != entries.end() &&
                            it->second.instance.state == InstanceState::failed;
       if (!creates && !retries) continue;
-      RecordedInstance& r = state.instances[a.name];
+      auto& change = changes.instances[a.name];
+      change = retries ? record(it->second) : RecordedInstance{};
+      RecordedInstance& r = *change;
       r.instance.group = options.group;
       if (creates) r.instance.extra = a.extra;
       r.instance.spec_hash = spec_hash(a.spec);
@@ -476,12 +501,11 @@ struct ProcessBackend::State : std::enable_shared_from_this<State> {
       r.instance.retry_at = 0;
       r.spec = a.spec;
       r.start_time = 0;
-      state.next_serial = std::max(state.next_serial, a.serial + 1);
-      any = true;
+      changes.next_serial = std::max(changes.next_serial, a.serial + 1);
     }
-    if (!any) return;
+    if (changes.instances.empty()) return;
     try {
-      write_state_file(state_path(), state);
+      recorder.record(changes);
     } catch (const std::exception& e) {
       log(Level::warn, std::string(e.what()) + ": starting anyway");
     }

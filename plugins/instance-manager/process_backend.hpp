@@ -14,7 +14,8 @@
 //   next try waits Backoff::delay(failures) (InstanceStatus::retry_at).
 //
 // Files (dir = state_dir/GROUP):
-//   dir/state.json          the state file (state_file.hpp), rewritten after every change
+//   dir/state.json          the state file (state_file.hpp): each change appended to it,
+//                           rewritten whole now and then (state_recorder.hpp)
 //   dir/NAME/               the instance's working directory, made when it is created and
 //                           removed when it is forgotten
 //   dir/NAME/log            its standard output and error

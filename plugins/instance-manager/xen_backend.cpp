@@ -20,6 +20,7 @@
 #include "group_ownership.hpp"
 #include "recorded_slots.hpp"
 #include "state_file.hpp"
+#include "state_recorder.hpp"
 #include "xen_adoption.hpp"
 #include "xen_domain_state.hpp"
 
@@ -73,6 +74,7 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
         options(std::move(opts)),
         toolstack(std::move(xen)),
         log(std::move(l)),
+        recorder(options.dir / "state.json"),
         poll_timer(io),
         wake(io) {}
 
@@ -84,6 +86,7 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
   Options options;
   std::unique_ptr<XenToolstack> toolstack;
   Log log;
+  StateRecorder recorder;  // of state_path()
   Outputs outputs;
   bool following = false;
 
@@ -92,6 +95,7 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
   InstancesActual reported;           // the table last written to outputs
   std::vector<std::string> touched;   // names changed since, in the order they changed
   std::set<std::string> touched_set;  // the same names, to find them
+  std::set<std::string> unsaved;      // names changed since the state file was written
   std::uint64_t version = 0;
   std::uint64_t next_serial = 1;
   bool changed = false;  // since the last report
@@ -109,6 +113,7 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
 
   void touch(const std::string& name) {
     if (touched_set.insert(name).second) touched.push_back(name);
+    unsaved.insert(name);
     changed = true;
   }
 
@@ -125,13 +130,14 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
 
   Observed report() const { return Observed{version, next_serial, table}; }
 
+  static RecordedInstance record(const Entry& entry) {
+    return RecordedInstance{entry.instance, entry.spec, 0, entry.uuid};
+  }
+
   RecordedState recorded() const {
     RecordedState state;
     state.next_serial = next_serial;
-    for (const auto& [name, entry] : entries) {
-      RecordedInstance r{entry.instance, entry.spec, 0, entry.uuid};
-      state.instances.emplace(name, std::move(r));
-    }
+    for (const auto& [name, entry] : entries) state.instances.emplace(name, record(entry));
     return state;
   }
 
@@ -170,9 +176,19 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
     commit();
   }
 
+  // Records the instances changed since the state file was written (state_recorder.hpp).
   void save() {
+    StateChanges changes;
+    changes.next_serial = next_serial;
+    for (const std::string& name : unsaved) {
+      const auto it = entries.find(name);
+      changes.instances.emplace(
+          name, it != entries.end() ? std::optional(record(it->second)) : std::nullopt);
+    }
+    unsaved.clear();
+    if (changes.instances.empty()) return;
     try {
-      write_state_file(state_path(), recorded());
+      recorder.record(changes);
     } catch (const std::exception& e) {
       log(Level::warn, std::string(e.what()) +
                            ": a manager started after a crash may not find the domains "
@@ -249,7 +265,8 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
     }
     version = 1;
     reported = table;
-    write_state_file(state_path(), recorded());
+    unsaved.clear();
+    recorder.rewrite(recorded());
   }
 
   // --- Watching ---
