@@ -16,6 +16,7 @@
 #include "backend_core.hpp"
 #include "clock_ms.hpp"
 #include "xen_adoption.hpp"
+#include "xen_data_config.hpp"
 #include "xen_domain_state.hpp"
 
 namespace mirari::instances {
@@ -56,6 +57,9 @@ struct Entry {
   InstanceSpec spec;
   std::string uuid;
   std::int64_t stop_deadline = kNever;  // stopping: when the domain is destroyed
+  // What its domain's data/config holds, as last written (none yet: not written since it
+  // came to run, was adopted or got a new domain id).
+  std::optional<InstanceConfig> delivered;
 
   RecordedInstance record() const { return RecordedInstance{instance, spec, 0, uuid}; }
 };
@@ -75,15 +79,18 @@ struct State final : BackendCore<State, Entry> {
   Options options;
   std::unique_ptr<XenToolstack> toolstack;
   boost::asio::steady_timer poll_timer;
-  bool list_failing = false;    // the last look at the domain list failed
-  bool config_ignored = false;  // said once that instances.config is not delivered
+  bool list_failing = false;      // the last look at the domain list failed
+  InstanceConfigs configs;        // the latest instances.config
+  bool configs_known = false;     // given at least once: until then nothing is written
+  DomainConfigWriter writer;      // into the domains' data/config
+  bool delivery_failing = false;  // the last write to XenStore failed (said once)
 
   // --- Adoption ---
 
   void adopt_recorded(const RecordedState& state) {
     const AdoptionPlan plan = plan_adoption(state, toolstack->list_domains(), options.group);
     for (const auto& [name, recorded] : state.instances) {
-      Entry entry{recorded.instance, recorded.spec, recorded.domain_uuid, kNever};
+      Entry entry{recorded.instance, recorded.spec, recorded.domain_uuid, kNever, {}};
       InstanceStatus& i = entry.instance;
       if (const auto found = plan.adopted.find(name); found != plan.adopted.end()) {
         i.backend_id = found->second.domid;
@@ -156,11 +163,15 @@ struct State final : BackendCore<State, Entry> {
         // A domain keeps its UUID through a save and restore, not its id.
         if (entry.instance.backend_id != it->second->domid) {
           entry.instance.backend_id = it->second->domid;
+          entry.delivered.reset();
           update(name, entry);
         }
       }
       const bool grace_over = now - entry.instance.since >= options.start_grace.count();
       judged(name, entry, judge(entry.instance.state, seen, grace_over), now);
+      // A domain that came to run, or was adopted, gets its configuration; one whose write
+      // failed gets it again.
+      sync_config(name, entry);
     }
   }
 
@@ -255,16 +266,39 @@ struct State final : BackendCore<State, Entry> {
     }
   }
 
-  void take_configs(const InstanceConfigs& configs) {
-    if (config_ignored) return;
-    for (const auto& [name, entry] : entries) {
-      const InstanceConfig* config = configs.find(name);
-      if (config == nullptr || config->empty()) continue;
-      config_ignored = true;
-      log(Level::warn, "instances.config has an entry for " + name +
-                           ": the xen backend does not deliver configuration to domains");
+  // --- Configuration ---
+
+  // A running domain's data/config is made to hold its entry of instances.config whenever
+  // that differs from what was last written there.
+  void sync_config(const std::string& name, Entry& entry) {
+    if (!configs_known || entry.instance.state != InstanceState::running ||
+        entry.instance.backend_id == 0) {
       return;
     }
+    const InstanceConfig* found = configs.find(name);
+    const InstanceConfig wanted = found != nullptr ? *found : InstanceConfig{};
+    if (entry.delivered == wanted) return;
+    const auto domid = static_cast<std::uint32_t>(entry.instance.backend_id);
+    try {
+      writer.write(domid, wanted);
+    } catch (const std::exception& e) {
+      if (!delivery_failing) {
+        log(Level::warn, "configuration of " + name + " not delivered (" + e.what() +
+                             "): tried again at each look at the domains");
+      }
+      delivery_failing = true;
+      return;
+    }
+    delivery_failing = false;
+    entry.delivered = wanted;
+    log(Level::info,
+        "configuration of " + name + " delivered to " + DomainConfigWriter::directory(domid));
+  }
+
+  void take_configs(const InstanceConfigs& latest) {
+    configs = latest;
+    configs_known = true;
+    for (auto& [name, entry] : entries) sync_config(name, entry);
   }
 
   void forgotten(const std::string&) {}

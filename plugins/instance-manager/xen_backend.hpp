@@ -24,7 +24,12 @@
 // does not lead to a second domain. Two backends on one directory: the newer one owns it
 // (group_ownership.hpp).
 //
-// instances.config is not delivered to domains: deliver() logs that it is ignored.
+// Configuration into the data space: a running domain's entry of instances.config is written
+// to XenStore's /local/domain/<domid>/data/config/ (xen_data_config.hpp: the whole directory
+// in one transaction) when the domain comes to run, when the entry changes, after the domain
+// is adopted (nothing is assumed of what an earlier manager wrote) and when its domain id
+// changed; a failed write is tried again at each poll. Nothing is written before the first
+// deliver(), so an adopted domain's configuration is never emptied for want of it.
 //
 // Threads, and the calls it answers: backend_core.hpp (CoreBackend), shared with the process
 // backend; this file adds only how it is made. libxl's create and destroy block the handler
