@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "backend_core.hpp"
 #include "clock_ms.hpp"
@@ -75,9 +77,18 @@ struct State final : BackendCore<State, Entry> {
         options(std::move(opts)),
         toolstack(std::move(xen)),
         poll_timer(io) {}
+  // Waits for the creates and destroys already asked for: none is dropped.
+  ~State() override { toolstack_thread.join(); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
   Options options;
-  std::unique_ptr<XenToolstack> toolstack;
+  // Shared with the calls under way on toolstack_thread, which outlive the backend if need be.
+  std::shared_ptr<XenToolstack> toolstack;
+  // Where libxl's create and destroy run: they block for as long as libxl works (a domain
+  // build: seconds at times), and the event loop goes on meanwhile. Their results come back
+  // to the loop as handlers. Joined when the backend goes.
+  boost::asio::thread_pool toolstack_thread{1};
   boost::asio::steady_timer poll_timer;
   bool list_failing = false;      // the last look at the domain list failed
   InstanceConfigs configs;        // the latest instances.config
@@ -131,14 +142,24 @@ struct State final : BackendCore<State, Entry> {
     });
   }
 
+  // On the toolstack thread; a failure is logged from the loop.
   void destroy_domain(const std::string& name, const Entry& entry) {
     if (entry.instance.backend_id == 0) return;
-    try {
-      toolstack->destroy(static_cast<std::uint32_t>(entry.instance.backend_id));
-    } catch (const std::exception& e) {
-      log(Level::warn, "cannot destroy " + name + " (domain " +
-                           std::to_string(entry.instance.backend_id) + "): " + e.what());
-    }
+    const auto domid = static_cast<std::uint32_t>(entry.instance.backend_id);
+    boost::asio::post(
+        toolstack_thread, [weak = weak_from_this(), xen = toolstack, loop = io, name, domid] {
+          try {
+            xen->destroy(domid);
+          } catch (const std::exception& e) {
+            boost::asio::post(loop, [weak, what = "cannot destroy " + name + " (domain " +
+                                                  std::to_string(domid) + "): " + e.what()] {
+              const std::shared_ptr<State> self = weak.lock();
+              if (!self) return;
+              std::lock_guard lock(self->mutex);
+              if (!self->stopped) self->log(Level::warn, what);
+            });
+          }
+        });
   }
 
   void look() {
@@ -227,17 +248,48 @@ struct State final : BackendCore<State, Entry> {
     entry.instance.reason.clear();
     enter(name, entry, InstanceState::starting);
     save();
-    try {
-      entry.instance.backend_id = toolstack->create(config);
-    } catch (const std::exception& e) {
-      failed(name, entry, e.what());
+    // Built on the toolstack thread; until created() the instance is starting without a
+    // domain id, which the polling passes over and a stop waits for.
+    boost::asio::post(toolstack_thread, [weak = weak_from_this(), xen = toolstack, loop = io, name,
+                                         uuid = entry.uuid, config = std::move(config)] {
+      std::optional<std::uint32_t> domid;
+      std::string error;
+      try {
+        domid = xen->create(config);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      // The loop's handler holds the backend; this thread never does, so the backend never
+      // goes (joining this thread) from it.
+      boost::asio::post(loop, [weak, name, uuid, domid, error] {
+        const std::shared_ptr<State> self = weak.lock();
+        if (!self) return;
+        std::lock_guard lock(self->mutex);
+        self->step([&] { self->created(name, uuid, domid, error); });
+      });
+    });
+  }
+
+  // libxl's answer to launch(): the domain's id, or why it could not be built. A backend that
+  // stopped before the answer came leaves the domain to the next manager, which finds it by
+  // its recorded UUID.
+  void created(const std::string& name, const std::string& uuid, std::optional<std::uint32_t> domid,
+               const std::string& error) {
+    const auto it = entries.find(name);
+    if (it == entries.end() || it->second.uuid != uuid ||
+        it->second.instance.state != InstanceState::starting) {
       return;
     }
+    Entry& entry = it->second;
+    if (!domid) {
+      failed(name, entry, error);
+      return;
+    }
+    entry.instance.backend_id = *domid;
     // start_grace counts from the end of the build, which may have taken seconds.
     entry.instance.since = clock_ms();
     update(name, entry);
-    log(Level::info,
-        "created " + name + " (domain " + std::to_string(entry.instance.backend_id) + ")");
+    log(Level::info, "created " + name + " (domain " + std::to_string(*domid) + ")");
   }
 
   void begin_stop(const std::string& name, Entry& entry) {

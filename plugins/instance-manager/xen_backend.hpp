@@ -32,8 +32,12 @@
 // deliver(), so an adopted domain's configuration is never emptied for want of it.
 //
 // Threads, and the calls it answers: backend_core.hpp (CoreBackend), shared with the process
-// backend; this file adds only how it is made. libxl's create and destroy block the handler
-// that makes them (xen_toolstack.hpp).
+// backend; this file adds only how it is made. libxl's create and destroy, which block for as
+// long as libxl works (xen_toolstack.hpp), run on a thread of the backend's own, one call at a
+// time; their results come back to the event loop as handlers, so the polling, the other
+// instances and the other groups go on meanwhile. An instance whose domain is being built is
+// starting with no domain id. The backend, when it goes, waits for the calls already asked
+// for.
 #pragma once
 
 #include <chrono>

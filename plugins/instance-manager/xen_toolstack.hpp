@@ -9,8 +9,11 @@
 // XenToolstack is the interface the xen backend uses; open() gives the one of a Xen host, and
 // tests give the backend one of their own where a hypervisor would be needed.
 //
-// Threads: one call at a time (the xen backend makes them under its mutex). create() and
-// destroy() block until libxl has finished (a domain build: up to seconds).
+// Threads: create() and destroy() block until libxl has finished (a domain build: up to
+// seconds); the xen backend makes them on a thread of its own while list_domains() and
+// shutdown() are made on the event loop, so an implementation takes calls from two threads at
+// once. The host's does: libxl's ctx is thread-safe (libxl.h), and the libxenctrl interface is
+// opened reentrant.
 #pragma once
 
 #include <cstdint>

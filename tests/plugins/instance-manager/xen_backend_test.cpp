@@ -1,16 +1,21 @@
 // The xen backend delivering configuration into the data space: a running domain's entry of
 // instances.config lands in its XenStore data/config/ (the XenStore-protocol test server,
 // reached through the real libxenstore), changes replace it whole, and a backend that adopts
-// the domain writes it again. The domains are a toolstack of the test's own (no hypervisor
-// runs on the test machines): created domains are listed as running until destroyed.
+// the domain writes it again. And libxl's create, however long it takes, holds up nothing
+// else. The domains are a toolstack of the test's own (no hypervisor runs on the test
+// machines): created domains are listed as running until destroyed; a create can be held
+// until the test lets it go.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,8 +50,47 @@ namespace {
 // The domains the test's toolstack made, shared by every backend of a test (as a host's are).
 struct Domains {
   std::mutex mutex;
+  std::condition_variable changed;
   std::vector<ListedDomain> listed;
   std::uint32_t next_domid = 7;
+  std::set<std::string> held;  // names whose create waits until released
+  int waiting = 0;             // creates waiting now
+
+  void hold(const std::string& name) {
+    std::lock_guard lock(mutex);
+    held.insert(name);
+  }
+  void release(const std::string& name) {
+    std::lock_guard lock(mutex);
+    held.erase(name);
+    changed.notify_all();
+  }
+  int creates_waiting() {
+    std::lock_guard lock(mutex);
+    return waiting;
+  }
+  void set_flags(std::uint32_t domid, std::uint32_t flags) {
+    std::lock_guard lock(mutex);
+    for (ListedDomain& d : listed) {
+      if (d.domid == domid) d.flags = flags;
+    }
+  }
+  bool listed_domain(std::uint32_t domid) {
+    std::lock_guard lock(mutex);
+    return std::any_of(listed.begin(), listed.end(),
+                       [&](const ListedDomain& d) { return d.domid == domid; });
+  }
+};
+
+// Lets every held create go at the end of a test, failed or not: a backend that goes waits
+// for the creates it asked for.
+struct ReleaseAtEnd {
+  std::shared_ptr<Domains> domains;
+  ~ReleaseAtEnd() {
+    std::lock_guard lock(domains->mutex);
+    domains->held.clear();
+    domains->changed.notify_all();
+  }
 };
 
 class TestToolstack final : public XenToolstack {
@@ -58,7 +102,10 @@ class TestToolstack final : public XenToolstack {
     return domains_->listed;
   }
   std::uint32_t create(const XenDomainConfig& config) override {
-    std::lock_guard lock(domains_->mutex);
+    std::unique_lock lock(domains_->mutex);
+    ++domains_->waiting;
+    domains_->changed.wait(lock, [&] { return domains_->held.count(config.name) == 0; });
+    --domains_->waiting;
     const std::uint32_t domid = domains_->next_domid++;
     domains_->listed.push_back(
         {domid, config.uuid, config.name, mirari::instances::domain_flags::running});
@@ -199,4 +246,35 @@ TEST_CASE("a configuration that cannot be written is written once XenStore answe
   f.backend.deliver(configs("web-1", {{"colour", "blue"}}));
   REQUIRE(loop.run_until([&] { return !data_config(domid).empty(); }));
   CHECK(data_config(domid) == InstanceConfig{{"colour", "blue"}});
+}
+
+TEST_CASE("while libxl builds one domain, the others' states still advance") {
+  TempDir dir;
+  GraphLoop loop;
+  const auto domains = std::make_shared<Domains>();
+  Followed f(loop, dir, domains);
+  const ReleaseAtEnd release{domains};
+  f.backend.apply(Plan{1, {create("web-1", 1)}, std::nullopt});
+  const std::uint32_t first = running_domain(loop, f, "web-1");
+
+  domains->hold("web-2");
+  f.backend.apply(Plan{f.now().version, {create("web-2", 2)}, std::nullopt});
+  REQUIRE(loop.run_until([&] { return domains->creates_waiting() == 1; }));
+  // web-1's guest powers off while web-2's build is under way: seen, and web-1 exits.
+  using namespace mirari::instances;
+  domains->set_flags(
+      first, domain_flags::shutdown | (shutdown_code::poweroff << domain_flags::shutdown_shift));
+  REQUIRE(
+      loop.run_until([&] { return f.now().instances.at("web-1").state == InstanceState::exited; }));
+  CHECK(f.now().instances.at("web-1").status == 0);
+  const auto building = f.now().instances.at("web-2");
+  CHECK(building.state == InstanceState::starting);
+  CHECK(building.backend_id == 0);
+  CHECK(domains->creates_waiting() == 1);
+
+  // Once libxl is done, web-2 runs, and web-1's domain, destroyed after it, is gone.
+  domains->release("web-2");
+  const std::uint32_t second = running_domain(loop, f, "web-2");
+  CHECK(second != first);
+  REQUIRE(loop.run_until([&] { return !domains->listed_domain(first); }));
 }
