@@ -4,9 +4,9 @@
 // group's desired count from 0 to n and back to 0; the instances run /bin/sleep, with no
 // start grace (an instance counts as running once it is spawned and watched). Everything the
 // manager does per instance is in the figure: its plan, posix_spawn, its pidfd, its working
-// directory and log file, the state file rewritten (fsync, rename) after each change, the
-// report and the tick it lands in. The state directory is a temporary directory of the
-// machine's /tmp.
+// directory and log file, each change recorded in the state file (appended and flushed, the
+// file rewritten whole now and then: state_recorder.hpp), the report and the tick it lands
+// in. The state directory is a temporary directory of the machine's /tmp.
 //
 // The baseline, in the same run: the same n processes spawned (posix_spawn) and stopped
 // (SIGTERM, then waitpid) directly, with nothing else done.

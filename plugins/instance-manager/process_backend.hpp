@@ -14,7 +14,8 @@
 //   next try waits Backoff::delay(failures) (InstanceStatus::retry_at).
 //
 // Files (dir = state_dir/GROUP):
-//   dir/state.json          the state file (state_file.hpp), rewritten after every change
+//   dir/state.json          the state file (state_file.hpp): each change appended to it,
+//                           rewritten whole now and then (state_recorder.hpp)
 //   dir/NAME/               the instance's working directory, made when it is created and
 //                           removed when it is forgotten
 //   dir/NAME/log            its standard output and error
@@ -39,26 +40,22 @@
 // moment): the newer one owns it, and the older one starts, stops and records nothing more
 // (group_ownership.hpp).
 //
-// Threads: every call below may come from the graph's thread; the work runs in handlers on
-// the event loop. One mutex is held by every handler and every call, so stop() never runs
-// beside a handler and no handler acts after stop().
+// Threads, and the calls it answers: backend_core.hpp (CoreBackend), shared with the xen
+// backend; this file adds only how it is made.
 #pragma once
 
 #include <chrono>
-#include <cstdint>
 #include <filesystem>
-#include <memory>
 #include <string>
-#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "backend_core.hpp"
 #include "backoff.hpp"
-#include "instance_backend.hpp"
 
 namespace mirari::instances {
 
-class ProcessBackend final : public InstanceBackend {
+class ProcessBackend final : public CoreBackend {
  public:
   struct Options {
     std::string group;
@@ -71,36 +68,9 @@ class ProcessBackend final : public InstanceBackend {
   // Makes dir if needed, reads its state file and adopts the recorded instances that still
   // run; rewrites the state file. Throws std::runtime_error or std::system_error naming the
   // path when dir cannot be made or the state file cannot be read, parsed or written; nothing
-  // is watched then, and nothing was started or stopped.
+  // is watched then, and nothing was started or stopped. deliver(): entries of this backend's
+  // running instances that changed are written to their files, and the instance gets SIGHUP.
   ProcessBackend(boost::asio::any_io_executor io, Options options, Log log);
-  // Stops, and gives the directory back to the manager that owned it before, if this one
-  // still owns it (a plugin whose start failed after making it: the instance a refused
-  // reload keeps goes on acting).
-  ~ProcessBackend() override;
-  ProcessBackend(const ProcessBackend&) = delete;
-  ProcessBackend& operator=(const ProcessBackend&) = delete;
-
-  // The current report (after construction: what was adopted).
-  Observed observed() const override;
-  // The spec each recorded extra key runs (of its newest instance that is not stopping).
-  InstanceSpecs recorded_extras() const override;
-  // Counted members recorded as starting, running or failed.
-  std::int64_t recorded_members() const override;
-
-  // Starts watching the adopted instances and writing reports to outputs. Call once.
-  void follow(Outputs outputs) override;
-  // Carries out plan on the event loop if it was computed from the latest report (see
-  // plan.hpp), and wakes the clock at its wake_at. From effects.
-  void apply(Plan plan) override;
-  // Takes the latest instances.config: entries of this backend's running instances that
-  // changed are written to their files, and the instance gets SIGHUP. From effects.
-  void deliver(InstanceConfigs configs) override;
-  // Stops watching: closes pidfds and timers. Leaves every instance running. Idempotent.
-  void stop() override;
-
- private:
-  struct State;
-  std::shared_ptr<State> state_;
 };
 
 }  // namespace mirari::instances

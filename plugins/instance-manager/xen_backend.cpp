@@ -5,29 +5,26 @@
 #include <cstdio>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <random>
-#include <set>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
+#include "backend_core.hpp"
 #include "clock_ms.hpp"
-#include "group_ownership.hpp"
-#include "recorded_slots.hpp"
-#include "state_file.hpp"
 #include "xen_adoption.hpp"
+#include "xen_data_config.hpp"
 #include "xen_domain_state.hpp"
 
 namespace mirari::instances {
 
 namespace {
 
-namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
@@ -62,165 +59,49 @@ struct Entry {
   InstanceSpec spec;
   std::string uuid;
   std::int64_t stop_deadline = kNever;  // stopping: when the domain is destroyed
+  // What its domain's data/config holds, as last written (none yet: not written since it
+  // came to run, was adopted or got a new domain id).
+  std::optional<InstanceConfig> delivered;
+
+  RecordedInstance record() const { return RecordedInstance{instance, spec, 0, uuid}; }
 };
 
-}  // namespace
+// The xen backend's part (backend_core.hpp has the rest).
+struct State final : BackendCore<State, Entry> {
+  using Options = XenBackend::Options;
 
-struct XenBackend::State : std::enable_shared_from_this<State> {
   State(boost::asio::any_io_executor executor, Options opts, std::unique_ptr<XenToolstack> xen,
-        Log l)
-      : io(std::move(executor)),
+        InstanceBackend::Log l)
+      : BackendCore(std::move(executor), opts.group, opts.dir, opts.backoff, std::move(l),
+                    {"domains", "creates, destroys"}),
         options(std::move(opts)),
         toolstack(std::move(xen)),
-        log(std::move(l)),
-        poll_timer(io),
-        wake(io) {}
+        poll_timer(io) {}
+  // Waits for the creates and destroys already asked for: none is dropped.
+  ~State() override { toolstack_thread.join(); }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
-  // Held by every handler and every public call: stop() never runs beside a handler.
-  std::recursive_mutex mutex;
-  bool stopped = false;
-
-  boost::asio::any_io_executor io;
   Options options;
-  std::unique_ptr<XenToolstack> toolstack;
-  Log log;
-  Outputs outputs;
-  bool following = false;
-
-  std::map<std::string, Entry> entries;
-  InstancesActual table;              // entries' instances
-  InstancesActual reported;           // the table last written to outputs
-  std::vector<std::string> touched;   // names changed since, in the order they changed
-  std::set<std::string> touched_set;  // the same names, to find them
-  std::uint64_t version = 0;
-  std::uint64_t next_serial = 1;
-  bool changed = false;  // since the last report
-
+  // Shared with the calls under way on toolstack_thread, which outlive the backend if need be.
+  std::shared_ptr<XenToolstack> toolstack;
+  // Where libxl's create and destroy run: they block for as long as libxl works (a domain
+  // build: seconds at times), and the event loop goes on meanwhile. Their results come back
+  // to the loop as handlers. Joined when the backend goes.
+  boost::asio::thread_pool toolstack_thread{1};
   boost::asio::steady_timer poll_timer;
-  boost::asio::steady_timer wake;
-  bool list_failing = false;                // the last look at the domain list failed
-  bool config_ignored = false;              // said once that instances.config is not delivered
-  std::optional<GroupOwnership> ownership;  // of options.dir, claimed by adopt()
-  bool superseded = false;                  // a newer manager claimed the directory
-
-  fs::path state_path() const { return options.dir / "state.json"; }
-
-  // --- Reports ---
-
-  void touch(const std::string& name) {
-    if (touched_set.insert(name).second) touched.push_back(name);
-    changed = true;
-  }
-
-  void update(const std::string& name, const Entry& entry) {
-    table = table.set(name, entry.instance);
-    touch(name);
-  }
-
-  void enter(const std::string& name, Entry& entry, InstanceState phase) {
-    entry.instance.state = phase;
-    entry.instance.since = clock_ms();
-    update(name, entry);
-  }
-
-  Observed report() const { return Observed{version, next_serial, table}; }
-
-  RecordedState recorded() const {
-    RecordedState state;
-    state.next_serial = next_serial;
-    for (const auto& [name, entry] : entries) {
-      RecordedInstance r{entry.instance, entry.spec, 0, entry.uuid};
-      state.instances.emplace(name, std::move(r));
-    }
-    return state;
-  }
-
-  std::vector<InstanceEvent> events() {
-    std::vector<InstanceEvent> out;
-    for (const std::string& name : touched) {
-      const InstanceStatus* before = reported.find(name);
-      const InstanceStatus* after = table.find(name);
-      if (before == nullptr && after == nullptr) continue;
-      if (before != nullptr && after != nullptr && *before == *after) continue;
-      const auto kind = before == nullptr  ? InstanceEvent::Kind::added
-                        : after == nullptr ? InstanceEvent::Kind::removed
-                                           : InstanceEvent::Kind::changed;
-      out.push_back({kind, name,
-                     before != nullptr ? std::optional<InstanceStatus>(*before) : std::nullopt,
-                     after != nullptr ? std::optional<InstanceStatus>(*after) : std::nullopt});
-    }
-    touched.clear();
-    touched_set.clear();
-    return out;
-  }
-
-  // Every handler's work: act, then commit what it changed, holding the directory's lock and
-  // only while this backend owns the directory (group_ownership.hpp).
-  template <class F>
-  void step(F act) {
-    if (stopped || superseded) return;
-    const GroupOwnership::Held held = ownership->hold();
-    if (!ownership->owned()) {
-      superseded = true;
-      log(Level::warn, "another manager took over " + options.dir.string() +
-                           ": this one no longer creates, destroys or records anything");
-      return;
-    }
-    act();
-    commit();
-  }
-
-  void save() {
-    try {
-      write_state_file(state_path(), recorded());
-    } catch (const std::exception& e) {
-      log(Level::warn, std::string(e.what()) +
-                           ": a manager started after a crash may not find the domains "
-                           "changed since");
-    }
-  }
-
-  // A change becomes a new version, recorded, then reported with its changes as one batch.
-  void commit() {
-    if (!changed) return;
-    changed = false;
-    ++version;
-    save();
-    if (!following) return;
-    std::vector<InstanceEvent> changes = events();
-    reported = table;
-    outputs.graph->batch([&] {
-      outputs.observed.set(report());
-      if (!changes.empty()) outputs.events.emit(std::move(changes));
-    });
-  }
+  bool list_failing = false;      // the last look at the domain list failed
+  InstanceConfigs configs;        // the latest instances.config
+  bool configs_known = false;     // given at least once: until then nothing is written
+  DomainConfigWriter writer;      // into the domains' data/config
+  bool delivery_failing = false;  // the last write to XenStore failed (said once)
 
   // --- Adoption ---
 
-  void adopt() {
-    std::error_code error;
-    fs::create_directories(options.dir, error);
-    if (error) {
-      throw std::system_error(error,
-                              "cannot make the instance directory '" + options.dir.string() + "'");
-    }
-    ownership.emplace(options.dir);
-    const GroupOwnership::Held held = ownership->hold();
-    RecordedState state = read_state_file(state_path());
-    const std::vector<ListedDomain> domains = toolstack->list_domains();
-    ownership->claim();
-    try {
-      adopt_recorded(state, plan_adoption(state, domains, options.group));
-    } catch (...) {
-      ownership->give_back();
-      throw;
-    }
-  }
-
-  void adopt_recorded(const RecordedState& state, const AdoptionPlan& plan) {
-    next_serial = state.next_serial;
+  void adopt_recorded(const RecordedState& state) {
+    const AdoptionPlan plan = plan_adoption(state, toolstack->list_domains(), options.group);
     for (const auto& [name, recorded] : state.instances) {
-      Entry entry{recorded.instance, recorded.spec, recorded.domain_uuid, kNever};
+      Entry entry{recorded.instance, recorded.spec, recorded.domain_uuid, kNever, {}};
       InstanceStatus& i = entry.instance;
       if (const auto found = plan.adopted.find(name); found != plan.adopted.end()) {
         i.backend_id = found->second.domid;
@@ -247,9 +128,6 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
                            ") is named like this group's instances but is not recorded as "
                            "one of them: left alone");
     }
-    version = 1;
-    reported = table;
-    write_state_file(state_path(), recorded());
   }
 
   // --- Watching ---
@@ -264,14 +142,24 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
     });
   }
 
+  // On the toolstack thread; a failure is logged from the loop.
   void destroy_domain(const std::string& name, const Entry& entry) {
     if (entry.instance.backend_id == 0) return;
-    try {
-      toolstack->destroy(static_cast<std::uint32_t>(entry.instance.backend_id));
-    } catch (const std::exception& e) {
-      log(Level::warn, "cannot destroy " + name + " (domain " +
-                           std::to_string(entry.instance.backend_id) + "): " + e.what());
-    }
+    const auto domid = static_cast<std::uint32_t>(entry.instance.backend_id);
+    boost::asio::post(
+        toolstack_thread, [weak = weak_from_this(), xen = toolstack, loop = io, name, domid] {
+          try {
+            xen->destroy(domid);
+          } catch (const std::exception& e) {
+            boost::asio::post(loop, [weak, what = "cannot destroy " + name + " (domain " +
+                                                  std::to_string(domid) + "): " + e.what()] {
+              const std::shared_ptr<State> self = weak.lock();
+              if (!self) return;
+              std::lock_guard lock(self->mutex);
+              if (!self->stopped) self->log(Level::warn, what);
+            });
+          }
+        });
   }
 
   void look() {
@@ -296,11 +184,15 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
         // A domain keeps its UUID through a save and restore, not its id.
         if (entry.instance.backend_id != it->second->domid) {
           entry.instance.backend_id = it->second->domid;
+          entry.delivered.reset();
           update(name, entry);
         }
       }
       const bool grace_over = now - entry.instance.since >= options.start_grace.count();
       judged(name, entry, judge(entry.instance.state, seen, grace_over), now);
+      // A domain that came to run, or was adopted, gets its configuration; one whose write
+      // failed gets it again.
+      sync_config(name, entry);
     }
   }
 
@@ -340,19 +232,6 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
 
   // --- Actions ---
 
-  void failed(const std::string& name, Entry& entry, const std::string& reason) {
-    entry.instance.failures += 1;
-    const milliseconds wait = options.backoff.delay(entry.instance.failures);
-    entry.instance.reason = reason;
-    entry.instance.status.reset();
-    entry.instance.backend_id = 0;
-    enter(name, entry, InstanceState::failed);
-    entry.instance.retry_at = entry.instance.since + wait.count();
-    update(name, entry);
-    log(Level::warn,
-        name + " failed (" + reason + "); next try in " + std::to_string(wait.count()) + " ms");
-  }
-
   void launch(const std::string& name, Entry& entry) {
     entry.uuid = new_uuid();
     XenDomainConfig config;
@@ -369,36 +248,48 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
     entry.instance.reason.clear();
     enter(name, entry, InstanceState::starting);
     save();
-    try {
-      entry.instance.backend_id = toolstack->create(config);
-    } catch (const std::exception& e) {
-      failed(name, entry, e.what());
+    // Built on the toolstack thread; until created() the instance is starting without a
+    // domain id, which the polling passes over and a stop waits for.
+    boost::asio::post(toolstack_thread, [weak = weak_from_this(), xen = toolstack, loop = io, name,
+                                         uuid = entry.uuid, config = std::move(config)] {
+      std::optional<std::uint32_t> domid;
+      std::string error;
+      try {
+        domid = xen->create(config);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      // The loop's handler holds the backend; this thread never does, so the backend never
+      // goes (joining this thread) from it.
+      boost::asio::post(loop, [weak, name, uuid, domid, error] {
+        const std::shared_ptr<State> self = weak.lock();
+        if (!self) return;
+        std::lock_guard lock(self->mutex);
+        self->step([&] { self->created(name, uuid, domid, error); });
+      });
+    });
+  }
+
+  // libxl's answer to launch(): the domain's id, or why it could not be built. A backend that
+  // stopped before the answer came leaves the domain to the next manager, which finds it by
+  // its recorded UUID.
+  void created(const std::string& name, const std::string& uuid, std::optional<std::uint32_t> domid,
+               const std::string& error) {
+    const auto it = entries.find(name);
+    if (it == entries.end() || it->second.uuid != uuid ||
+        it->second.instance.state != InstanceState::starting) {
       return;
     }
+    Entry& entry = it->second;
+    if (!domid) {
+      failed(name, entry, error);
+      return;
+    }
+    entry.instance.backend_id = *domid;
     // start_grace counts from the end of the build, which may have taken seconds.
     entry.instance.since = clock_ms();
     update(name, entry);
-    log(Level::info,
-        "created " + name + " (domain " + std::to_string(entry.instance.backend_id) + ")");
-  }
-
-  void create(const Action& action) {
-    if (entries.count(action.name) != 0) return;
-    next_serial = std::max(next_serial, action.serial + 1);
-    Entry entry;
-    entry.instance.group = options.group;
-    entry.instance.extra = action.extra;
-    entry.instance.spec_hash = spec_hash(action.spec);
-    entry.spec = action.spec;
-    launch(action.name, entries.emplace(action.name, std::move(entry)).first->second);
-  }
-
-  void retry(const Action& action) {
-    auto it = entries.find(action.name);
-    if (it == entries.end() || it->second.instance.state != InstanceState::failed) return;
-    it->second.spec = action.spec;
-    it->second.instance.spec_hash = spec_hash(action.spec);
-    launch(action.name, it->second);
+    log(Level::info, "created " + name + " (domain " + std::to_string(*domid) + ")");
   }
 
   void begin_stop(const std::string& name, Entry& entry) {
@@ -427,148 +318,63 @@ struct XenBackend::State : std::enable_shared_from_this<State> {
     }
   }
 
-  void forget(const std::string& name) {
-    auto it = entries.find(name);
-    if (it == entries.end()) return;
-    const InstanceState phase = it->second.instance.state;
-    if (phase != InstanceState::exited && phase != InstanceState::failed) return;
-    entries.erase(it);
-    table = table.erase(name);
-    touch(name);
-  }
+  // --- Configuration ---
 
-  void run(const Plan& plan) {
-    for (const Action& action : plan.actions) {
-      switch (action.kind) {
-        case Action::Kind::create:
-          create(action);
-          break;
-        case Action::Kind::retry:
-          retry(action);
-          break;
-        case Action::Kind::stop:
-          stop_instance(action.name);
-          break;
-        case Action::Kind::forget:
-          forget(action.name);
-          break;
-      }
-    }
-    wake_at(plan.wake_at);
-  }
-
-  void wake_at(std::optional<std::int64_t> at) {
-    if (!at) {
-      wake.cancel();
+  // A running domain's data/config is made to hold its entry of instances.config whenever
+  // that differs from what was last written there.
+  void sync_config(const std::string& name, Entry& entry) {
+    if (!configs_known || entry.instance.state != InstanceState::running ||
+        entry.instance.backend_id == 0) {
       return;
     }
-    wake.expires_after(milliseconds(std::max<std::int64_t>(0, *at - clock_ms())));
-    wake.async_wait([self = shared_from_this(), at](const boost::system::error_code& error) {
-      if (error) return;
-      std::lock_guard lock(self->mutex);
-      if (self->stopped) return;
-      if (clock_ms() < *at) {
-        self->wake_at(at);
-        return;
+    const InstanceConfig* found = configs.find(name);
+    const InstanceConfig wanted = found != nullptr ? *found : InstanceConfig{};
+    if (entry.delivered == wanted) return;
+    const auto domid = static_cast<std::uint32_t>(entry.instance.backend_id);
+    try {
+      writer.write(domid, wanted);
+    } catch (const std::exception& e) {
+      if (!delivery_failing) {
+        log(Level::warn, "configuration of " + name + " not delivered (" + e.what() +
+                             "): tried again at each look at the domains");
       }
-      self->outputs.clock.set(clock_ms());
-    });
+      delivery_failing = true;
+      return;
+    }
+    delivery_failing = false;
+    entry.delivered = wanted;
+    log(Level::info,
+        "configuration of " + name + " delivered to " + DomainConfigWriter::directory(domid));
   }
 
-  void take_configs(const InstanceConfigs& configs) {
-    if (config_ignored) return;
-    for (const auto& [name, entry] : entries) {
-      const InstanceConfig* config = configs.find(name);
-      if (config == nullptr || config->empty()) continue;
-      config_ignored = true;
-      log(Level::warn, "instances.config has an entry for " + name +
-                           ": the xen backend does not deliver configuration to domains");
-      return;
+  void take_configs(const InstanceConfigs& latest) {
+    configs = latest;
+    configs_known = true;
+    for (auto& [name, entry] : entries) sync_config(name, entry);
+  }
+
+  void forgotten(const std::string&) {}
+  void before_run(const Plan&) {}
+
+  void followed() {
+    // A stop begun by an earlier manager gets the whole stop_timeout again.
+    for (auto& [name, entry] : entries) {
+      if (entry.instance.state == InstanceState::stopping) {
+        entry.stop_deadline = clock_ms() + options.stop_timeout.count();
+      }
     }
   }
 
-  void stop() {
-    std::lock_guard lock(mutex);
-    if (stopped) return;
-    stopped = true;
-    poll_timer.cancel();
-    wake.cancel();
-  }
+  void after_follow() { schedule_poll(milliseconds(0)); }
+
+  void halted() { poll_timer.cancel(); }
 };
+
+}  // namespace
 
 XenBackend::XenBackend(boost::asio::any_io_executor io, Options options,
                        std::unique_ptr<XenToolstack> toolstack, Log log)
-    : state_(std::make_shared<State>(std::move(io), std::move(options), std::move(toolstack),
-                                     std::move(log))) {
-  std::lock_guard lock(state_->mutex);
-  try {
-    state_->adopt();
-  } catch (...) {
-    state_->stop();
-    throw;
-  }
-}
-
-XenBackend::~XenBackend() {
-  std::lock_guard lock(state_->mutex);
-  state_->stop();
-  if (!state_->ownership) return;
-  if (auto error = state_->ownership->leave()) state_->log(Level::warn, *error);
-}
-
-Observed XenBackend::observed() const {
-  std::lock_guard lock(state_->mutex);
-  return state_->report();
-}
-
-InstanceSpecs XenBackend::recorded_extras() const {
-  std::lock_guard lock(state_->mutex);
-  return instances::recorded_extras(state_->recorded());
-}
-
-std::int64_t XenBackend::recorded_members() const {
-  std::lock_guard lock(state_->mutex);
-  return instances::recorded_members(state_->recorded());
-}
-
-void XenBackend::follow(Outputs outputs) {
-  std::lock_guard lock(state_->mutex);
-  State& s = *state_;
-  s.outputs = std::move(outputs);
-  s.following = true;
-  s.step([&s] {
-    // A stop begun by an earlier manager gets the whole stop_timeout again.
-    for (auto& [name, entry] : s.entries) {
-      if (entry.instance.state == InstanceState::stopping) {
-        entry.stop_deadline = clock_ms() + s.options.stop_timeout.count();
-      }
-    }
-  });
-  s.schedule_poll(milliseconds(0));
-}
-
-void XenBackend::apply(Plan plan) {
-  std::lock_guard lock(state_->mutex);
-  if (state_->stopped) return;
-  boost::asio::post(state_->io, [self = state_, plan = std::move(plan)] {
-    std::lock_guard lock(self->mutex);
-    self->step([&] {
-      if (plan.version == self->version) self->run(plan);
-    });
-  });
-}
-
-void XenBackend::deliver(InstanceConfigs configs) {
-  std::lock_guard lock(state_->mutex);
-  if (state_->stopped) return;
-  boost::asio::post(state_->io, [self = state_, configs = std::move(configs)] {
-    std::lock_guard lock(self->mutex);
-    self->step([&] { self->take_configs(configs); });
-  });
-}
-
-void XenBackend::stop() {
-  state_->stop();
-}
+    : CoreBackend(std::make_shared<State>(std::move(io), std::move(options), std::move(toolstack),
+                                          std::move(log))) {}
 
 }  // namespace mirari::instances

@@ -24,11 +24,20 @@
 // does not lead to a second domain. Two backends on one directory: the newer one owns it
 // (group_ownership.hpp).
 //
-// instances.config is not delivered to domains: deliver() logs that it is ignored.
+// Configuration into the data space: a running domain's entry of instances.config is written
+// to XenStore's /local/domain/<domid>/data/config/ (xen_data_config.hpp: the whole directory
+// in one transaction) when the domain comes to run, when the entry changes, after the domain
+// is adopted (nothing is assumed of what an earlier manager wrote) and when its domain id
+// changed; a failed write is tried again at each poll. Nothing is written before the first
+// deliver(), so an adopted domain's configuration is never emptied for want of it.
 //
-// Threads: every call below may come from the graph's thread; the work runs in handlers on
-// the event loop, one mutex held by each. libxl's create and destroy block the handler that
-// makes them (xen_toolstack.hpp).
+// Threads, and the calls it answers: backend_core.hpp (CoreBackend), shared with the process
+// backend; this file adds only how it is made. libxl's create and destroy, which block for as
+// long as libxl works (xen_toolstack.hpp), run on a thread of the backend's own, one call at a
+// time; their results come back to the event loop as handlers, so the polling, the other
+// instances and the other groups go on meanwhile. An instance whose domain is being built is
+// starting with no domain id. The backend, when it goes, waits for the calls already asked
+// for.
 #pragma once
 
 #include <chrono>
@@ -38,14 +47,14 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include "backend_core.hpp"
 #include "backoff.hpp"
-#include "instance_backend.hpp"
 #include "xen_domain_config.hpp"
 #include "xen_toolstack.hpp"
 
 namespace mirari::instances {
 
-class XenBackend final : public InstanceBackend {
+class XenBackend final : public CoreBackend {
  public:
   struct Options {
     std::string group;
@@ -59,27 +68,9 @@ class XenBackend final : public InstanceBackend {
 
   // Makes dir if needed, reads its state file, lists the domains and adopts the recorded
   // ones; rewrites the state file. Throws std::runtime_error or std::system_error naming the
-  // path or the failing call; nothing was created or destroyed then.
+  // path or the failing call; nothing was created or destroyed then. stop() stops polling.
   XenBackend(boost::asio::any_io_executor io, Options options,
              std::unique_ptr<XenToolstack> toolstack, Log log);
-  // Stops, and gives the directory back to the manager that owned it before, if this one
-  // still owns it.
-  ~XenBackend() override;
-  XenBackend(const XenBackend&) = delete;
-  XenBackend& operator=(const XenBackend&) = delete;
-
-  Observed observed() const override;
-  InstanceSpecs recorded_extras() const override;
-  std::int64_t recorded_members() const override;
-  void follow(Outputs outputs) override;
-  void apply(Plan plan) override;
-  void deliver(InstanceConfigs configs) override;
-  // Stops polling. Leaves every domain running. Idempotent.
-  void stop() override;
-
- private:
-  struct State;
-  std::shared_ptr<State> state_;
 };
 
 }  // namespace mirari::instances

@@ -33,7 +33,9 @@ static_assert(shutdown_code::crash == SHUTDOWN_crash);
 static_assert(shutdown_code::watchdog == SHUTDOWN_watchdog);
 static_assert(shutdown_code::soft_reset == SHUTDOWN_soft_reset);
 
-struct XenToolstack::Handles {
+namespace {
+
+struct Handles {
   xentoollog_logger_stdiostream* logger = nullptr;
   xc_interface* xc = nullptr;
   libxl_ctx* xl = nullptr;
@@ -44,8 +46,6 @@ struct XenToolstack::Handles {
     if (logger != nullptr) xtl_logger_destroy(reinterpret_cast<xentoollog_logger*>(logger));
   }
 };
-
-namespace {
 
 std::string libxl_failure(const char* call, int rc) {
   return std::string(call) + " failed with libxl error " + std::to_string(rc);
@@ -72,10 +72,21 @@ struct DomainConfigGuard {
   ~DomainConfigGuard() { libxl_domain_config_dispose(config); }
 };
 
-}  // namespace
+// The toolstack of a Xen host: libxenctrl and libxl.
+class LibxlToolstack final : public XenToolstack {
+ public:
+  explicit LibxlToolstack(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
 
-XenToolstack::XenToolstack(std::unique_ptr<Handles> handles) : handles_(std::move(handles)) {}
-XenToolstack::~XenToolstack() = default;
+  std::vector<ListedDomain> list_domains() override;
+  std::uint32_t create(const XenDomainConfig& config) override;
+  void shutdown(std::uint32_t domid) override;
+  void destroy(std::uint32_t domid) override;
+
+ private:
+  std::unique_ptr<Handles> handles_;
+};
+
+}  // namespace
 
 std::unique_ptr<XenToolstack> XenToolstack::open() {
   auto handles = std::make_unique<Handles>();
@@ -98,10 +109,10 @@ std::unique_ptr<XenToolstack> XenToolstack::open() {
                          libxl_failure("libxl_ctx_alloc", rc) +
                          "); are xenstored and the Xen toolstack running?");
   }
-  return std::unique_ptr<XenToolstack>(new XenToolstack(std::move(handles)));
+  return std::make_unique<LibxlToolstack>(std::move(handles));
 }
 
-std::vector<ListedDomain> XenToolstack::list_domains() {
+std::vector<ListedDomain> LibxlToolstack::list_domains() {
   std::vector<ListedDomain> out;
   std::vector<xc_domaininfo_t> batch(256);
   std::uint32_t first = 0;
@@ -129,7 +140,7 @@ std::vector<ListedDomain> XenToolstack::list_domains() {
   }
 }
 
-std::uint32_t XenToolstack::create(const XenDomainConfig& config) {
+std::uint32_t LibxlToolstack::create(const XenDomainConfig& config) {
   libxl_domain_config d;
   libxl_domain_config_init(&d);
   const DomainConfigGuard guard{&d};
@@ -172,12 +183,12 @@ std::uint32_t XenToolstack::create(const XenDomainConfig& config) {
   return domid;
 }
 
-void XenToolstack::shutdown(std::uint32_t domid) {
+void LibxlToolstack::shutdown(std::uint32_t domid) {
   const int rc = libxl_domain_shutdown(handles_->xl, domid, nullptr);
   if (rc != 0) throw std::runtime_error(libxl_failure("libxl_domain_shutdown", rc));
 }
 
-void XenToolstack::destroy(std::uint32_t domid) {
+void LibxlToolstack::destroy(std::uint32_t domid) {
   const int rc = libxl_domain_destroy(handles_->xl, domid, nullptr);
   if (rc != 0) throw std::runtime_error(libxl_failure("libxl_domain_destroy", rc));
 }

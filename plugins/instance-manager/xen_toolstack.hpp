@@ -6,8 +6,14 @@
 // and xenstored with the toolstack's daemons for libxl. open() fails on any other host, with
 // an error naming what is missing.
 //
-// Threads: one call at a time (the xen backend makes them under its mutex). create() and
-// destroy() block until libxl has finished (a domain build: up to seconds).
+// XenToolstack is the interface the xen backend uses; open() gives the one of a Xen host, and
+// tests give the backend one of their own where a hypervisor would be needed.
+//
+// Threads: create() and destroy() block until libxl has finished (a domain build: up to
+// seconds); the xen backend makes them on a thread of its own while list_domains() and
+// shutdown() are made on the event loop, so an implementation takes calls from two threads at
+// once. The host's does: libxl's ctx is thread-safe (libxl.h), and the libxenctrl interface is
+// opened reentrant.
 #pragma once
 
 #include <cstdint>
@@ -31,26 +37,22 @@ class XenToolstack {
   // Opens the hypervisor interface (xc_interface_open) and a libxl context
   // (libxl_ctx_alloc). Throws XenUnavailable naming the one that failed and why.
   static std::unique_ptr<XenToolstack> open();
-  ~XenToolstack();
+  XenToolstack() = default;
+  virtual ~XenToolstack() = default;
   XenToolstack(const XenToolstack&) = delete;
   XenToolstack& operator=(const XenToolstack&) = delete;
 
   // Every domain, with its name from XenStore. Throws std::runtime_error when the hypervisor
   // does not answer.
-  std::vector<ListedDomain> list_domains();
+  virtual std::vector<ListedDomain> list_domains() = 0;
   // Creates and unpauses the domain; returns its id. Throws std::runtime_error with libxl's
   // error code; libxl has then removed what it built.
-  std::uint32_t create(const XenDomainConfig& config);
+  virtual std::uint32_t create(const XenDomainConfig& config) = 0;
   // Asks the guest to power off (PV control/shutdown); returns at once. Throws
   // std::runtime_error when the request cannot be written.
-  void shutdown(std::uint32_t domid);
+  virtual void shutdown(std::uint32_t domid) = 0;
   // Destroys the domain at once. Throws std::runtime_error with libxl's error code.
-  void destroy(std::uint32_t domid);
-
- private:
-  struct Handles;
-  explicit XenToolstack(std::unique_ptr<Handles> handles);
-  std::unique_ptr<Handles> handles_;
+  virtual void destroy(std::uint32_t domid) = 0;
 };
 
 }  // namespace mirari::instances

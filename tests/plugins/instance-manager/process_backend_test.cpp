@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,61 @@ TEST_CASE("stop leaves the instances running and a new backend adopts them") {
   CHECK(next.observed().instances.at("web-1").backend_id == processes.at(0));
   CHECK(next.observed().next_serial == 2);
   CHECK(next.recorded_members() == 1);
+}
+
+TEST_CASE("every change a backend made is found by the next one: no instance lost or revived") {
+  TempDir dir;
+  KillInstancesAtEnd cleanup;
+  GraphLoop loop;
+  constexpr int kCount = 30;
+  std::map<std::string, pid_t> kept;
+  {
+    Followed f(loop, dir);
+    Plan up{f.now().version, {}, std::nullopt};
+    for (int i = 1; i <= kCount; ++i) {
+      up.actions.push_back(create("web-" + std::to_string(i), static_cast<std::uint64_t>(i)));
+    }
+    f.backend.apply(up);
+    const auto all_in = [&](InstanceState state, std::size_t count) {
+      return loop.run_until([&] {
+        std::size_t n = 0;
+        for (const auto& [name, i] : f.now().instances) n += i.state == state ? 1 : 0;
+        return n == count;
+      });
+    };
+    REQUIRE(all_in(InstanceState::running, kCount));
+    // A third stopped and forgotten, each change recorded on its own.
+    Plan down{f.now().version, {}, std::nullopt};
+    for (int i = 1; i <= kCount; i += 3) {
+      Action stop;
+      stop.kind = Action::Kind::stop;
+      stop.name = "web-" + std::to_string(i);
+      down.actions.push_back(stop);
+    }
+    f.backend.apply(down);
+    REQUIRE(all_in(InstanceState::exited, kCount / 3));
+    Plan forget{f.now().version, {}, std::nullopt};
+    for (Action a : down.actions) {
+      a.kind = Action::Kind::forget;
+      forget.actions.push_back(a);
+    }
+    f.backend.apply(forget);
+    REQUIRE(loop.run_until([&] { return f.now().instances.size() == kCount - kCount / 3; }));
+    for (const auto& [name, i] : f.now().instances) {
+      kept.emplace(name, static_cast<pid_t>(i.backend_id));
+    }
+    f.backend.stop();
+  }
+  ProcessBackend next(loop.executor(), options(dir), ignore);
+  std::map<std::string, pid_t> adopted;
+  for (const auto& [name, i] : next.observed().instances) {
+    CHECK(i.state == InstanceState::running);
+    adopted.emplace(name, static_cast<pid_t>(i.backend_id));
+  }
+  CHECK(adopted == kept);
+  CHECK(next.observed().next_serial == kCount + 1);
+  CHECK(next.recorded_members() == kCount - kCount / 3);
+  CHECK(children(true).size() == kept.size());
 }
 
 TEST_CASE("an instance started just as the previous manager stopped is found and adopted") {
