@@ -45,7 +45,9 @@ TEST_CASE("describe names a nested key by its path, under the table it sits in")
         "template         table                        t\n"
         "template.memory  integer          64          MiB\n"
         "groups           array of tables  []          g\n"
-        "groups[].name    string           (required)  n\n");
+        "groups[].name    string           (required)  n\n"
+        "\n"
+        "no declared ports\n");
 
   json instance = description;
   instance["instance"] = "fleet";
@@ -58,7 +60,9 @@ TEST_CASE("describe names a nested key by its path, under the table it sits in")
         "template         table                                          t\n"
         "template.memory  integer          64          128               MiB\n"
         "groups           array of tables  []          [{name = \"web\"}]  g\n"
-        "groups[].name    string           (required)                    n\n");
+        "groups[].name    string           (required)                    n\n"
+        "\n"
+        "no declared ports\n");
 }
 
 }  // namespace
