@@ -5,17 +5,22 @@
 // crossing report itself decides), and the instance manager with its process backend. The
 // group holds one instance of /bin/sleep; each round reports a load above the high bound
 // under its name and waits for the second instance to appear (scale-up: the report, its
-// tick, the new count, the plan, posix_spawn, the pidfd, the state file, the report of the
-// new instance and its tick), then a load below the low bound and waits for that instance to
-// leave the running state (scale-down: the plan and the SIGTERM; a process that ends at once
-// may be gone by the same settle), then for it to be gone.
+// tick, the new count, the plan, the instance's config.json and the state file's record
+// flushed to disk before posix_spawn, the pidfd, the report of the new instance and its tick), then
+// a load below the low bound and waits for that instance to leave the running state (scale-down:
+// the plan and the SIGTERM; a process that ends at once may be gone by the same settle), then for
+// it to be gone.
 //
 // The baseline, in the same run: posix_spawn of the same command alone, the one part of
 // scale-up that any manager pays.
 //
-// BM_ReportToCreate counters: up_median_us, up_p99_us (report sent → the new instance in
-// instances.actual), down_median_us, down_p99_us (report sent → the youngest instance no
-// longer running), spawn_median_us (the baseline), up_x_spawn (up_median_us / spawn_median_us).
+// BM_ReportToCreate counters: up_median_us, up_p99_us (report sent → the new instance running
+// in instances.actual), down_median_us, down_p99_us (report sent → the youngest instance no
+// longer running), spawn_median_us (the baseline), up_x_spawn (up_median_us / spawn_median_us),
+// and the medians of scale-up's stages, each stamped by an effect after its tick commits:
+// load_median_us (the report in load.by_instance), desired_median_us (the policy's new count in
+// scale.web.desired: the decision), listed_median_us (the new instance in instances.actual:
+// the decision carried out, durable records and posix_spawn included).
 #include <benchmark/benchmark.h>
 
 #include <signal.h>
@@ -33,6 +38,7 @@
 
 #include "instance_manager_plugin.hpp"
 #include "load_monitor_plugin.hpp"
+#include "mirari/combinators.hpp"
 #include "mirari/ports/clock.hpp"
 #include "mirari/ports/instances.hpp"
 #include "mirari/ports/load.hpp"
@@ -93,6 +99,9 @@ double spawn_micros() {
 
 void BM_ReportToCreate(benchmark::State& state) {
   const auto rounds = static_cast<std::size_t>(state.range(0));
+  // Each stage of scale-up is stamped by an effect, once the tick that reached it commits.
+  // Declared before the harness, whose graph holds those effects.
+  std::optional<Clock::time_point> loaded, decided, listed;
   mirari::testing::TempDir dir;
   const auto socket = dir.path() / "load.sock";
   PluginHarness h;
@@ -124,6 +133,25 @@ void BM_ReportToCreate(benchmark::State& state) {
   }
   const std::string first = only_instance(h);
   mirari::bench::ReportSocket reports(socket);
+  const auto stamp = [](std::optional<Clock::time_point>& at) {
+    if (!at) at = Clock::now();
+  };
+  mirari::Graph& graph = h.graph();
+  graph.change(graph.add_owner("bench"), [&] {
+    using mirari::ports::load::LoadByInstance;
+    mirari::observe(graph.subscribe<LoadByInstance>(mirari::ports::load::kByInstance),
+                    [&loaded, stamp, first](const LoadByInstance& load) {
+                      const double* mine = load.find(first);
+                      if (mine != nullptr && *mine > 0.8) stamp(loaded);
+                    });
+    mirari::observe(graph.subscribe<int>("scale.web.desired"), [&decided, stamp](int n) {
+      if (n == 2) stamp(decided);
+    });
+    mirari::observe(graph.subscribe<InstancesActual>("instances.actual"),
+                    [&listed, stamp](const InstancesActual& actual) {
+                      if (actual.size() == 2) stamp(listed);
+                    });
+  });
 
   std::vector<double> up, down, spawn, to_load, to_desired, to_listed;
   for (auto _ : state) {
@@ -141,19 +169,10 @@ void BM_ReportToCreate(benchmark::State& state) {
       };
       auto sent = Clock::now();
       reports.send(first + " load 0.95\n");
-      std::optional<Clock::time_point> loaded, decided, listed;
-      const auto stage = [&](std::optional<Clock::time_point>& at, bool reached) {
-        if (reached && !at) at = Clock::now();
-      };
-      if (!h.settle_until(when([&] {
-                            const auto& load = h.value<mirari::ports::load::LoadByInstance>(
-                                mirari::ports::load::kByInstance);
-                            const auto* mine = load.find(first);
-                            stage(loaded, mine != nullptr && *mine > 0.8);
-                            stage(decided, h.value<int>("scale.web.desired") == 2);
-                            stage(listed, h.value<InstancesActual>("instances.actual").size() == 2);
-                            return count_in(h, InstanceState::running) == 2;
-                          }),
+      loaded.reset();
+      decided.reset();
+      listed.reset();
+      if (!h.settle_until(when([&] { return count_in(h, InstanceState::running) == 2; }),
                           kDeadline)) {
         throw std::runtime_error("no instance came for a load above the bound");
       }
