@@ -19,7 +19,6 @@
 #include <benchmark/benchmark.h>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,9 +35,8 @@
 #include "instance_manager_plugin.hpp"
 #include "mirari/testing.hpp"
 #include "proc_stat.hpp"
+#include "sleep_group.hpp"
 #include "temp_dir.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -48,20 +46,12 @@ using mirari::ports::InstanceState;
 using mirari::testing::PluginHarness;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kCommand = "/bin/sleep";
-constexpr const char* kSleepSeconds = "3600";
+using mirari::bench::kSleepCommand;
+using mirari::bench::kSleepSeconds;
 constexpr std::chrono::minutes kDeadline{5};
 
 double seconds(Clock::duration d) {
   return std::chrono::duration<double>(d).count();
-}
-
-std::size_t running(PluginHarness& h) {
-  std::size_t count = 0;
-  for (const auto& [name, instance] : h.value<InstancesActual>("instances.actual")) {
-    if (instance.state == InstanceState::running) ++count;
-  }
-  return count;
 }
 
 // Every child of the benchmark is killed and reaped when a run ends, converged or not:
@@ -88,15 +78,8 @@ struct KillChildrenAtEnd {
 std::pair<double, double> bare(std::int64_t n) {
   std::vector<pid_t> pids;
   pids.reserve(static_cast<std::size_t>(n));
-  char* argv[] = {const_cast<char*>(kCommand), const_cast<char*>(kSleepSeconds), nullptr};
   const auto spawning = Clock::now();
-  for (std::int64_t i = 0; i < n; ++i) {
-    pid_t pid = 0;
-    if (::posix_spawn(&pid, kCommand, nullptr, nullptr, argv, environ) != 0) {
-      throw std::runtime_error("posix_spawn failed");
-    }
-    pids.push_back(pid);
-  }
+  for (std::int64_t i = 0; i < n; ++i) pids.push_back(mirari::bench::spawn_sleep());
   const auto stopping = Clock::now();
   for (const pid_t pid : pids) ::kill(pid, SIGTERM);
   for (const pid_t pid : pids) ::waitpid(pid, nullptr, 0);
@@ -111,7 +94,7 @@ std::pair<double, double> managed(std::int64_t n) {
   auto desired = h.input<int>("scale.bench.desired", 0);
   h.start(std::make_unique<InstanceManagerPlugin>(),
           {{"group", "bench"},
-           {"command", kCommand},
+           {"command", kSleepCommand},
            {"args", std::vector<std::string>{kSleepSeconds}},
            {"min", std::int64_t{0}},
            {"max", n},
@@ -122,8 +105,11 @@ std::pair<double, double> managed(std::int64_t n) {
   h.settle();
   const auto up = Clock::now();
   desired.set(static_cast<int>(n));
-  const bool all_up =
-      h.settle_until([&] { return running(h) == static_cast<std::size_t>(n); }, kDeadline);
+  const bool all_up = h.settle_until(
+      [&] {
+        return mirari::bench::count_in(h, InstanceState::running) == static_cast<std::size_t>(n);
+      },
+      kDeadline);
   const auto down = Clock::now();
   desired.set(0);
   const bool all_down = h.settle_until(

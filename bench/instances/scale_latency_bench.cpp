@@ -24,7 +24,6 @@
 #include <benchmark/benchmark.h>
 
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -44,10 +43,9 @@
 #include "mirari/ports/load.hpp"
 #include "mirari/testing.hpp"
 #include "report_socket.hpp"
+#include "sleep_group.hpp"
 #include "temp_dir.hpp"
 #include "threshold_scaler_plugin.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -56,8 +54,9 @@ using mirari::ports::InstanceState;
 using mirari::testing::PluginHarness;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char* kCommand = "/bin/sleep";
-constexpr const char* kSleepSeconds = "3600";
+using mirari::bench::count_in;
+using mirari::bench::kSleepCommand;
+using mirari::bench::kSleepSeconds;
 constexpr std::chrono::seconds kDeadline{10};
 
 double micros(Clock::duration d) {
@@ -70,14 +69,6 @@ double quantile(std::vector<double> samples, double q) {
   return samples[at];
 }
 
-std::size_t count_in(PluginHarness& h, InstanceState state) {
-  std::size_t n = 0;
-  for (const auto& [name, instance] : h.value<InstancesActual>("instances.actual")) {
-    if (instance.state == state) ++n;
-  }
-  return n;
-}
-
 std::string only_instance(PluginHarness& h) {
   const auto& actual = h.value<InstancesActual>("instances.actual");
   if (actual.size() != 1) throw std::runtime_error("the group does not hold one instance");
@@ -85,12 +76,8 @@ std::string only_instance(PluginHarness& h) {
 }
 
 double spawn_micros() {
-  char* argv[] = {const_cast<char*>(kCommand), const_cast<char*>(kSleepSeconds), nullptr};
-  pid_t pid = 0;
   const auto start = Clock::now();
-  if (::posix_spawn(&pid, kCommand, nullptr, nullptr, argv, environ) != 0) {
-    throw std::runtime_error("posix_spawn failed");
-  }
+  const pid_t pid = mirari::bench::spawn_sleep();
   const double took = micros(Clock::now() - start);
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
@@ -111,7 +98,7 @@ void BM_ReportToCreate(benchmark::State& state) {
           {{"socket", socket.string()}, {"window", std::int64_t{1}}}, "load-monitor");
   h.start(std::make_unique<mirari::instances::InstanceManagerPlugin>(),
           {{"group", "web"},
-           {"command", kCommand},
+           {"command", kSleepCommand},
            {"args", std::vector<std::string>{kSleepSeconds}},
            {"min", std::int64_t{1}},
            {"max", std::int64_t{2}},
