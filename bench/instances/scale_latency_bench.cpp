@@ -6,7 +6,7 @@
 // group holds one instance of /bin/sleep; each round reports a load above the high bound
 // under its name and waits for the second instance to appear (scale-up: the report, its
 // tick, the new count, the plan, the instance's config.json and the state file's record
-// flushed to disk before posix_spawn, the pidfd, the report of the new instance and its tick), then
+// written before posix_spawn, the pidfd, the report of the new instance and its tick), then
 // a load below the low bound and waits for that instance to leave the running state (scale-down:
 // the plan and the SIGTERM; a process that ends at once may be gone by the same settle), then for
 // it to be gone.
@@ -20,7 +20,8 @@
 // and the medians of scale-up's stages, each stamped by an effect after its tick commits:
 // load_median_us (the report in load.by_instance), desired_median_us (the policy's new count in
 // scale.web.desired: the decision), listed_median_us (the new instance in instances.actual:
-// the decision carried out, durable records and posix_spawn included).
+// the decision carried out, records and posix_spawn included: the create call is made before
+// this stamp).
 #include <benchmark/benchmark.h>
 
 #include <signal.h>

@@ -37,7 +37,7 @@ class Fd {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& path, std::string_view text) {
+void write_file_atomically(const std::filesystem::path& path, std::string_view text, Flush flush) {
   // A name of its own, so that two writers of one path never write into one temporary file.
   std::string temp = path.string() + ".XXXXXX";
   const std::string what = "cannot write '" + path.string() + "'";
@@ -54,10 +54,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
       if (n < 0) cleanup_and_fail(errno);
       done += static_cast<std::size_t>(n);
     }
-    if (::fsync(file.get()) != 0) cleanup_and_fail(errno);
+    if (flush == Flush::to_disk && ::fsync(file.get()) != 0) cleanup_and_fail(errno);
     if (file.close() != 0) cleanup_and_fail(errno);
     if (::rename(temp.c_str(), path.c_str()) != 0) cleanup_and_fail(errno);
   }
+  if (flush == Flush::to_kernel) return;
   const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
   Fd dir(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() < 0 || ::fsync(dir.get()) != 0) fail(errno, what + " (its directory)");

@@ -117,14 +117,14 @@ struct BackendCore : BackendState, std::enable_shared_from_this<Derived> {
 
   BackendCore(boost::asio::any_io_executor executor, std::string group_name,
               std::filesystem::path group_dir, Backoff retry_backoff, InstanceBackend::Log l,
-              Names what)
+              Names what, Flush records)
       : io(std::move(executor)),
         group(std::move(group_name)),
         dir(std::move(group_dir)),
         backoff(retry_backoff),
         log(std::move(l)),
         names(std::move(what)),
-        recorder(dir / "state.json"),
+        recorder(dir / "state.json", records),
         wake(io) {}
 
   Observed report() const final { return Observed{version, next_serial, table}; }

@@ -60,13 +60,18 @@ struct Entry {
   RecordedInstance record() const { return RecordedInstance{instance, spec, start_time, {}}; }
 };
 
+// The process backend's records go no further than the kernel: its instances end with the
+// machine, so a record that outlived them would name nothing, and a flush to disk before each
+// posix_spawn would cost a scale-up more than the spawn does.
+constexpr Flush kFlush = Flush::to_kernel;
+
 // The process backend's part (backend_core.hpp has the rest).
 struct State final : BackendCore<State, Entry> {
   using Options = ProcessBackend::Options;
 
   State(boost::asio::any_io_executor executor, Options opts, InstanceBackend::Log l)
       : BackendCore(std::move(executor), opts.group, opts.dir.lexically_normal(), opts.backoff,
-                    std::move(l), {"instances", "starts, stops"}),
+                    std::move(l), {"instances", "starts, stops"}, kFlush),
         options(std::move(opts)) {
     // Paths are compared across restarts (process_search.hpp): one spelling for each.
     options.dir = dir;
@@ -222,7 +227,7 @@ struct State final : BackendCore<State, Entry> {
   }
 
   void write_config(const std::string& name, Entry& entry, const InstanceConfig& config) {
-    write_file_atomically(config_path(name), nlohmann::json(config).dump(2) + "\n");
+    write_file_atomically(config_path(name), nlohmann::json(config).dump(2) + "\n", kFlush);
     entry.written = config;
   }
 

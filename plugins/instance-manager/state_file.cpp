@@ -124,15 +124,16 @@ RecordedState read_state_file(const std::filesystem::path& path) {
   }
 }
 
-void write_state_file(const std::filesystem::path& path, const RecordedState& state) {
+void write_state_file(const std::filesystem::path& path, const RecordedState& state, Flush flush) {
   nlohmann::json instances = nlohmann::json::object();
   for (const auto& [name, recorded] : state.instances) instances[name] = to_json(recorded);
   const nlohmann::json j = {
       {"format", kFormat}, {"next_serial", state.next_serial}, {"instances", std::move(instances)}};
-  write_file_atomically(path, j.dump() + "\n");
+  write_file_atomically(path, j.dump() + "\n", flush);
 }
 
-void append_state_changes(const std::filesystem::path& path, const StateChanges& changes) {
+void append_state_changes(const std::filesystem::path& path, const StateChanges& changes,
+                          Flush flush) {
   nlohmann::json instances = nlohmann::json::object();
   for (const auto& [name, recorded] : changes.instances) {
     instances[name] = recorded ? to_json(*recorded) : nullptr;
@@ -149,7 +150,7 @@ void append_state_changes(const std::filesystem::path& path, const StateChanges&
     if (n < 0) error = errno;
     if (n >= 0) done += static_cast<std::size_t>(n);
   }
-  if (error == 0 && ::fdatasync(fd) != 0) error = errno;
+  if (error == 0 && flush == Flush::to_disk && ::fdatasync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
   if (error != 0) fail(error, path);
 }

@@ -13,7 +13,7 @@
 // A change line names each instance it changes with its whole record, or null when the
 // instance is gone. The state is the first line with every change applied in order. A last
 // line without its newline is a change whose append was cut short (a crash): it is ignored,
-// as it was never flushed, so nothing was done on the strength of it. write_state_file()
+// as its append never returned, so nothing was done on the strength of it. write_state_file()
 // replaces the file atomically (atomic_file.hpp) with a whole state and no changes, so the
 // file always holds one whole state; appending keeps the cost of recording a change in
 // proportion to the change (state_recorder.hpp decides when to write the whole again).
@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 
+#include "atomic_file.hpp"
 #include "instance_types.hpp"
 
 namespace mirari::instances {
@@ -64,15 +65,17 @@ void apply_state_changes(RecordedState& state, const StateChanges& changes);
 // read or does not hold a state of this format.
 RecordedState read_state_file(const std::filesystem::path& path);
 
-// Replaces path with state, on one line, and no changes. Throws std::system_error naming path
-// (see atomic_file.hpp).
-void write_state_file(const std::filesystem::path& path, const RecordedState& state);
+// Replaces path with state, on one line, and no changes, as far as flush says. Throws
+// std::system_error naming path (see atomic_file.hpp).
+void write_state_file(const std::filesystem::path& path, const RecordedState& state,
+                      Flush flush = Flush::to_disk);
 
-// Appends changes to path, a file write_state_file() made, as one line, flushed to disk
-// (fdatasync) before it returns. Throws std::system_error naming path when path cannot be
-// opened (it is never created here), written or flushed; part of the line may then be in
-// the file, so the caller must replace the file whole (write_state_file()) before it appends
-// again.
-void append_state_changes(const std::filesystem::path& path, const StateChanges& changes);
+// Appends changes to path, a file write_state_file() made, as one line, written as far as
+// flush says (to_disk: fdatasync) before it returns. Throws std::system_error naming path
+// when path cannot be opened (it is never created here), written or flushed; part of the line
+// may then be in the file, so the caller must replace the file whole (write_state_file())
+// before it appends again.
+void append_state_changes(const std::filesystem::path& path, const StateChanges& changes,
+                          Flush flush = Flush::to_disk);
 
 }  // namespace mirari::instances

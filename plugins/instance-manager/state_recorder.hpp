@@ -19,8 +19,9 @@ class StateRecorder {
  public:
   static constexpr std::size_t kMinChanges = 64;
 
-  // Records into path; nothing is read or written until the first call below.
-  explicit StateRecorder(std::filesystem::path path, std::size_t min_changes = kMinChanges);
+  // Records into path, each write as far as flush says (atomic_file.hpp); nothing is read or
+  // written until the first call below.
+  StateRecorder(std::filesystem::path path, Flush flush, std::size_t min_changes = kMinChanges);
 
   // What the file holds once the last call succeeded.
   const RecordedState& state() const { return state_; }
@@ -33,6 +34,7 @@ class StateRecorder {
 
  private:
   std::filesystem::path path_;
+  Flush flush_;
   std::size_t min_changes_;
   RecordedState state_;
   std::size_t appended_ = 0;  // instance changes appended since the last whole write

@@ -73,7 +73,7 @@ struct State final : BackendCore<State, Entry> {
   State(boost::asio::any_io_executor executor, Options opts, std::unique_ptr<XenToolstack> xen,
         InstanceBackend::Log l)
       : BackendCore(std::move(executor), opts.group, opts.dir, opts.backoff, std::move(l),
-                    {"domains", "creates, destroys"}),
+                    {"domains", "creates, destroys"}, Flush::to_disk),
         options(std::move(opts)),
         toolstack(std::move(xen)),
         poll_timer(io) {}

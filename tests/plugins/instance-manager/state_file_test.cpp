@@ -15,6 +15,7 @@
 #include "temp_dir.hpp"
 
 using mirari::instances::append_state_changes;
+using mirari::instances::Flush;
 using mirari::instances::read_state_file;
 using mirari::instances::RecordedInstance;
 using mirari::instances::RecordedState;
@@ -48,7 +49,10 @@ TEST_CASE("no state file is the empty state") {
   CHECK(read_state_file(dir.path() / "state.json") == RecordedState{});
 }
 
-TEST_CASE("a written state reads back the same, and leaves no temporary file") {
+TEST_CASE(
+    "a written state reads back the same, and leaves no temporary file, flushed to disk or "
+    "not") {
+  const Flush flush = GENERATE(Flush::to_disk, Flush::to_kernel);
   TempDir dir;
   const fs::path path = dir.path() / "state.json";
   RecordedState state;
@@ -62,16 +66,17 @@ TEST_CASE("a written state reads back the same, and leaves no temporary file") {
   i.since = 1'700'000'000'000;
   state.instances["probe-7"] =
       RecordedInstance{i, InstanceSpec{"web", "/bin/p", {"-x"}, {}}, 99, {}};
-  write_state_file(path, state);
+  write_state_file(path, state, flush);
   CHECK(read_state_file(path) == state);
 
   state.instances.clear();
-  write_state_file(path, state);
+  write_state_file(path, state, flush);
   CHECK(read_state_file(path) == state);
   CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 1);
 }
 
-TEST_CASE("changes appended to a state are applied in order when it is read") {
+TEST_CASE("changes appended to a state are applied in order when it is read, flushed or not") {
+  const Flush flush = GENERATE(Flush::to_disk, Flush::to_kernel);
   TempDir dir;
   const fs::path path = dir.path() / "state.json";
   RecordedState state;
@@ -81,18 +86,18 @@ TEST_CASE("changes appended to a state are applied in order when it is read") {
       RecordedInstance{InstanceStatus("web", InstanceState::running, 1), spec, 11, {}};
   state.instances["web-2"] =
       RecordedInstance{InstanceStatus("web", InstanceState::running, 2), spec, 12, {}};
-  write_state_file(path, state);
+  write_state_file(path, state, flush);
   StateChanges first;
   first.next_serial = 4;
   first.instances["web-3"] =
       RecordedInstance{InstanceStatus("web", InstanceState::starting, 3), spec, 0, {}};
   first.instances["web-1"] = std::nullopt;
-  append_state_changes(path, first);
+  append_state_changes(path, first, flush);
   StateChanges second;
   second.next_serial = 4;
   second.instances["web-3"] =
       RecordedInstance{InstanceStatus("web", InstanceState::running, 4), spec, 13, {}};
-  append_state_changes(path, second);
+  append_state_changes(path, second, flush);
 
   RecordedState expected;
   expected.next_serial = 4;

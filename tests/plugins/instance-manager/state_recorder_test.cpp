@@ -12,6 +12,7 @@
 #include "state_recorder.hpp"
 #include "temp_dir.hpp"
 
+using mirari::instances::Flush;
 using mirari::instances::read_state_file;
 using mirari::instances::RecordedInstance;
 using mirari::instances::RecordedState;
@@ -37,7 +38,7 @@ std::size_t lines(const fs::path& path) {
 TEST_CASE("every change recorded reads back, across appends and whole rewrites") {
   TempDir dir;
   const fs::path path = dir.path() / "state.json";
-  StateRecorder recorder(path, 8);
+  StateRecorder recorder(path, Flush::to_disk, 8);
   recorder.rewrite(RecordedState{});
   RecordedState expected;
   std::mt19937 random(10);
@@ -71,7 +72,7 @@ TEST_CASE("every change recorded reads back, across appends and whole rewrites")
 TEST_CASE("after a change that could not be appended, the next one writes the file whole") {
   TempDir dir;
   const fs::path path = dir.path() / "state.json";
-  StateRecorder recorder(path);
+  StateRecorder recorder(path, Flush::to_kernel);
   recorder.rewrite(RecordedState{});
   const InstanceSpec spec{"web", "/bin/web", {}, {}};
   StateChanges lost;
