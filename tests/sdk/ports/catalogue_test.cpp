@@ -9,9 +9,11 @@
 #include "mirari/ports/arp.hpp"
 #include "mirari/ports/block.hpp"
 #include "mirari/ports/clock.hpp"
+#include "mirari/ports/flows.hpp"
 #include "mirari/ports/instances.hpp"
 #include "mirari/ports/load.hpp"
 #include "mirari/ports/net.hpp"
+#include "mirari/ports/routes.hpp"
 #include "mirari/ports/scaling.hpp"
 #include "mirari/ports/xen.hpp"
 
@@ -50,7 +52,11 @@ std::vector<Entry> catalogue() {
           entry<std::uint64_t>(load::kRejected),
           entry<InstancesActual>(kInstancesActual),
           entry<ClockMs>(kClock),
-          entry<DesiredCount>("scale.web.desired")};
+          entry<DesiredCount>("scale.web.desired"),
+          entry<flows::FlowsDesired>(flows::kFlowsDesired),
+          entry<flows::FlowsApplied>(flows::kFlowsApplied),
+          entry<routes::RoutesDesired>(routes::kRoutesDesired),
+          entry<routes::RoutesApplied>(routes::kRoutesApplied)};
 }
 
 TEST_CASE("every stock port keeps its name and stable type name") {
@@ -79,6 +85,10 @@ TEST_CASE("every stock port keeps its name and stable type name") {
                     "instances.actual table<string,instances.status>",
                     "clock.ms int64",
                     "scale.web.desired int32",
+                    "flows.desired table<string,flows.bridge>",
+                    "flows.applied table<string,flows.applied_bridge>",
+                    "routes.desired table<string,routes.router>",
+                    "routes.applied table<string,routes.applied_router>",
                 });
 }
 

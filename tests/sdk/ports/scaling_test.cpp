@@ -54,7 +54,7 @@ TEST_CASE("instances.actual reads and writes as JSON") {
         nlohmann::json::parse(R"({"group": "web", "state": "running", "since": 1200,
                                   "extra": null, "spec_hash": "", "backend_id": 0,
                                   "status": null, "reason": "", "failures": 0,
-                                  "retry_at": 0})"));
+                                  "retry_at": 0, "port": ""})"));
 }
 
 TEST_CASE("an instance's full status round-trips through JSON, with null for what is absent") {
@@ -66,7 +66,7 @@ TEST_CASE("an instance's full status round-trips through JSON, with null for wha
   CHECK(j == nlohmann::json::parse(R"({"group": "web", "state": "exited", "since": 1700,
                                        "extra": null, "spec_hash": "0123456789abcdef",
                                        "backend_id": 4242, "status": 137, "reason": "",
-                                       "failures": 0, "retry_at": 0})"));
+                                       "failures": 0, "retry_at": 0, "port": ""})"));
   CHECK(j.get<InstanceStatus>() == s);
 
   InstanceStatus failed = s;

@@ -7,7 +7,7 @@
 //                            {"web-1": {"group": "web", "state": "running", "since": 81234567,
 //                                       "extra": null, "spec_hash": "9f86d081884c7d65",
 //                                       "backend_id": 4242, "status": null, "reason": "",
-//                                       "failures": 0, "retry_at": 0}}
+//                                       "failures": 0, "retry_at": 0, "port": "mi-web-1"}}
 //                            Written by hand (mirarictl set), only group, state and since are
 //                            needed; the rest takes its defaults.
 //   instances.events         event   std::vector<InstanceEvent> (type "list<instances.event>"):
@@ -74,6 +74,9 @@ struct InstanceStatus {
   std::string reason;          // failed: why, as one sentence
   std::uint32_t failures = 0;  // failed creates in a row; 0 once it runs
   std::int64_t retry_at = 0;   // failed: when the next try may start, on clock.ms's clock
+  // The host's end of its network attachment (the process backend's veth on a bridge, the
+  // xen backend's vif), which the openflow plugin balances over; empty when it has none.
+  std::string port;
 
   InstanceStatus() = default;
   InstanceStatus(std::string group_name, InstanceState instance_state, std::int64_t since_ms)
@@ -204,7 +207,8 @@ inline void to_json(nlohmann::json& j, const InstanceStatus& s) {
        {"status", detail::optional_json(s.status)},
        {"reason", s.reason},
        {"failures", s.failures},
-       {"retry_at", s.retry_at}};
+       {"retry_at", s.retry_at},
+       {"port", s.port}};
 }
 // group, state and since are required; the manager's own fields may be left out.
 inline void from_json(const nlohmann::json& j, InstanceStatus& s) {
@@ -218,6 +222,7 @@ inline void from_json(const nlohmann::json& j, InstanceStatus& s) {
   s.reason = detail::member_or(j, "reason", std::string());
   s.failures = detail::member_or(j, "failures", std::uint32_t{0});
   s.retry_at = detail::member_or(j, "retry_at", std::int64_t{0});
+  s.port = detail::member_or(j, "port", std::string());
 }
 
 NLOHMANN_JSON_SERIALIZE_ENUM(InstanceEvent::Kind, {{InstanceEvent::Kind::added, "added"},
@@ -252,7 +257,7 @@ inline void from_json(const nlohmann::json& j, InstanceSpec& s) {
 MIRARI_ENUM(mirari::ports::InstanceState, "instances.state", starting, running, stopping, exited,
             failed)
 MIRARI_TYPE(mirari::ports::InstanceStatus, "instances.status", group, state, since, extra,
-            spec_hash, backend_id, status, reason, failures, retry_at)
+            spec_hash, backend_id, status, reason, failures, retry_at, port)
 MIRARI_ENUM(mirari::ports::InstanceEvent::Kind, "instances.event_kind", added, changed, removed)
 MIRARI_TYPE(mirari::ports::InstanceEvent, "instances.event", kind, name, old_status, new_status)
 MIRARI_TYPE(mirari::ports::InstanceSpec, "instances.spec", group, command, args, env)
