@@ -1,7 +1,8 @@
 // The process backend's network attachment against the real kernel: each instance in a named
 // network namespace of its own, its veth's host end a port of a Linux bridge, its address
 // from the prefix, its port in the report; all of it gone once the instance is forgotten,
-// kept for an adopted instance, never half made; and the drain before SIGTERM.
+// kept for an adopted instance, made afresh for a retry, never half made; and the drain
+// before SIGTERM, also through the plugin as mirarid runs it.
 //
 // The bridge lives in a network namespace of the test's own (NetworkNamespace), and this
 // thread enters it for the test (InNamespace): the backend's rtnetlink requests, the `ip` it
@@ -28,7 +29,9 @@
 
 #include "command.hpp"
 #include "graph_loop.hpp"
+#include "instance_manager_plugin.hpp"
 #include "instance_processes.hpp"
+#include "mirari/testing.hpp"
 #include "netns.hpp"
 #include "network_attachment.hpp"
 #include "process_backend.hpp"
@@ -37,6 +40,7 @@
 
 using mirari::instances::Action;
 using mirari::instances::environment_holds;
+using mirari::instances::InstanceManagerPlugin;
 using mirari::instances::namespace_name;
 using mirari::instances::network_config_keys;
 using mirari::instances::NetworkSettings;
@@ -46,6 +50,7 @@ using mirari::instances::Plan;
 using mirari::instances::port_name;
 using mirari::instances::ProcessBackend;
 using mirari::ports::InstanceEvent;
+using mirari::ports::InstancesActual;
 using mirari::ports::InstanceSpec;
 using mirari::ports::InstanceState;
 using mirari::ports::InstanceStatus;
@@ -55,6 +60,7 @@ using mirari::testing::GraphLoop;
 using mirari::testing::KillInstancesAtEnd;
 using mirari::testing::kProgram;
 using mirari::testing::NetworkNamespace;
+using mirari::testing::PluginHarness;
 using mirari::testing::read_file;
 using mirari::testing::run_command;
 using mirari::testing::TempDir;
@@ -339,4 +345,78 @@ TEST_CASE("an instance chosen to stop shows as stopping and runs on until the dr
   // Then SIGTERM ends it (not SIGKILL: stop_timeout is not over).
   REQUIRE(loop.run_until([&] { return f.in_state(1, InstanceState::exited); }));
   CHECK(f.status(1)->status == 128 + SIGTERM);
+}
+
+TEST_CASE("a retried instance gets its attachment afresh, and a forgotten one leaves none") {
+  Host host;
+  TempDir dir;
+  GraphLoop loop;
+  Followed f(loop, dir, network());
+  Action failing = act(Action::Kind::create, 1);
+  failing.spec.args = {"--exit", "3"};
+  f.backend.apply(Plan{1, {failing}, {}});
+  REQUIRE(loop.run_until([&] { return f.in_state(1, InstanceState::failed); }));
+  CHECK(f.status(1)->reason == "ended with status 3 while starting");
+  // It ended, but is not forgotten: its attachment stays until it is retried or forgotten.
+  CHECK(f.status(1)->port == port_name(group(), 1));
+  CHECK(namespace_exists(1));
+
+  Action retry = act(Action::Kind::retry, 1);
+  f.backend.apply(Plan{f.now().version, {retry}, {}});
+  REQUIRE(loop.run_until([&] { return f.in_state(1, InstanceState::running); }));
+  check_attached(host, f, 1, "192.0.2.2");
+
+  f.apply(Action::Kind::stop, 1);
+  REQUIRE(loop.run_until([&] { return f.in_state(1, InstanceState::exited); }));
+  f.apply(Action::Kind::forget, 1);
+  REQUIRE(loop.run_until([&] { return f.status(1) == nullptr; }));
+  CHECK_FALSE(namespace_exists(1));
+  CHECK_FALSE(host.has_link(port_name(group(), 1)));
+}
+
+TEST_CASE("through the plugin, scaling down shows the instance stopping, then takes its port") {
+  Host host;
+  TempDir dir;
+  PluginHarness h;
+  auto desired = h.input<int>("scale." + group() + ".desired", 0);
+  mirari::Config::Values net{{"bridge", kBridge},
+                             {"prefix", std::string("192.0.2.0/24")},
+                             {"gateway", kGateway},
+                             {"drain_ms", std::int64_t{300}}};
+  h.start(std::make_unique<InstanceManagerPlugin>(),
+          {{"group", group()},
+           {"command", kProgram.string()},
+           {"state_dir", dir.path().string()},
+           {"start_grace_ms", std::int64_t{50}},
+           {"network", mirari::Config(net)}},
+          group());
+  const auto actual = [&]() -> const InstancesActual& {
+    return h.value<InstancesActual>("instances.actual");
+  };
+  const auto count = [&](InstanceState state) {
+    std::size_t n = 0;
+    for (const auto& [name, i] : actual()) n += i.state == state ? 1 : 0;
+    return n;
+  };
+  desired.set(2);
+  REQUIRE(
+      h.settle_until([&] { return count(InstanceState::running) == 2; }, std::chrono::seconds(20)));
+  for (const auto& [name, i] : actual()) {
+    CHECK(i.port == port_name(group(), *mirari::instances::serial_of(name)));
+    CHECK(host.has_link(i.port));
+  }
+
+  desired.set(1);
+  REQUIRE(h.settle_until([&] { return count(InstanceState::stopping) == 1; },
+                         std::chrono::seconds(20)));
+  // Stopping, still on the bridge: what balances over the ports takes it out first.
+  const InstanceStatus* leaving = actual().find(instance(2));
+  REQUIRE(leaving != nullptr);
+  CHECK(leaving->state == InstanceState::stopping);
+  CHECK(host.has_link(leaving->port));
+  REQUIRE(h.settle_until([&] { return actual().size() == 1; }, std::chrono::seconds(20)));
+  CHECK(actual().contains(instance(1)));
+  CHECK_FALSE(namespace_exists(2));
+  CHECK_FALSE(host.has_link(port_name(group(), 2)));
+  CHECK(namespace_exists(1));
 }
