@@ -9,7 +9,7 @@
 // runs and the processes it starts all act there, so the host's own namespace sees no link.
 // The instances' namespaces are real named ones (mirari-GROUP-N, GROUP unique to this test
 // run), deleted at the end of every test, a failed one included. Addresses are from
-// 192.0.2.0/24 only.
+// 192.0.2.0/24 and 2001:db8::/32 only.
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -114,11 +114,10 @@ struct RemoveGroupNamespacesAtEnd {
   }
 };
 
-NetworkSettings network(std::int64_t drain_ms = 0) {
-  mirari::Config::Values values{{"bridge", kBridge},
-                                {"prefix", std::string("192.0.2.0/24")},
-                                {"gateway", kGateway},
-                                {"drain_ms", drain_ms}};
+NetworkSettings network(std::int64_t drain_ms = 0, const std::string& prefix = "192.0.2.0/24",
+                        const std::string& gateway = kGateway) {
+  mirari::Config::Values values{
+      {"bridge", kBridge}, {"prefix", prefix}, {"gateway", gateway}, {"drain_ms", drain_ms}};
   return parse_network(mirari::check_config(network_config_keys(), values, "test"));
 }
 
@@ -147,13 +146,13 @@ Action act(Action::Kind kind, std::uint64_t serial) {
   return a;
 }
 
-// The bridge's namespace with this thread in it, and what the test leaves removed.
+// The bridge's namespace with this thread in it, and what the test leaves removed. The bridge
+// holds address (the instances' gateway); none: no bridge.
 struct Host {
-  explicit Host(bool with_bridge = true) {
-    if (with_bridge) {
-      bridge.ip_batch("link add " + kBridge + " type bridge\naddr add " + kGateway + "/24 dev " +
-                      kBridge + "\nlink set " + kBridge + " up\n");
-    }
+  explicit Host(const std::string& address = kGateway + "/24") {
+    if (address.empty()) return;
+    bridge.ip_batch("link add " + kBridge + " type bridge\naddr add " + address + " dev " +
+                    kBridge + " nodad\nlink set " + kBridge + " up\n");
   }
   bool has_link(const std::string& name) const {
     return run_command({"ip", "-n", bridge.name(), "link", "show", name}).exit_code == 0;
@@ -201,9 +200,9 @@ ino_t netns_inode(const std::string& path) {
   return ::stat(path.c_str(), &s) == 0 ? s.st_ino : 0;
 }
 
-bool reaches_gateway(std::uint64_t serial) {
+bool reaches_gateway(std::uint64_t serial, const std::string& gateway = kGateway) {
   return run_command({"ip", "netns", "exec", namespace_name(group(), serial), "ping", "-n", "-q",
-                      "-c", "1", "-w", "5", kGateway})
+                      "-c", "1", "-w", "5", gateway})
              .exit_code == 0;
 }
 
@@ -293,7 +292,7 @@ TEST_CASE("a restarted manager adopts an instance with its network and removes s
 }
 
 TEST_CASE("a missing bridge fails the create with the reason, and nothing is left of it") {
-  Host host(false);
+  Host host("");
   TempDir dir;
   GraphLoop loop;
   Followed f(loop, dir, network());
@@ -419,4 +418,23 @@ TEST_CASE("through the plugin, scaling down shows the instance stopping, then ta
   CHECK_FALSE(namespace_exists(2));
   CHECK_FALSE(host.has_link(port_name(group(), 2)));
   CHECK(namespace_exists(1));
+}
+
+TEST_CASE("an IPv6 prefix gives the instance an IPv6 address and default route") {
+  const std::string gateway = "2001:db8:7::1";
+  Host host(gateway + "/64");
+  TempDir dir;
+  GraphLoop loop;
+  Followed f(loop, dir, network(0, "2001:db8:7::/64", gateway));
+  f.apply(Action::Kind::create, 1);
+  REQUIRE(loop.run_until([&] { return f.in_state(1, InstanceState::running); }));
+  const std::string ns = namespace_name(group(), 1);
+  CHECK_THAT(check_command({"ip", "-n", ns, "-o", "-6", "addr", "show", "dev", "eth0"}),
+             Catch::Contains("inet6 2001:db8:7::2/64"));
+  CHECK_THAT(check_command({"ip", "-n", ns, "-6", "route", "show", "default"}),
+             Catch::Contains("default via " + gateway + " dev eth0"));
+  const auto pid = static_cast<pid_t>(f.status(1)->backend_id);
+  CHECK(environment_holds(read_file("/proc/" + std::to_string(pid) + "/environ"),
+                          "MIRARI_ADDRESS=2001:db8:7::2"));
+  CHECK(reaches_gateway(1, gateway));
 }
