@@ -120,23 +120,24 @@ struct State final : BackendCore<State, Entry> {
   // The attachments of adopted instances stay as they are; every other of the group's goes:
   // an instance that ended while no manager watched it, or one whose create was cut short.
   void keep_adopted_networks() {
+    const std::vector<std::uint64_t> found = network->namespaces();
+    const std::set<std::uint64_t> existing(found.begin(), found.end());
     std::set<std::uint64_t> live;
+    std::set<std::uint64_t> stale = existing;
     for (auto& [name, entry] : entries) {
       const auto serial = serial_of(name);
       if (!serial) continue;
-      if (entry.process) {
-        live.insert(*serial);
-        // Recorded before its port was (find_launched): the name is derived, never stored.
-        entry.instance.port = network->attachment(*serial).port;
-        table = table.set(name, entry.instance);
+      if (!entry.process) {
+        stale.insert(*serial);
+        continue;
       }
+      live.insert(*serial);
+      // An instance found by find_launched was recorded before it had a port; one started
+      // before the group had a network has none.
+      entry.instance.port =
+          existing.count(*serial) != 0 ? network->attachment(*serial).port : std::string();
+      table = table.set(name, entry.instance);
     }
-    std::set<std::uint64_t> stale;
-    for (const auto& [name, entry] : entries) {
-      const auto serial = serial_of(name);
-      if (serial && !entry.process) stale.insert(*serial);
-    }
-    for (const std::uint64_t serial : network->namespaces()) stale.insert(serial);
     for (const std::uint64_t serial : stale) {
       if (live.count(serial) != 0) continue;
       remove_network(serial);
