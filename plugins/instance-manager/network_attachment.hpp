@@ -15,8 +15,10 @@
 // is harmless when nothing does.
 //
 // Threads: the calls block the calling thread (netlink round trips, `ip netns`, ovs-vsctl,
-// bounded by its --timeout) and act in its network namespace, so the backend calls them on its
-// I/O strand, never on the graph's thread.
+// bounded by its --timeout) and act in its network namespace. The backend makes and removes
+// attachments on its I/O strand, never on the graph's thread; only the leftovers of instances
+// that no longer run are removed where the backend is made (the plugin's start), before it
+// follows anything.
 #pragma once
 
 #include <cstdint>
