@@ -29,6 +29,10 @@
 // anything. From the port's first change on, the port rules (a change to 0, made by hand,
 // scales the group down to min).
 //
+// With a `network` table naming a bridge (process backend), configure() refuses a host that
+// lacks ip (or, for an ovs switch, ovs-vsctl), and each instance's port on the bridge is the
+// `port` of its entry in actual_port.
+//
 // Stopping the plugin leaves its instances running; the next instance of the plugin on the
 // same state directory adopts them. A reload does the same, the new instance taking the
 // directory over from the old one (group_ownership.hpp); nothing needs a snapshot.
@@ -50,6 +54,7 @@
 #include "clock_ms.hpp"
 #include "instance_types.hpp"
 #include "manager_options.hpp"
+#include "network_attachment.hpp"
 #include "process_backend.hpp"
 #include "reconciler.hpp"
 #if MIRARI_HAVE_XEN
@@ -103,6 +108,13 @@ class InstanceManagerPlugin final : public Plugin {
           "backend");
     }
 #endif
+    if (options.network.enabled()) {
+      try {
+        NetworkAttacher(options.network, options.rules.group);
+      } catch (const std::runtime_error& e) {
+        throw ConfigError(e.what(), "network.switch");
+      }
+    }
     options_ = std::move(options);
   }
 
@@ -177,7 +189,7 @@ class InstanceManagerPlugin final : public Plugin {
     return std::make_shared<ProcessBackend>(
         ctx.io(),
         ProcessBackend::Options{options_.rules.group, options_.group_dir(), options_.start_grace,
-                                options_.stop_timeout, options_.backoff},
+                                options_.stop_timeout, options_.backoff, options_.network},
         std::move(log));
   }
 

@@ -112,6 +112,9 @@ std::vector<ConfigKey> manager_config_keys() {
                           "empty: no network"),
       ConfigKey::optional("xen_poll_ms", std::int64_t{1000},
                           "backend xen: how often the domain list is read"),
+      ConfigKey::table("network", network_config_keys(),
+                       "backend process: each instance in a network namespace of its own, with "
+                       "a port on a host bridge"),
       ConfigKey::optional("actual_port", std::string(ports::kInstancesActual),
                           "port of the table of this group's instances"),
       ConfigKey::optional("events_port", std::string(ports::kInstancesEvents),
@@ -179,6 +182,12 @@ ManagerOptions parse_options(const Config& config) {
   }
 
   parse_backend(config, o);
+  o.network = parse_network(config.table("network"));
+  if (o.backend == BackendKind::xen && (o.network.enabled() || o.network.drain.count() != 0)) {
+    throw ConfigError(
+        "network is for the process backend; a xen domain's vif joins xen_bridge instead",
+        o.network.enabled() ? "network.bridge" : "network.drain_ms");
+  }
 
   o.actual_port = port(config, "actual_port");
   o.events_port = port(config, "events_port");

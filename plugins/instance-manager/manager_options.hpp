@@ -13,6 +13,9 @@
 //   min = 1
 //   max = 8
 //
+// With backend = "process", the `network` table (network_settings.hpp) gives each instance a
+// network namespace of its own with a port on a host bridge.
+//
 // backend = "xen" runs the instances as Xen domains instead (xen_backend.hpp): command is then
 // the kernel image, args its command line, and the xen_* keys size the domain.
 #pragma once
@@ -27,6 +30,7 @@
 #include <mirari/ports/scaling.hpp>
 
 #include "backoff.hpp"
+#include "network_settings.hpp"
 #include "reconciler.hpp"
 #include "xen_domain_config.hpp"
 
@@ -43,6 +47,7 @@ struct ManagerOptions {
   BackendKind backend = BackendKind::process;
   XenSettings xen;                                // backend xen
   std::chrono::milliseconds poll_interval{1000};  // backend xen: how often domains are looked at
+  NetworkSettings network;                        // backend process: the `network` table
   std::string actual_port = ports::kInstancesActual;
   std::string events_port = ports::kInstancesEvents;
 
@@ -62,7 +67,9 @@ std::vector<ConfigKey> manager_config_keys();
 // time outside its range; backoff_initial_ms above backoff_max_ms; an empty port name or
 // the same name for both ports; an unknown backend; xen_* settings that cannot make a domain
 // (xen_domain_config.hpp: settings_problem, checked whichever the backend), and with backend
-// xen a spec that cannot become one (domain_config_problem: a relative kernel, env entries).
+// xen a spec that cannot become one (domain_config_problem: a relative kernel, env entries);
+// a `network` table that parse_network() refuses, or one with a bridge or a drain_ms given
+// with backend xen (whose domains join xen_bridge).
 ManagerOptions parse_options(const Config& config);
 
 }  // namespace mirari::instances

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -16,6 +17,7 @@
 
 #include "atomic_file.hpp"
 #include "backend_core.hpp"
+#include "network_attachment.hpp"
 #include "proc_start_time.hpp"
 #include "process_handle.hpp"
 #include "process_search.hpp"
@@ -75,10 +77,12 @@ struct State final : BackendCore<State, Entry> {
         options(std::move(opts)) {
     // Paths are compared across restarts (process_search.hpp): one spelling for each.
     options.dir = dir;
+    if (options.network.enabled()) network.emplace(options.network, options.group);
   }
 
   Options options;
   InstanceConfigs configs;
+  std::optional<NetworkAttacher> network;  // options.network has a bridge
 
   fs::path directory(const std::string& name) const { return options.dir / name; }
   fs::path config_path(const std::string& name) const { return directory(name) / "config.json"; }
@@ -110,6 +114,38 @@ struct State final : BackendCore<State, Entry> {
       table = table.set(name, entry.instance);
       entries.emplace(name, std::move(entry));
     }
+    if (network) keep_adopted_networks();
+  }
+
+  // The attachments of adopted instances stay as they are; every other of the group's goes:
+  // an instance that ended while no manager watched it, or one whose create was cut short.
+  void keep_adopted_networks() {
+    const std::vector<std::uint64_t> found = network->namespaces();
+    const std::set<std::uint64_t> existing(found.begin(), found.end());
+    std::set<std::uint64_t> live;
+    std::set<std::uint64_t> stale = existing;
+    for (auto& [name, entry] : entries) {
+      const auto serial = serial_of(name);
+      if (!serial) continue;
+      if (!entry.process) {
+        stale.insert(*serial);
+        continue;
+      }
+      live.insert(*serial);
+      // An instance found by find_launched was recorded before it had a port; one started
+      // before the group had a network has none.
+      entry.instance.port =
+          existing.count(*serial) != 0 ? network->attachment(*serial).port : std::string();
+      table = table.set(name, entry.instance);
+    }
+    for (const std::uint64_t serial : stale) {
+      if (live.count(serial) != 0) continue;
+      remove_network(serial);
+    }
+  }
+
+  void remove_network(std::uint64_t serial) {
+    for (const std::string& problem : network->detach(serial)) log(Level::warn, problem);
   }
 
   // An instance recorded as being started when the previous manager stopped: its process, if
@@ -204,7 +240,8 @@ struct State final : BackendCore<State, Entry> {
 
   // --- Actions ---
 
-  std::vector<std::string> environment(const std::string& name, const InstanceSpec& spec) const {
+  std::vector<std::string> environment(const std::string& name, const InstanceSpec& spec,
+                                       const Attachment* attachment) const {
     std::map<std::string, std::string> variables;
     const auto add = [&](const std::string& entry) {
       const std::size_t equals = entry.find('=');
@@ -215,6 +252,10 @@ struct State final : BackendCore<State, Entry> {
     add("MIRARI_INSTANCE=" + name);
     add("MIRARI_GROUP=" + options.group);
     add("MIRARI_CONFIG=" + config_path(name).string());
+    if (attachment != nullptr) {
+      add("MIRARI_ADDRESS=" + attachment->address);
+      add("MIRARI_NETNS=" + attachment->netns);
+    }
     std::vector<std::string> out;
     out.reserve(variables.size());
     for (auto& [variable, entry] : variables) out.push_back(std::move(entry));
@@ -231,7 +272,49 @@ struct State final : BackendCore<State, Entry> {
     entry.written = config;
   }
 
+  // The instance's attachment, made; throws the reason it cannot be.
+  Attachment attach(const std::string& name, const InstanceSpec& spec) {
+    const auto serial = serial_of(name);
+    if (!serial) throw std::runtime_error("no network for '" + name + "': its name has no number");
+    const Attachment wanted = network->attachment(*serial);
+    for (const auto& [other, entry] : entries) {
+      const auto other_serial = serial_of(other);
+      if (other == name || !entry.process || !other_serial) continue;
+      if (network->attachment(*other_serial).address == wanted.address) {
+        throw std::runtime_error("address " + wanted.address + " is still " + other +
+                                 "'s: the prefix holds too few addresses");
+      }
+    }
+    // Run through `ip netns exec`, a program that does not exist would only show as ip's
+    // exit status: refused here with the reason, as posix_spawn gives it without a network.
+    if (::access(spec.command.c_str(), X_OK) != 0) {
+      throw std::system_error(errno, std::generic_category(),
+                              "cannot start '" + spec.command + "'");
+    }
+    return network->attach(*serial);
+  }
+
+  // posix_spawn cannot enter a namespace, and a fork that calls setns before exec would give
+  // up posix_spawn's report of a failed exec. `ip netns exec NETNS` enters the namespace (and
+  // mounts its /sys, so the instance sees its own links) and then execs the command itself,
+  // so the pid, start time and environment the backend records are the instance's.
+  ProcessHandle::Launch launch_of(const std::string& name, const Entry& entry,
+                                  const Attachment* attachment) const {
+    ProcessHandle::Launch l{entry.spec.command, entry.spec.args,
+                            environment(name, entry.spec, attachment), directory(name),
+                            directory(name) / "log"};
+    if (attachment == nullptr) return l;
+    std::vector<std::string> argv = network->exec_prefix(*attachment);
+    l.command = argv.front();
+    l.args.assign(argv.begin() + 1, argv.end());
+    l.args.push_back(entry.spec.command);
+    l.args.insert(l.args.end(), entry.spec.args.begin(), entry.spec.args.end());
+    return l;
+  }
+
   void launch(const std::string& name, Entry& entry) {
+    std::optional<Attachment> attachment;
+    entry.instance.port.clear();
     try {
       std::error_code error;
       fs::create_directories(directory(name), error);
@@ -239,13 +322,15 @@ struct State final : BackendCore<State, Entry> {
         throw std::system_error(error, "cannot make directory '" + directory(name).string() + "'");
       }
       write_config(name, entry, wanted_config(name));
-      entry.process = ProcessHandle::spawn(
-          io, {entry.spec.command, entry.spec.args, environment(name, entry.spec), directory(name),
-               directory(name) / "log"});
+      if (network) attachment = attach(name, entry.spec);
+      entry.process =
+          ProcessHandle::spawn(io, launch_of(name, entry, attachment ? &*attachment : nullptr));
     } catch (const std::exception& e) {
+      if (attachment) remove_network(*serial_of(name));
       failed(name, entry, e.what());
       return;
     }
+    if (attachment) entry.instance.port = attachment->port;
     entry.start_time = entry.process->start_time();
     entry.instance.backend_id = entry.process->pid();
     entry.instance.status.reset();
@@ -268,17 +353,34 @@ struct State final : BackendCore<State, Entry> {
         [](State& s, const std::string& n, Entry& e) { s.kill_timeout(n, e); });
   }
 
+  // Stopping at once, so that what balances over the instances takes it out first (the
+  // report says so in this step); SIGTERM once the drain is over.
+  void drain(const std::string& name, Entry& entry) {
+    entry.timer.reset();
+    enter(name, entry, InstanceState::stopping);
+    log(Level::info, "draining " + name + " (pid " + std::to_string(entry.instance.backend_id) +
+                         ") for " + std::to_string(options.network.drain.count()) + " ms");
+    arm(name, entry, options.network.drain,
+        [](State& s, const std::string& n, Entry& e) { s.begin_stop(n, e); });
+  }
+
   void stop_instance(const std::string& name) {
     auto it = entries.find(name);
     if (it == entries.end() || !it->second.process) return;
     const InstanceState phase = it->second.instance.state;
-    if (phase == InstanceState::starting || phase == InstanceState::running)
+    if (phase != InstanceState::starting && phase != InstanceState::running) return;
+    if (options.network.drain.count() > 0) {
+      drain(name, it->second);
+    } else {
       begin_stop(name, it->second);
+    }
   }
 
   void forgotten(const std::string& name) {
     std::error_code ignored;
     fs::remove_all(directory(name), ignored);
+    if (!network) return;
+    if (const auto serial = serial_of(name)) remove_network(*serial);
   }
 
   // Before processes start, the state file names the instances about to, so that a manager

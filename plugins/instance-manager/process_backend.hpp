@@ -9,7 +9,8 @@
 //
 // Life of an instance:
 //   create/retry → starting (spawned; failed when it cannot be) → running once it has stayed
-//   up start_grace → stopping (SIGTERM; SIGKILL after stop_timeout) → exited(status)
+//   up start_grace → stopping (SIGTERM after network.drain; SIGKILL stop_timeout later) →
+//   exited(status)
 //   An instance that ends while starting is failed, like one that cannot be spawned: the
 //   next try waits Backoff::delay(failures) (InstanceStatus::retry_at).
 //
@@ -26,6 +27,15 @@
 //                           An instance gets no SIGHUP before it counts as running, so it has
 //                           start_grace to install its handler; a change made while it starts
 //                           reaches it then.
+//
+// Network (options.network with a bridge): before an instance's process starts, it gets its
+// attachment (network_attachment.hpp: namespace mirari-GROUP-N, a veth whose host end, named
+// in InstanceStatus::port, is a port of the bridge, eth0 with its address); a create whose
+// attachment fails is a failed create, and leaves nothing of it. The process starts inside
+// the namespace with MIRARI_ADDRESS and MIRARI_NETNS in its environment. The attachment is
+// removed when the instance is forgotten, and made afresh for a retry. A backend that adopts
+// keeps the attachments of the instances it adopts and removes every other namespace of the
+// group's (and its port), so none outlives its instance.
 //
 // Instances outlive the backend: stop() closes what watches them and leaves them running, so
 // that a restarted mirarid (or a reloaded plugin) continues with them. A backend made on the
@@ -52,6 +62,7 @@
 
 #include "backend_core.hpp"
 #include "backoff.hpp"
+#include "network_settings.hpp"
 
 namespace mirari::instances {
 
@@ -63,12 +74,16 @@ class ProcessBackend final : public CoreBackend {
     std::chrono::milliseconds start_grace{1000};
     std::chrono::milliseconds stop_timeout{10000};
     Backoff backoff;
+    // With a bridge, each instance runs in a network namespace of its own
+    // (network_attachment.hpp); drain applies with or without one.
+    NetworkSettings network;
   };
 
   // Makes dir if needed, reads its state file and adopts the recorded instances that still
   // run; rewrites the state file. Throws std::runtime_error or std::system_error naming the
   // path when dir cannot be made or the state file cannot be read, parsed or written; nothing
-  // is watched then, and nothing was started or stopped. deliver(): entries of this backend's
+  // is watched then, and nothing was started or stopped; std::runtime_error when the network
+  // needs a tool this host lacks (ip, ovs-vsctl). deliver(): entries of this backend's
   // running instances that changed are written to their files, and the instance gets SIGHUP.
   ProcessBackend(boost::asio::any_io_executor io, Options options, Log log);
 };
