@@ -49,7 +49,7 @@ std::string FrrBackend::vtysh(const std::vector<std::string>& commands) const {
   return out.output;
 }
 
-ports::routes::RouterRoutes FrrBackend::read() {
+ports::routes::RouterRoutes FrrBackend::read(const ports::routes::RouterRoutes&) {
   FrrConfig config = parse_running_config(vtysh({"show running-config"}), marks_);
   running_asn_ = config.asn.value_or(0);
   return std::move(config.held);

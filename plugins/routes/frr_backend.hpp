@@ -19,7 +19,7 @@ class FrrBackend final : public RouterBackend {
  public:
   explicit FrrBackend(const RouterOptions& options);
 
-  ports::routes::RouterRoutes read() override;
+  ports::routes::RouterRoutes read(const ports::routes::RouterRoutes& wanted) override;
   void apply(const ports::routes::RouterRoutes& held,
              const ports::routes::RouterRoutes& wanted) override;
 

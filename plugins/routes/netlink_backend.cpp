@@ -112,7 +112,7 @@ void change(rtnetlink::Socket& socket, std::uint16_t type, const Route& route,
 NetlinkBackend::NetlinkBackend(const RouterOptions& options)
     : name_(options.name), netns_(options.netns), protocol_(options.protocol) {}
 
-RouterRoutes NetlinkBackend::read() {
+RouterRoutes NetlinkBackend::read(const RouterRoutes& wanted) {
   RouterRoutes held;
   try {
     rtnetlink::in_netns(netns_, [&] {
@@ -130,6 +130,16 @@ RouterRoutes NetlinkBackend::read() {
     });
   } catch (const std::exception& e) {
     throw std::runtime_error("router " + name_ + ": reading its routes: " + e.what());
+  }
+  // The kernel names the device it resolved a next hop to; a route asked without one is
+  // reported without it.
+  for (Route& r : held.routes) {
+    if (r.via.empty() || r.device.empty()) continue;
+    Route asked = r;
+    asked.device.clear();
+    if (std::find(wanted.routes.begin(), wanted.routes.end(), asked) != wanted.routes.end()) {
+      r = std::move(asked);
+    }
   }
   std::sort(held.routes.begin(), held.routes.end());
   return held;

@@ -18,7 +18,7 @@ class NetlinkBackend final : public RouterBackend {
  public:
   explicit NetlinkBackend(const RouterOptions& options);
 
-  ports::routes::RouterRoutes read() override;
+  ports::routes::RouterRoutes read(const ports::routes::RouterRoutes& wanted) override;
   void apply(const ports::routes::RouterRoutes& held,
              const ports::routes::RouterRoutes& wanted) override;
 

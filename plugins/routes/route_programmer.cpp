@@ -98,10 +98,10 @@ AppliedRouter RouteProgrammer::program(const std::string& name, RouterBackend& b
                                        const RouterRoutes& wanted, const AppliedRouter& before) {
   AppliedRouter out = before;
   try {
-    RouterRoutes held = backend.read();
+    RouterRoutes held = backend.read(wanted);
     if (held != wanted) {
       backend.apply(held, wanted);
-      held = backend.read();
+      held = backend.read(wanted);
       out.applied_at = now_ms();
     }
     out.held = std::move(held);

@@ -9,9 +9,11 @@ namespace mirari::routes {
 class RouterBackend {
  public:
   virtual ~RouterBackend() = default;
-  // What the router holds of the plugin's (canonical, sorted). Throws std::exception with a
-  // message naming what failed (the namespace is gone, the daemon does not answer).
-  virtual ports::routes::RouterRoutes read() = 0;
+  // What the router holds of the plugin's (canonical, sorted). A held route that differs from
+  // one of wanted only by what the router filled in itself (the device it resolved the next
+  // hop to) is reported as wanted has it. Throws std::exception with a message naming what
+  // failed (the namespace is gone, the daemon does not answer).
+  virtual ports::routes::RouterRoutes read(const ports::routes::RouterRoutes& wanted) = 0;
   // Makes the router go from held (what read() returned) to wanted (checked, canonical),
   // touching only the differences. Throws as read() does; what was done before the failure
   // stays, and the next read() reports it.
