@@ -1,7 +1,11 @@
 #include "route_programmer.hpp"
 
 #include <exception>
+#include <string>
 #include <utility>
+
+#include "route_check.hpp"
+#include "route_diff.hpp"
 
 namespace mirari::routes {
 
@@ -15,6 +19,20 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+// Why a router that took every change without an error still does not hold wanted (a daemon
+// that dropped a statement, a route someone else removed at once).
+std::string unheld(const std::string& name, const RouterRoutes& held, const RouterRoutes& wanted) {
+  const RouteChanges left = diff(held, wanted);
+  std::string text = "router " + name + ": after programming it still";
+  std::string sep = " lacks ";
+  for (const auto& r : left.add) text += std::exchange(sep, ", ") + describe(r);
+  for (const auto& p : left.announce) text += std::exchange(sep, ", ") + "announce " + p;
+  sep = sep == ", " ? "; and holds " : " holds ";
+  for (const auto& r : left.remove) text += std::exchange(sep, ", ") + describe(r);
+  for (const auto& p : left.withdraw) text += std::exchange(sep, ", ") + "announce " + p;
+  return text;
 }
 
 }  // namespace
@@ -105,9 +123,7 @@ AppliedRouter RouteProgrammer::program(const std::string& name, RouterBackend& b
       out.applied_at = now_ms();
     }
     out.held = std::move(held);
-    out.error = out.held == wanted
-                    ? std::string()
-                    : "router " + name + ": after programming it does not hold the wanted set";
+    out.error = out.held == wanted ? std::string() : unheld(name, out.held, wanted);
     if (out.applied_at == 0) out.applied_at = now_ms();
   } catch (const std::exception& e) {
     out.error = e.what();
