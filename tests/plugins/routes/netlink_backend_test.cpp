@@ -127,3 +127,20 @@ TEST_CASE("a router that is not configured is reported, the others programmed") 
   REQUIRE(h.until([&] { return h.applied("B").held == set; }));
   CHECK(h.applied("Z").error == "router Z is not configured (routers: B)");
 }
+
+TEST_CASE("a refused set is a value, not a rolled-back tick: the other routers are programmed") {
+  NetworkNamespace b_ns, c_ns;
+  wire(b_ns);
+  wire(c_ns);
+  RoutesHarness h({{"B", "netlink", b_ns.name()}, {"C", "netlink", c_ns.name()}});
+  const RouterRoutes good{{{"198.51.100.0/24", "192.0.2.2", "", 0}}, {}};
+  const mirari::TickResult ticks = h.want(
+      "C", {{{"198.51.100.0/24", "192.0.2.2", "", 0}, {"198.51.100.0/24", "", "v0", 0}}, {}});
+  CHECK(ticks.rolled_back == 0);
+  h.want("B", good);
+  REQUIRE(h.until([&] { return h.applied("B").held == good; }));
+  CHECK(route(b_ns, "198.51.100.0/24") == "198.51.100.0/24 via 192.0.2.2 dev v0 proto 203 \n");
+  CHECK(h.applied("C").error ==
+        "router C: route 198.51.100.0/24 dev v0: another route has the same prefix and metric");
+  CHECK(route(c_ns, "198.51.100.0/24").empty());
+}

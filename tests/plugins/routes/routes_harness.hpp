@@ -44,10 +44,11 @@ class RoutesHarness {
                    {{"verify_ms", verify_ms}, {"routers", std::move(tables)}});
   }
 
-  void want(const std::string& router, RouterRoutes set) {
+  // Publishes set as router's in routes.desired; returns what the ticks that followed did.
+  TickResult want(const std::string& router, RouterRoutes set) {
     wanted_ = wanted_.set(router, std::move(set));
     desired_.set(wanted_);
-    harness_.settle();
+    return harness_.settle();
   }
 
   AppliedRouter applied(const std::string& router) {
@@ -57,9 +58,7 @@ class RoutesHarness {
   }
 
   // routes.applied's entry for router as JSON, for failure messages.
-  std::string shown(const std::string& router) {
-    return nlohmann::json(applied(router)).dump();
-  }
+  std::string shown(const std::string& router) { return nlohmann::json(applied(router)).dump(); }
 
   // Runs the plugin (ticks, passes, verify timer) until done() holds; false after kDeadline.
   bool until(const std::function<bool()>& done) { return harness_.settle_until(done, kDeadline); }
