@@ -25,7 +25,7 @@ TEST_CASE("a router that is not configured is an error naming the configured one
   CHECK(c.errors.at("C") == "router C is not configured (routers: A, B)");
 }
 
-TEST_CASE("a refused set keeps the router's last good one; the other routers go on") {
+TEST_CASE("a refused set keeps the router's last good one - the other routers go on") {
   const RoutesDesired before = accept({}, check_desired(desired({{"B", kGood}}), kRouters));
   const CheckedDesired now = check_desired(desired({{"A", kGood}, {"B", kBad}}), kRouters);
   const RoutesDesired after = accept(before, now);

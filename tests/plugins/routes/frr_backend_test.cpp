@@ -27,7 +27,7 @@ bool running_has(const FrrRouter& r, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("frr: static routes reach FRR and the kernel; others' static routes stay") {
+TEST_CASE("frr: static routes reach FRR and the kernel - others' static routes stay") {
   FrrRouter a("A"), b("B");
   const auto link = connect(a, "192.0.2.1/24", b, "192.0.2.2/24");
   a.vtysh({"configure terminal", "ip route 203.0.113.0/24 192.0.2.2"});

@@ -35,7 +35,8 @@ std::string route(const NetworkNamespace& ns) {
 
 }  // namespace
 
-TEST_CASE("mirarid: routes.desired set with mirarictl reaches the kernel; routes.applied says so") {
+TEST_CASE(
+    "mirarid: routes.desired set with mirarictl reaches the kernel - routes.applied says so") {
   NetworkNamespace ns;
   ns.add_veth("v0", "v1");
   ns.ip_batch("addr add 192.0.2.1/24 dev v0\nlink set v1 up\nlink set v0 up\n");

@@ -27,7 +27,7 @@ std::string route(const NetworkNamespace& ns, const std::string& prefix) {
 
 }  // namespace
 
-TEST_CASE("netlink: adds, replaces and removes its own routes; one added by hand stays") {
+TEST_CASE("netlink: adds, replaces and removes its own routes - one added by hand stays") {
   NetworkNamespace ns;
   wire(ns);
   ns.ip({"route", "add", "203.0.113.0/24", "via", "192.0.2.9"});
@@ -87,7 +87,7 @@ TEST_CASE("netlink: a namespace deleted underneath is an error, retried until it
   CHECK(route(ns, "198.51.100.0/24") == "198.51.100.0/24 via 192.0.2.2 dev v0 proto 203 \n");
 }
 
-TEST_CASE("netlink: a set with a bad route is refused whole; the router keeps its last good set") {
+TEST_CASE("netlink: a set with a bad route is refused whole - the router keeps its last good set") {
   NetworkNamespace ns;
   wire(ns);
   RoutesHarness h({{"B", "netlink", ns.name()}});

@@ -13,7 +13,7 @@ TEST_CASE("equal sets make no changes") {
   CHECK(diff(set, set).empty());
 }
 
-TEST_CASE("a route whose next hop changed is removed and added; the others stay") {
+TEST_CASE("a route whose next hop changed is removed and added - the others stay") {
   const Route kept{"203.0.113.0/24", "", "eth0", 0};
   const Route old_hop{"198.51.100.0/24", "192.0.2.1", "", 0};
   const Route new_hop{"198.51.100.0/24", "192.0.2.2", "", 0};

@@ -65,7 +65,7 @@ TEST_CASE("another tag or route-map is someone else's") {
   CHECK(config.held.announce.empty());
 }
 
-TEST_CASE("no router bgp, no ASN; garbage is no one's") {
+TEST_CASE("no router bgp, no ASN - garbage is no one's") {
   const auto config = parse_running_config(
       "ip route\nip route 1.2.3.4/40 x tag 4242\nip route 198.51.100.0/24 tag 4242\n"
       "router bgp x\n network 203.0.113.0/24 route-map mirari\n",
