@@ -17,3 +17,5 @@ mirari_fuzz_target(load_report
   SOURCES ${MIRARI_FUZZ_DIR}/load_report_fuzz.cpp LIBS mirari_load_monitor)
 mirari_fuzz_target(port_json
   SOURCES ${MIRARI_FUZZ_DIR}/port_json_fuzz.cpp LIBS mirari::sdk)
+mirari_fuzz_target(running_config
+  SOURCES ${MIRARI_FUZZ_DIR}/running_config_fuzz.cpp LIBS mirari_routes)
