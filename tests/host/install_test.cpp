@@ -131,12 +131,11 @@ TEST_CASE("the installed mirarid runs the installed plugins and an out-of-tree p
   CHECK(eventually([&] { return daemon.port("net.links").has_value(); }));
 
   // The policy reads net.links with its type from the installed port catalogue.
-  const auto loaded =
-      daemon.ctl({"load", (work.path() / "policy" / "device-preference.so").string()});
+  const auto loaded = daemon.ctl({"load", (work.path() / "policy" / "fastest-link.so").string()});
   INFO(loaded.err);
   REQUIRE(loaded.status == 0);
   CHECK(eventually([&] { return daemon.port("net.preferred_link").has_value(); }));
-  const auto described = daemon.ctl({"describe", "device-preference"});
+  const auto described = daemon.ctl({"describe", "fastest-link"});
   CHECK(described.status == 0);
 }
 
