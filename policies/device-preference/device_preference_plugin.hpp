@@ -1,0 +1,103 @@
+// The device-preference policy as a plugin: folds DeviceChooser::step over the devices and
+// the clock, and publishes what the chosen devices ask for (desired_state.hpp).
+//
+// Ports: subscribes net.links, arp.table, block.devices and clock.ms; publishes flows.desired
+// when a binding names a bridge, routes.desired (or routes_port) when one names a router, and
+// instances.desired.extra when there is a disk binding. Each port has one publisher: a
+// device-preference that publishes routes.desired cannot run beside another policy that does
+// (route-propagation), unless one of them is given another routes_port. Configuration:
+// binding_options.hpp. A reload chooses afresh, as at start.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mirari/combinators.hpp>
+#include <mirari/plugin.hpp>
+#include <mirari/ports/arp.hpp>
+#include <mirari/ports/block.hpp>
+#include <mirari/ports/clock.hpp>
+#include <mirari/ports/flows.hpp>
+#include <mirari/ports/instances.hpp>
+#include <mirari/ports/net.hpp>
+#include <mirari/ports/routes.hpp>
+
+#include "binding_options.hpp"
+#include "desired_state.hpp"
+#include "device_choice.hpp"
+
+namespace mirari::policies {
+
+class DevicePreferencePlugin final : public Plugin {
+ public:
+  static std::vector<ConfigKey> config_keys() { return device_preference_config_keys(); }
+
+  static std::vector<PortDecl> ports() {
+    namespace net = ports::net;
+    namespace arp = ports::arp;
+    namespace block = ports::block;
+    return {
+        PortDecl::subscribes<net::Links>(net::kLinks, "the links a link binding chooses from"),
+        PortDecl::subscribes<arp::Neighbours>(arp::kTable,
+                                              "the gateway's MAC, which the flows rewrite to"),
+        PortDecl::subscribes<block::Devices>(block::kDevices,
+                                             "the disks a disk binding chooses from"),
+        PortDecl::subscribes<ports::ClockMs>(ports::kClock, "the time, to end holds"),
+        PortDecl::publishes<ports::flows::FlowsDesired>(
+            ports::flows::kFlowsDesired,
+            "per bridge of a link binding, the flows joining each app's port to its chosen link"),
+        PortDecl::publishes<ports::routes::RoutesDesired>(
+            "{routes_port}", "per router of a link binding, the routes through the chosen links"),
+        PortDecl::publishes<ports::InstanceSpecs>(
+            ports::kInstancesDesiredExtra,
+            "per disk binding, its instance told the chosen disk (none while no disk fits)")};
+  }
+
+  void configure(const Config& config) override {
+    chooser_.emplace(parse_device_preference_options(config));
+  }
+
+  void start(Context& ctx) override {
+    const DeviceChooser chooser = *chooser_;
+    const DevicePreferenceOptions& options = chooser.options();
+    auto links = ctx.subscribe<ports::net::Links>(ports::net::kLinks);
+    auto disks = ctx.subscribe<ports::block::Devices>(ports::block::kDevices);
+    auto now = ctx.subscribe<ports::ClockMs>(ports::kClock);
+    auto observed =
+        lift(links, disks, now,
+             [](const ports::net::Links& l, const ports::block::Devices& d, const Millis& t) {
+               return DeviceObservation{l, d, t};
+             })
+            .named("observation");
+    state_ = fold(changes(observed), chooser.initial(observed.value()),
+                  [chooser](ChoiceState s, const DeviceObservation& o) {
+                    return chooser.step(std::move(s), o);
+                  });
+    auto devices = map(state_, [](const ChoiceState& s) { return chosen(s); }).named("chosen");
+
+    if (options.publishes_flows()) {
+      auto neighbours = ctx.subscribe<ports::arp::Neighbours>(ports::arp::kTable);
+      auto flows =
+          lift(devices, neighbours, [options](const Chosen& c, const ports::arp::Neighbours& n) {
+            return desired_flows(options, c, n);
+          });
+      ctx.publish(ports::flows::kFlowsDesired, flows.named("flows"));
+    }
+    if (options.publishes_routes()) {
+      auto routes = map(devices, [options](const Chosen& c) { return desired_routes(options, c); });
+      ctx.publish(options.routes_port, routes.named("routes"));
+    }
+    if (options.publishes_instances()) {
+      auto extra =
+          map(devices, [options](const Chosen& c) { return desired_instances(options, c); });
+      ctx.publish(ports::kInstancesDesiredExtra, extra.named("instances"));
+    }
+  }
+
+ private:
+  std::optional<DeviceChooser> chooser_;
+  Signal<ChoiceState> state_;
+};
+
+}  // namespace mirari::policies
