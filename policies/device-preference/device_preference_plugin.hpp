@@ -46,12 +46,16 @@ class DevicePreferencePlugin final : public Plugin {
         PortDecl::subscribes<ports::ClockMs>(ports::kClock, "the time, to end holds"),
         PortDecl::publishes<ports::flows::FlowsDesired>(
             ports::flows::kFlowsDesired,
-            "per bridge of a link binding, the flows joining each app's port to its chosen link"),
+            "per bridge, the whole set of flows it must hold: each app's port joined to its chosen "
+            "link"),
         PortDecl::publishes<ports::routes::RoutesDesired>(
-            "{routes_port}", "per router of a link binding, the routes through the chosen links"),
+            "{routes_port}",
+            "per router, the routes it must hold and the prefixes it must announce: a route "
+            "through each binding's chosen link"),
         PortDecl::publishes<ports::InstanceSpecs>(
             ports::kInstancesDesiredExtra,
-            "per disk binding, its instance told the chosen disk (none while no disk fits)")};
+            "instances wanted besides a group's counted ones, each with its own spec: one per disk "
+            "binding, told its disk")};
   }
 
   void configure(const Config& config) override {

@@ -33,8 +33,8 @@ class RoutePropagationPlugin final : public Plugin {
                                              "A's links: which uplink is active, its addresses"),
             PortDecl::publishes<ports::routes::RoutesDesired>(
                 "{routes_port}",
-                "A's prefixes announced by A's router, and each static router's routes to "
-                "them through A's current uplink")};
+                "per router, the routes it must hold and the prefixes it must announce: A's "
+                "prefixes, announced by A's router or routed via A's uplink")};
   }
 
   void configure(const Config& config) override { options_ = parse_topology_options(config); }

@@ -342,7 +342,7 @@ TEST_CASE("two bindings on one bridge without app_mac are refused") {
                                       "shares bridge 'br0' without app_mac"));
 }
 
-TEST_CASE("the built library runs like the object") {
+TEST_CASE("the built device-preference library runs like the object") {
   PluginHarness h;
   Inputs in(h);
   in.links.set(kSlowOnly);

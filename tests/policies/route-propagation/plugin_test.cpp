@@ -235,7 +235,7 @@ TEST_CASE("a bad topology is refused, naming the key, and leaves nothing in the 
   CHECK(h.graph().stats().nodes == 0);
 }
 
-TEST_CASE("the built library runs like the object") {
+TEST_CASE("the built route-propagation library runs like the object") {
   PluginHarness h;
   Inputs in(h);
   in.links.set(kOldAddress);
