@@ -66,6 +66,8 @@ TEST_CASE("cmake --install puts the programs, the SDK, the plugins, the config a
            {MIRARI_INSTALL_PLUGINDIR, "instance-manager.so"},
            {MIRARI_INSTALL_PLUGINDIR, "threshold-scaler.so"},
            {MIRARI_INSTALL_PLUGINDIR, "target-tracking-scaler.so"},
+           {MIRARI_INSTALL_PLUGINDIR, "device-preference.so"},
+           {MIRARI_INSTALL_PLUGINDIR, "route-propagation.so"},
            {MIRARI_INSTALL_SYSCONFDIR, "mirari/mirarid.toml"},
            {MIRARI_INSTALL_UNITDIR, "mirarid.service"}}) {
     INFO(dir + "/" + file);
