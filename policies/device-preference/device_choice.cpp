@@ -1,5 +1,9 @@
 #include "device_choice.hpp"
 
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
 #include "device_candidates.hpp"
 
 namespace mirari::policies {
@@ -67,11 +71,54 @@ ChoiceState DeviceChooser::step(ChoiceState s, const DeviceObservation& o) const
   return s;
 }
 
+ChoiceState DeviceChooser::resume(const ChoiceState& previous,
+                                  const std::vector<std::string>& previous_names,
+                                  const DeviceObservation& o) const {
+  ChoiceState s = initial(o);
+  s.now = previous.now;
+  for (std::size_t i = 0; i < options_.bindings.size(); ++i) {
+    for (std::size_t j = 0; j < previous_names.size() && j < previous.bindings.size(); ++j) {
+      if (previous_names[j] == options_.bindings[i].name) s.bindings[i] = previous.bindings[j];
+    }
+  }
+  return step(std::move(s), o);
+}
+
 Chosen chosen(const ChoiceState& s) {
   Chosen out;
   out.reserve(s.bindings.size());
   for (const BindingChoice& b : s.bindings) out.push_back(b.device);
   return out;
+}
+
+std::string to_snapshot(const ChoiceState& s, const DevicePreferenceOptions& options) {
+  nlohmann::json bindings = nlohmann::json::array();
+  for (std::size_t i = 0; i < s.bindings.size() && i < options.bindings.size(); ++i) {
+    const BindingChoice& b = s.bindings[i];
+    bindings.push_back({{"name", options.bindings[i].name},
+                        {"device", b.device ? nlohmann::json(*b.device) : nlohmann::json()},
+                        {"candidate_since", b.candidate_since}});
+  }
+  return nlohmann::json{{"now", s.now}, {"bindings", bindings}}.dump();
+}
+
+std::pair<ChoiceState, std::vector<std::string>> from_snapshot(const std::string& text) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    ChoiceState s;
+    std::vector<std::string> names;
+    s.now = j.at("now").get<Millis>();
+    for (const nlohmann::json& b : j.at("bindings")) {
+      BindingChoice choice;
+      if (!b.at("device").is_null()) choice.device = b.at("device").get<std::string>();
+      choice.candidate_since = b.at("candidate_since").get<std::map<std::string, Millis>>();
+      names.push_back(b.at("name").get<std::string>());
+      s.bindings.push_back(std::move(choice));
+    }
+    return {std::move(s), std::move(names)};
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument("not a device-preference snapshot: " + std::string(e.what()));
+  }
 }
 
 }  // namespace mirari::policies

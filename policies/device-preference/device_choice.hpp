@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <mirari/ports/block.hpp>
@@ -57,6 +58,11 @@ class DeviceChooser {
 
   // The state of a policy that starts with no history: every candidate counts as held.
   ChoiceState initial(const DeviceObservation& o) const;
+  // A previous instance's state (a reload) under these options, after observing o: each
+  // binding keeps the device and holds it had under the same name; a binding new to the
+  // configuration starts as at initial().
+  ChoiceState resume(const ChoiceState& previous, const std::vector<std::string>& previous_names,
+                     const DeviceObservation& o) const;
   // The state after observing o.
   ChoiceState step(ChoiceState s, const DeviceObservation& o) const;
 
@@ -65,5 +71,11 @@ class DeviceChooser {
 };
 
 Chosen chosen(const ChoiceState& s);
+
+// The state as the plugin's snapshot: a JSON object naming each binding.
+std::string to_snapshot(const ChoiceState& s, const DevicePreferenceOptions& options);
+// The state a snapshot holds and the binding names it gives, in its order. Throws
+// std::invalid_argument saying what is wrong when the text is not such a snapshot.
+std::pair<ChoiceState, std::vector<std::string>> from_snapshot(const std::string& text);
 
 }  // namespace mirari::policies

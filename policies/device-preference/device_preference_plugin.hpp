@@ -6,11 +6,13 @@
 // instances.desired.extra when there is a disk binding. Each port has one publisher: a
 // device-preference that publishes routes.desired cannot run beside another policy that does
 // (route-propagation), unless one of them is given another routes_port. Configuration:
-// binding_options.hpp. A reload chooses afresh, as at start.
+// binding_options.hpp. A reload carries each binding's device and holds over to the new
+// instance, by binding name.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <mirari/combinators.hpp>
@@ -62,6 +64,13 @@ class DevicePreferencePlugin final : public Plugin {
     chooser_.emplace(parse_device_preference_options(config));
   }
 
+  void restore(const std::string& snapshot) override { previous_ = from_snapshot(snapshot); }
+
+  std::optional<std::string> snapshot() const override {
+    if (!state_) return std::nullopt;
+    return to_snapshot(state_.value(), chooser_->options());
+  }
+
   void start(Context& ctx) override {
     const DeviceChooser chooser = *chooser_;
     const DevicePreferenceOptions& options = chooser.options();
@@ -74,10 +83,12 @@ class DevicePreferencePlugin final : public Plugin {
                return DeviceObservation{l, d, t};
              })
             .named("observation");
-    state_ = fold(changes(observed), chooser.initial(observed.value()),
-                  [chooser](ChoiceState s, const DeviceObservation& o) {
-                    return chooser.step(std::move(s), o);
-                  });
+    const ChoiceState first =
+        previous_ ? chooser.resume(previous_->first, previous_->second, observed.value())
+                  : chooser.initial(observed.value());
+    state_ = fold(changes(observed), first, [chooser](ChoiceState s, const DeviceObservation& o) {
+      return chooser.step(std::move(s), o);
+    });
     auto devices = map(state_, [](const ChoiceState& s) { return chosen(s); }).named("chosen");
 
     if (options.publishes_flows()) {
@@ -101,6 +112,7 @@ class DevicePreferencePlugin final : public Plugin {
 
  private:
   std::optional<DeviceChooser> chooser_;
+  std::optional<std::pair<ChoiceState, std::vector<std::string>>> previous_;
   Signal<ChoiceState> state_;
 };
 

@@ -205,6 +205,24 @@ TEST_CASE("a better link must stay for hold_ms, and a flap restarts its hold") {
   CHECK(in.router("A") == route_on("eth0"));
 }
 
+TEST_CASE("a reload keeps the binding's link and the hold of a better one") {
+  PluginHarness h;
+  Inputs in(h);
+  in.links.set(kSlowOnly);
+  in.neighbours.set(gateway_at(kGatewayMac));
+  h.settle();
+  h.start(plugin(), config({uplink_binding(1'000)}));
+  in.links.set(kSlowAndFast);
+  in.at(500);
+
+  h.reload(plugin());  // afresh, eth1 would count as held and be taken
+  CHECK(in.router("A") == route_on("eth0"));
+  in.at(1'499);
+  CHECK(in.router("A") == route_on("eth0"));
+  in.at(1'500);
+  CHECK(in.router("A") == route_on("eth1"));
+}
+
 TEST_CASE("the gateway's move to another MAC rewrites the flows in the same tick") {
   PluginHarness h;
   Inputs in(h);
