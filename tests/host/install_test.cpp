@@ -67,6 +67,8 @@ TEST_CASE("cmake --install puts the programs, the SDK, the plugins, the config a
            {MIRARI_INSTALL_PLUGINDIR, "routes.so"},
            {MIRARI_INSTALL_PLUGINDIR, "threshold-scaler.so"},
            {MIRARI_INSTALL_PLUGINDIR, "target-tracking-scaler.so"},
+           {MIRARI_INSTALL_PLUGINDIR, "device-preference.so"},
+           {MIRARI_INSTALL_PLUGINDIR, "route-propagation.so"},
            {MIRARI_INSTALL_SYSCONFDIR, "mirari/mirarid.toml"},
            {MIRARI_INSTALL_UNITDIR, "mirarid.service"}}) {
     INFO(dir + "/" + file);
@@ -132,12 +134,11 @@ TEST_CASE("the installed mirarid runs the installed plugins and an out-of-tree p
   CHECK(eventually([&] { return daemon.port("net.links").has_value(); }));
 
   // The policy reads net.links with its type from the installed port catalogue.
-  const auto loaded =
-      daemon.ctl({"load", (work.path() / "policy" / "device-preference.so").string()});
+  const auto loaded = daemon.ctl({"load", (work.path() / "policy" / "fastest-link.so").string()});
   INFO(loaded.err);
   REQUIRE(loaded.status == 0);
   CHECK(eventually([&] { return daemon.port("net.preferred_link").has_value(); }));
-  const auto described = daemon.ctl({"describe", "device-preference"});
+  const auto described = daemon.ctl({"describe", "fastest-link"});
   CHECK(described.status == 0);
 }
 

@@ -25,13 +25,13 @@ TEST_CASE("a catalogue-typed policy follows net.links whatever the load order") 
   SECTION("publisher first") {
     PluginHarness h;
     h.start_library(MIRARI_LINKS_SOURCE_SO, {}, "source");
-    h.start_library(MIRARI_DEVICE_PREFERENCE_SO, {}, "policy");
+    h.start_library(MIRARI_FASTEST_LINK_SO, {}, "policy");
     h.settle();
     CHECK(h.value<std::string>("net.preferred_link") == "eth1");
   }
   SECTION("policy first: it starts without a publisher, then follows the first one") {
     PluginHarness h;
-    h.start_library(MIRARI_DEVICE_PREFERENCE_SO, {{"prefixes", std::vector<std::string>{"eth0"}}},
+    h.start_library(MIRARI_FASTEST_LINK_SO, {{"prefixes", std::vector<std::string>{"eth0"}}},
                     "policy");
     h.settle();
     CHECK(h.value<std::string>("net.preferred_link").empty());

@@ -285,7 +285,7 @@ TEST_CASE("a restarted manager adopts an instance with its network and removes s
 
   Followed next(loop, dir, network());
   REQUIRE(next.in_state(1, InstanceState::running));
-  CHECK(next.status(1)->backend_id == static_cast<std::uint64_t>(pid));
+  CHECK(next.status(1)->backend_id == static_cast<std::int64_t>(pid));
   check_attached(host, next, 1, "192.0.2.2");
   CHECK_FALSE(namespace_exists(7));
   CHECK_FALSE(host.has_link(port_name(group(), 7)));

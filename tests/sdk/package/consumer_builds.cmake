@@ -24,7 +24,7 @@ run(${CMAKE_COMMAND} -S "${CONSUMER_DIR}" -B "${WORK_DIR}/build" -G Ninja
     "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix" ${flags})
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
 run(${CMAKE_COMMAND} -E env "LD_LIBRARY_PATH=${WORK_DIR}/prefix/lib" "${WORK_DIR}/build/consumer")
-foreach(example IN ITEMS custom-policy device-preference)
+foreach(example IN ITEMS custom-policy fastest-link)
   run(${CMAKE_COMMAND} -S "${EXAMPLES_DIR}/${example}" -B "${WORK_DIR}/${example}" -G Ninja
       "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix" ${flags})
   run(${CMAKE_COMMAND} --build "${WORK_DIR}/${example}")

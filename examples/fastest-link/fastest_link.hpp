@@ -1,5 +1,5 @@
-// A device-preference policy: which of the host's links traffic should use, read from the net
-// watcher's port through the SDK's port catalogue (mirari/ports/net.hpp).
+// A policy that names the fastest usable link: which of the host's links traffic should use, read
+// from the net watcher's port through the SDK's port catalogue (mirari/ports/net.hpp).
 //
 // Ports: subscribes net.links (mirari::ports::net::Links); publishes net.preferred_link
 // (string): the name of the usable link with the highest speed, "" while none is usable. A
@@ -45,7 +45,7 @@ inline std::string preferred_link(const net::Links& links,
   return best ? best->name : std::string();
 }
 
-class DevicePreference final : public mirari::Plugin {
+class FastestLink final : public mirari::Plugin {
  public:
   static std::vector<mirari::ConfigKey> config_keys() {
     return {mirari::ConfigKey::optional("prefixes", std::vector<std::string>(),
