@@ -59,7 +59,12 @@ void retry(F attempt, const std::string& what) {
 
 }  // namespace
 
-OvsSwitch::OvsSwitch() {
+OvsSwitch::OvsSwitch(Where where) {
+  if (where == Where::own_namespace) {
+    ns_.emplace();
+  } else if (run_command({"ip", "link", "show", "dev", "ovs-netdev"}).exit_code != 0) {
+    host_devices_.push_back("ovs-netdev");
+  }
   const std::string dir = dir_.path().string();
   check_command(
       {"ovsdb-tool", "create", dir + "/conf.db", "/usr/share/openvswitch/vswitch.ovsschema"});
@@ -81,6 +86,7 @@ OvsSwitch::~OvsSwitch() {
   // The daemons go before the namespace, so that deleting it takes every device with it.
   switch_.reset();
   db_.reset();
+  for (const std::string& device : host_devices_) run_command({"ip", "link", "del", device});
 }
 
 const std::filesystem::path& OvsSwitch::rundir() const noexcept {
@@ -95,8 +101,8 @@ std::string OvsSwitch::target(const std::string& bridge) const {
   return "unix:" + (dir_.path() / (bridge + ".mgmt")).string();
 }
 
-const std::string& OvsSwitch::netns() const noexcept {
-  return ns_.name();
+std::string OvsSwitch::netns() const {
+  return ns_ ? ns_->name() : std::string();
 }
 
 std::vector<std::string> OvsSwitch::env() const {
@@ -106,7 +112,8 @@ std::vector<std::string> OvsSwitch::env() const {
 
 void OvsSwitch::start_switch() {
   const std::string dir = dir_.path().string();
-  std::vector<std::string> argv = {"ip", "netns", "exec", ns_.name()};
+  std::vector<std::string> argv;
+  if (ns_) argv = {"ip", "netns", "exec", ns_->name()};
   const std::vector<std::string> vars = env();
   argv.insert(argv.end(), vars.begin(), vars.end());
   argv.insert(argv.end(), {"ovs-vswitchd", db_socket(), "--unixctl=" + dir + "/ovs-vswitchd.ctl",
@@ -144,6 +151,7 @@ void OvsSwitch::add_bridge(const std::string& bridge) {
   vsctl({"add-br", bridge, "--", "set", "bridge", bridge, "datapath_type=netdev",
          "protocols=OpenFlow10,OpenFlow11,OpenFlow12,OpenFlow13,OpenFlow14,OpenFlow15"});
   bridges_.push_back(bridge);
+  if (!ns_) host_devices_.push_back(bridge);
   wait_for_bridge(bridge);
 }
 
@@ -153,15 +161,20 @@ void OvsSwitch::delete_bridge(const std::string& bridge) {
 }
 
 void OvsSwitch::add_port(const std::string& bridge, const std::string& device) {
-  if (run_command({"ip", "link", "show", "dev", device}).exit_code == 0) {
-    check_command({"ip", "link", "set", "dev", device, "netns", ns_.name()});
+  if (!ns_) {
+    check_command({"ip", "link", "set", "dev", device, "up"});
+  } else {
+    if (run_command({"ip", "link", "show", "dev", device}).exit_code == 0) {
+      check_command({"ip", "link", "set", "dev", device, "netns", ns_->name()});
+    }
+    ns_->ip({"link", "set", "dev", device, "up"});
   }
-  ns_.ip({"link", "set", "dev", device, "up"});
   vsctl({"add-port", bridge, device});
 }
 
 void OvsSwitch::add_internal_port(const std::string& bridge, const std::string& port) {
   vsctl({"add-port", bridge, port, "--", "set", "interface", port, "type=internal"});
+  if (!ns_) host_devices_.push_back(port);
 }
 
 void OvsSwitch::delete_port(const std::string& bridge, const std::string& port) {

@@ -1,4 +1,6 @@
 // The openflow plugin against a real Open vSwitch (userspace datapath) of the test's own.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -10,6 +12,7 @@
 #include <mirari/ports/instances.hpp>
 #include <mirari/testing.hpp>
 
+#include "command.hpp"
 #include "openflow_plugin.hpp"
 #include "ovs_switch.hpp"
 
@@ -227,4 +230,40 @@ TEST_CASE("balance buckets follow running instances whose port is on the bridge"
   // p2's port is deleted underneath: its bucket goes.
   f.ovs.delete_port("br0", "p2");
   CHECK(f.groups_become("br0", {"group_id=1,type=select,bucket=actions=output:p3"}));
+}
+
+TEST_CASE(
+    "a switch in the test's namespace takes a veth end as a port, and leaves no device "
+    "behind",
+    "[openflow]") {
+  const std::string tag = std::to_string(::getpid() % 100000);
+  const std::string bridge = "ofb" + tag, veth = "ofv" + tag, peer = "ofp" + tag;
+  mirari::testing::check_command({"ip", "link", "add", veth, "type", "veth", "peer", peer});
+  struct VethGone {
+    std::string name;
+    ~VethGone() { mirari::testing::run_command({"ip", "link", "del", name}); }
+  } veth_gone{veth};
+  {
+    OvsSwitch ovs(OvsSwitch::Where::host_namespace);
+    CHECK(ovs.netns().empty());
+    ovs.add_bridge(bridge);
+    ovs.add_port(bridge, veth);
+    ovs.add_internal_port(bridge, "ofi" + tag);
+    PluginHarness h;
+    auto desired = h.input<FlowsDesired>(kFlowsDesired);
+    h.start(std::make_unique<openflow::OpenflowPlugin>(),
+            {{"ovs_rundir", ovs.rundir().string()}, {"verify_ms", std::int64_t{50}}});
+    desired.set(
+        {{bridge, BridgeFlows{{Flow{0, 10, "in_port=" + veth, "output:ofi" + tag, 0}}, {}}}});
+    CHECK(h.settle_until(
+        [&] {
+          return ovs.dump_flows(bridge) == std::vector<std::string>{"priority=10,in_port=" + veth +
+                                                                    " actions=output:ofi" + tag};
+        },
+        kWait));
+  }
+  for (const std::string& device : {bridge, "ofi" + tag, std::string("ovs-netdev")}) {
+    INFO(device);
+    CHECK(mirari::testing::run_command({"ip", "link", "show", "dev", device}).exit_code != 0);
+  }
 }
