@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include <mirari/unique_fd.hpp>
@@ -98,7 +99,27 @@ std::string Ofctl::run(const std::vector<std::string>& args, const std::string& 
 }
 
 void Ofctl::apply(const std::string& bridge, const std::string& bundle) const {
-  run({"bundle", target(bridge), "-"}, bundle);
+  try {
+    run({"bundle", target(bridge), "-"}, bundle);
+  } catch (const OfctlError& e) {
+    // ovs-ofctl names a line it cannot read "-:N:" (its standard input): quote that line.
+    const std::string what = e.what();
+    const std::size_t at = what.find(" -:");
+    if (at == std::string::npos) throw;
+    std::size_t line = 0;
+    const char* first = what.data() + at + 3;
+    const auto [end, ec] = std::from_chars(first, what.data() + what.size(), line);
+    if (ec != std::errc() || *end != ':' || line == 0) throw;
+    std::size_t begin = 0;
+    for (std::size_t n = 1; n < line && begin != std::string::npos; ++n) {
+      begin = bundle.find('\n', begin);
+      if (begin != std::string::npos) ++begin;
+    }
+    if (begin == std::string::npos || begin >= bundle.size()) throw;
+    const std::string text = bundle.substr(begin, bundle.find('\n', begin) - begin);
+    throw OfctlError(what.substr(0, at) + " " + what.substr(end - what.data() + 2) + " (in '" +
+                     text + "')");
+  }
 }
 
 std::string Ofctl::held(const std::string& bridge) const {
