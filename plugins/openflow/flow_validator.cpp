@@ -312,8 +312,8 @@ void validate(const std::string& bridge, const BridgeFlows& set) {
     }
     for (std::size_t b = 0; b < group.buckets.size(); ++b) {
       if (auto problem = actions_problem(group.buckets[b])) {
-        throw InvalidFlows(rule + "bucket " + std::to_string(b) + " " + in_quotes(group.buckets[b]) +
-                           ": " + *problem);
+        throw InvalidFlows(rule + "bucket " + std::to_string(b) + " " +
+                           in_quotes(group.buckets[b]) + ": " + *problem);
       }
     }
   }

@@ -43,7 +43,7 @@ TEST_CASE("the bucket template names each instance's port wherever it says {port
         std::vector<BalancedBucket>{{"p7", "mod_dl_dst:02:00:5e:00:00:01,output:p7"}});
 }
 
-TEST_CASE("the balance group is merged into its bridge's set; flows may send to it") {
+TEST_CASE("the balance group is merged into its bridge's set, and flows may send to it") {
   const BridgeTargets targets =
       plan_targets(desired_with_group_flow(),
                    {{"web-1", instance("web", InstanceState::running, "p1")}}, kBalance);
