@@ -19,3 +19,5 @@ mirari_fuzz_target(port_json
   SOURCES ${MIRARI_FUZZ_DIR}/port_json_fuzz.cpp LIBS mirari::sdk)
 mirari_fuzz_target(running_config
   SOURCES ${MIRARI_FUZZ_DIR}/running_config_fuzz.cpp LIBS mirari_routes)
+mirari_fuzz_target(openflow_rules
+  SOURCES ${MIRARI_FUZZ_DIR}/openflow_rules_fuzz.cpp LIBS mirari_openflow)

@@ -287,6 +287,22 @@ void port_values(Corpus c) {
   add(22, 3);
 }
 
+// NUL-separated: a flow's match, its actions, group 1's buckets (openflow_rules_fuzz.cpp); and
+// ovs-ofctl listings, which the same target reads.
+void openflow_rules(Corpus c) {
+  using namespace std::string_literals;
+  c.add("in_port=p1,ip,nw_dst=192.0.2.10\0group:1\0output:p2\0mod_dl_dst:02:00:5e:00:00:01,p3"s);
+  c.add("tcp,tp_dst=80,reg3=0x1\0set_field:198.51.100.1->nw_dst,resubmit(,1)\0drop"s);
+  c.add("\0drop\0"s);
+  c.add(
+      "OFPST_PORT_DESC reply (OF1.4) (xid=0x2):\n 1(p1): addr:06:76:d0:08:ec:68\n"
+      "     config:     PORT_DOWN\n LOCAL(br0): addr:46:12:c0:b0:14:43\n");
+  c.add(
+      " cookie=0x5, priority=100,ip,in_port=p1,nw_dst=192.0.2.10 actions=group:1\n"
+      " priority=10 actions=drop\nOFPST_GROUP_DESC reply (OF1.4) (xid=0x2):\n"
+      " group_id=1,type=select,bucket=actions=output:p1,bucket=actions=output:p2\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -303,5 +319,6 @@ int main(int argc, char** argv) {
   xenstore_nodes({root, "xenstore"});
   load_reports({root, "load_report"});
   port_values({root, "port_json"});
+  openflow_rules({root, "openflow_rules"});
   return 0;
 }

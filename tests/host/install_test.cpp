@@ -65,6 +65,7 @@ TEST_CASE("cmake --install puts the programs, the SDK, the plugins, the config a
            {MIRARI_INSTALL_PLUGINDIR, "clock.so"},
            {MIRARI_INSTALL_PLUGINDIR, "instance-manager.so"},
            {MIRARI_INSTALL_PLUGINDIR, "routes.so"},
+           {MIRARI_INSTALL_PLUGINDIR, "openflow.so"},
            {MIRARI_INSTALL_PLUGINDIR, "threshold-scaler.so"},
            {MIRARI_INSTALL_PLUGINDIR, "target-tracking-scaler.so"},
            {MIRARI_INSTALL_PLUGINDIR, "device-preference.so"},

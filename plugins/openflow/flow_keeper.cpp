@@ -1,0 +1,135 @@
+#include "flow_keeper.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "bundle_file.hpp"
+
+namespace mirari::openflow {
+
+namespace {
+
+// clock.ms's clock (mirari/ports/clock.hpp): the monotonic clock, in milliseconds.
+std::int64_t clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+FlowKeeper::FlowKeeper(Executor& executor, boost::asio::any_io_executor io, Ofctl ofctl,
+                       std::chrono::milliseconds verify, Source<ports::flows::FlowsApplied> applied,
+                       spdlog::logger& log)
+    : executor_(executor),
+      io_(io),
+      timer_(io),
+      ofctl_(std::move(ofctl)),
+      verify_(verify),
+      applied_(std::move(applied)),
+      log_(log) {}
+
+void FlowKeeper::start() {
+  arm_timer();
+}
+
+void FlowKeeper::want(BridgeTargets targets) {
+  {
+    std::lock_guard lock(mutex_);
+    wanted_ = std::move(targets);
+  }
+  schedule();
+}
+
+void FlowKeeper::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  boost::asio::post(io_, [self = shared_from_this()] { self->timer_.cancel(); });
+}
+
+void FlowKeeper::arm_timer() {
+  timer_.expires_after(verify_);
+  timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    const auto self = weak.lock();
+    if (ec || !self) return;
+    {
+      std::lock_guard lock(self->mutex_);
+      if (self->stopped_) return;
+    }
+    self->schedule();
+    self->arm_timer();
+  });
+}
+
+void FlowKeeper::schedule() {
+  std::lock_guard lock(mutex_);
+  // A queued pass will read the latest targets; a running one is followed by another.
+  if (stopped_ || queued_) return;
+  queued_ = true;
+  if (running_) return;
+  executor_.post([self = shared_from_this()] { self->run_passes(); });
+}
+
+void FlowKeeper::run_passes() {
+  for (;;) {
+    BridgeTargets targets;
+    {
+      std::lock_guard lock(mutex_);
+      if (!queued_ || stopped_) {
+        queued_ = false;
+        running_ = false;
+        return;
+      }
+      queued_ = false;
+      running_ = true;
+      targets = wanted_;
+    }
+    pass(targets);
+  }
+}
+
+void FlowKeeper::pass(const BridgeTargets& targets) {
+  // A bridge that left flows.desired is left as it is, and leaves flows.applied.
+  std::erase_if(kept_, [&](const auto& entry) { return !targets.count(entry.first); });
+  ports::flows::FlowsApplied::Builder next;
+  for (const auto& [bridge, target] : targets) {
+    Kept& kept = kept_[bridge];
+    keep(bridge, target, kept);
+    next.set(bridge, kept.report);
+  }
+  ports::flows::FlowsApplied table = next.build();
+  if (!(table == published_)) {
+    published_ = table;
+    applied_.set(std::move(table));
+  }
+}
+
+void FlowKeeper::keep(const std::string& bridge, const BridgeTarget& target, Kept& kept) {
+  ports::flows::AppliedBridge& report = kept.report;
+  const std::string previous_error = report.error;
+  try {
+    const ports::flows::BridgeFlows set = effective_set(
+        target, target.balanced.empty() ? std::set<std::string>{} : ofctl_.ports(bridge));
+    bool needed = !kept.good || !(set == kept.applied);
+    if (!needed && ofctl_.held(bridge) != kept.held) {
+      log_.info("bridge '{}' no longer holds its set; applying it again", bridge);
+      needed = true;
+    }
+    if (!needed) return;
+    kept.good = false;
+    ofctl_.apply(bridge, bundle_file(set));
+    kept.held = ofctl_.held(bridge);
+    kept.applied = set;
+    kept.good = true;
+    report = {set, "", clock_ms()};
+    log_.info("bridge '{}' holds {} flows and {} groups", bridge, set.flows.size(),
+              set.groups.size());
+  } catch (const OfctlError& e) {
+    kept.good = false;
+    report.error = "bridge '" + bridge + "' at " + ofctl_.target(bridge) + ": " + e.what();
+    if (report.error != previous_error) log_.warn("{}", report.error);
+  }
+}
+
+}  // namespace mirari::openflow
