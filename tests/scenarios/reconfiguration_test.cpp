@@ -23,6 +23,7 @@
 //   ctest --test-dir build -L scenario --output-on-failure
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
 #include <iostream>
@@ -56,18 +57,25 @@ constexpr const char* kNewNetwork = "198.51.100.0/24";
 constexpr const char* kServed = "203.0.113.128/25";
 constexpr const char* kServedAddress = "203.0.113.129";
 
-// A's side of the scenario in A's namespace: the uplink with its first address, and the
-// network A serves behind it, each a veth pair with its peer in A (up, so it has a carrier).
-void set_up_host(const NetworkNamespace& a) {
+// A's side of the scenario in A's namespace: the uplink, and the network A serves behind it,
+// each a veth pair with its peer in A (up, so it has a carrier). The addresses come in a
+// second step (address_host): a router's zebra may lose an address that arrives while it has
+// not yet taken in the new link, so the FRR case waits for zebra to list the links first.
+void add_host_links(const NetworkNamespace& a) {
   a.ip_batch(
       "link add a-up0 type veth peer name up0-peer\n"
-      "addr add 192.0.2.10/24 dev a-up0\n"
       "link set up0-peer up\n"
       "link set a-up0 up\n"
       "link add a-lan0 type veth peer name lan0-peer\n"
-      "addr add 203.0.113.129/25 dev a-lan0\n"
       "link set lan0-peer up\n"
       "link set a-lan0 up\n");
+}
+
+// The uplink's first address, and the served network's.
+void address_host(const NetworkNamespace& a) {
+  a.ip_batch(
+      "addr add 192.0.2.10/24 dev a-up0\n"
+      "addr add 203.0.113.129/25 dev a-lan0\n");
 }
 
 // The event of the scenario: A's uplink is renumbered.
@@ -138,6 +146,22 @@ constexpr std::uint32_t kAsA = 64501;
 constexpr std::uint32_t kAsB = 64502;
 constexpr std::uint32_t kAsC = 64503;
 
+// A's zebra lists these interfaces.
+bool zebra_knows(const FrrRouter& router, const std::vector<std::string>& interfaces) {
+  const std::string listed = router.vtysh({"show interface brief"});
+  return std::all_of(interfaces.begin(), interfaces.end(), [&](const std::string& name) {
+    return listed.find("\n" + name + " ") != std::string::npos;
+  });
+}
+
+// A's zebra holds these networks as connected routes: BGP announces only what its RIB holds.
+bool zebra_connects(const FrrRouter& router, const std::vector<std::string>& networks) {
+  const std::string rib = router.vtysh({"show ip route connected"});
+  return std::all_of(networks.begin(), networks.end(), [&](const std::string& network) {
+    return rib.find(network + " is directly connected") != std::string::npos;
+  });
+}
+
 // A's startup configuration as its operator would keep it: the BGP sessions, not what the
 // routes plugin announces. A daemon restarted by hand reads it again (FrrRouter::restart).
 void write_startup_config(const FrrRouter& a,
@@ -167,6 +191,21 @@ bool learnt(const FrrRouter& router, const std::vector<std::string>& prefixes,
   return true;
 }
 
+// Waits until router has learnt prefixes from A at next_hop; when it does not, says what A
+// and router hold in BGP and in the kernel.
+bool learns(const FrrRouter& router, const std::vector<std::string>& prefixes,
+            const std::string& next_hop, const FrrRouter& a) {
+  if (eventually([&] { return learnt(router, prefixes, next_hop); })) return true;
+  for (const FrrRouter* r : {&a, &router}) {
+    UNSCOPED_INFO(
+        r->hostname() << " holds:\n"
+                      << r->vtysh({"show bgp summary", "show bgp ipv4 unicast", "show ip route",
+                                   "show interface brief", "show bgp import-check-table detail"})
+                      << r->kernel_routes());
+  }
+  return false;
+}
+
 // routes.applied shows A announcing exactly prefixes, without error.
 bool announced(const Daemon& daemon, const std::vector<std::string>& prefixes) {
   const auto a = applied(daemon, "A");
@@ -192,7 +231,10 @@ TEST_CASE("scenario-reconfiguration") {
   FrrRouter a("A"), b("B"), c("C");
   const Link ab = connect(a, "203.0.113.1/30", b, "203.0.113.2/30");
   const Link ac = connect(a, "203.0.113.5/30", c, "203.0.113.6/30");
-  set_up_host(a.ns());
+  add_host_links(a.ns());
+  REQUIRE(eventually([&] { return zebra_knows(a, {"a-up0", "a-lan0"}); }));
+  address_host(a.ns());
+  REQUIRE(eventually([&] { return zebra_connects(a, {kOldNetwork, kServed}); }));
   write_startup_config(a, {{ab, kAsB}, {ac, kAsC}});
   peer_ebgp(a, kAsA, b, kAsB, ab);
   peer_ebgp(a, kAsA, c, kAsC, ac);
@@ -215,8 +257,8 @@ TEST_CASE("scenario-reconfiguration") {
   CHECK(daemon.port("routes.desired") ==
         json({{"A", {{"routes", json::array()}, {"announce", before}}}}));
   CHECK(frr_announces(a, before));
-  REQUIRE(eventually([&] { return learnt(b, before, ab.a_address); }));
-  REQUIRE(eventually([&] { return learnt(c, before, ac.a_address); }));
+  REQUIRE(learns(b, before, ab.a_address, a));
+  REQUIRE(learns(c, before, ac.a_address, a));
   CHECK(eventually([&] { return pings(b.netns(), kOldAddress); }));
 
   // A's uplink is renumbered: the new network is announced, the old one withdrawn, and B and
@@ -227,8 +269,8 @@ TEST_CASE("scenario-reconfiguration") {
   CHECK(daemon.port("routes.desired") ==
         json({{"A", {{"routes", json::array()}, {"announce", after}}}}));
   CHECK(frr_announces(a, after));
-  REQUIRE(eventually([&] { return learnt(b, after, ab.a_address); }));
-  REQUIRE(eventually([&] { return learnt(c, after, ac.a_address); }));
+  REQUIRE(learns(b, after, ab.a_address, a));
+  REQUIRE(learns(c, after, ac.a_address, a));
   CHECK_FALSE(b.kernel_has_route(kOldNetwork));
   CHECK_FALSE(c.kernel_has_route(kOldNetwork));
   CHECK(eventually([&] { return pings(b.netns(), kNewAddress); }));
@@ -246,8 +288,8 @@ TEST_CASE("scenario-reconfiguration") {
   CHECK(eventually([&] { return frr_announces(a, after); }));
   CHECK(eventually([&] { return announced(daemon, after); }));
   REQUIRE(eventually([&] { return a.bgp_established(ab.b_address); }));
-  CHECK(eventually([&] { return learnt(b, after, ab.a_address); }));
-  CHECK(eventually([&] { return learnt(c, after, ac.a_address); }));
+  CHECK(learns(b, after, ab.a_address, a));
+  CHECK(learns(c, after, ac.a_address, a));
   CHECK(eventually([&] { return pings(b.netns(), kNewAddress); }));
 }
 
@@ -289,7 +331,8 @@ bool holds(const Daemon& daemon, const std::string& router, const NetworkNamespa
 
 TEST_CASE("scenario-reconfiguration-netlink") {
   NetworkNamespace a, b, c;
-  set_up_host(a);
+  add_host_links(a);
+  address_host(a);
   join(a, "a-b", "203.0.113.1/30", b, "b-a", "203.0.113.2/30");
   join(a, "a-c", "203.0.113.5/30", c, "c-a", "203.0.113.6/30");
 
