@@ -13,7 +13,8 @@
 //     route move to it;
 //  3. pref0 disappears: they move back to eth1 at once;
 //  4. the gateway's neighbour entry moves to another MAC (as after a router failover): the
-//     flow's mod_dl_dst follows;
+//     flow's mod_dl_dst follows; an ovs-vswitchd killed and started again (its bridge empty)
+//     gets the set back;
 //  5. the data binding's disk: a loop device the binding prefers gets the space the binding
 //     needs: instances.desired.extra names it (MIRARI_DISK) and the instance manager replaces
 //     the instance, whose new process has the new disk in its environment; the disk goes and
@@ -391,6 +392,11 @@ TEST_CASE("scenario-hotplug") {
                                     {{"br0", flows_for("pref0", kGatewayMac)}},
                                     {{"br0", flows_for("eth1", kGatewayMac)}},
                                     {{"br0", flows_for("eth1", kFailoverMac)}}});
+
+  // Fault: ovs-vswitchd killed and started again, its bridge empty: the set is applied again.
+  ovs.restart_switch();
+  CHECK(eventually([&] { return ovs.dump_flows("br0") == after_failover; }));
+  CHECK(flows_move(daemon, ovs, "eth1", kFailoverMac, {after_failover}));
 
   // 5. The preferred disk gets the space the binding needs: the instance is replaced by one
   //    on it, and the old process ends.
