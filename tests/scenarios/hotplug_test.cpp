@@ -66,6 +66,8 @@ constexpr std::uintmax_t kMiB = std::uintmax_t{1} << 20;
 constexpr const char* kAppMac = "02:00:5e:00:00:10";
 constexpr const char* kGatewayMac = "02:00:5e:00:00:01";
 constexpr const char* kFailoverMac = "02:00:5e:00:00:02";
+// The instance the data binding asks for: a process that runs until it is stopped (the
+// configuration names the same command).
 constexpr const char* kSleep = "/usr/bin/sleep";
 
 // `ip -n NETNS ARGS...`; its output.
