@@ -1,5 +1,8 @@
 #include "flow_keeper.hpp"
 
+#include <string>
+#include <vector>
+
 #include <boost/asio/post.hpp>
 
 #include "bundle_file.hpp"
@@ -29,6 +32,7 @@ FlowKeeper::FlowKeeper(Executor& executor, boost::asio::any_io_executor io, Ofct
       log_(log) {}
 
 void FlowKeeper::start() {
+  std::lock_guard lock(timer_mutex_);
   arm_timer();
 }
 
@@ -45,7 +49,12 @@ void FlowKeeper::stop() {
     std::lock_guard lock(mutex_);
     stopped_ = true;
   }
-  boost::asio::post(io_, [self = shared_from_this()] { self->timer_.cancel(); });
+  // Cancelled now, not from a handler posted for later: the cancelled wait's handler (this
+  // library's code) is then queued ahead of the marker mirarid posts once stop() returns, so
+  // it runs before the library can be unloaded (host/src/plugin_executor.hpp).
+  std::lock_guard lock(timer_mutex_);
+  timer_stopped_ = true;
+  timer_.cancel();
 }
 
 void FlowKeeper::arm_timer() {
@@ -53,12 +62,9 @@ void FlowKeeper::arm_timer() {
   timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     const auto self = weak.lock();
     if (ec || !self) return;
-    {
-      std::lock_guard lock(self->mutex_);
-      if (self->stopped_) return;
-    }
     self->schedule();
-    self->arm_timer();
+    std::lock_guard lock(self->timer_mutex_);
+    if (!self->timer_stopped_) self->arm_timer();
   });
 }
 
@@ -93,9 +99,10 @@ void FlowKeeper::pass(const BridgeTargets& targets) {
   // A bridge that left flows.desired is left as it is, and leaves flows.applied.
   std::erase_if(kept_, [&](const auto& entry) { return !targets.count(entry.first); });
   ports::flows::FlowsApplied::Builder next;
+  std::vector<std::string> sent;
   for (const auto& [bridge, target] : targets) {
     Kept& kept = kept_[bridge];
-    keep(bridge, target, kept);
+    if (keep(bridge, target, kept)) sent.push_back(bridge);
     next.set(bridge, kept.report);
   }
   ports::flows::FlowsApplied table = next.build();
@@ -103,9 +110,21 @@ void FlowKeeper::pass(const BridgeTargets& targets) {
     published_ = table;
     applied_.set(std::move(table));
   }
+  for (const std::string& bridge : sent) read_back(bridge, kept_[bridge]);
 }
 
-void FlowKeeper::keep(const std::string& bridge, const BridgeTarget& target, Kept& kept) {
+void FlowKeeper::read_back(const std::string& bridge, Kept& kept) {
+  try {
+    kept.held = ofctl_.held(bridge);
+    kept.good = true;
+  } catch (const OfctlError& e) {
+    // The set went in; without what the bridge held after it, the next pass sends it again.
+    log_.warn("bridge '{}' at {}: reading back its set: {}", bridge, ofctl_.target(bridge),
+              e.what());
+  }
+}
+
+bool FlowKeeper::keep(const std::string& bridge, const BridgeTarget& target, Kept& kept) {
   ports::flows::AppliedBridge& report = kept.report;
   const std::string previous_error = report.error;
   try {
@@ -116,19 +135,19 @@ void FlowKeeper::keep(const std::string& bridge, const BridgeTarget& target, Kep
       log_.info("bridge '{}' no longer holds its set; applying it again", bridge);
       needed = true;
     }
-    if (!needed) return;
+    if (!needed) return false;
     kept.good = false;
     ofctl_.apply(bridge, bundle_file(set));
-    kept.held = ofctl_.held(bridge);
     kept.applied = set;
-    kept.good = true;
     report = {set, "", clock_ms()};
     log_.info("bridge '{}' holds {} flows and {} groups", bridge, set.flows.size(),
               set.groups.size());
+    return true;
   } catch (const OfctlError& e) {
     kept.good = false;
     report.error = "bridge '" + bridge + "' at " + ofctl_.target(bridge) + ": " + e.what();
     if (report.error != previous_error) log_.warn("{}", report.error);
+    return false;
   }
 }
 

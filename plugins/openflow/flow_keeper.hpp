@@ -3,7 +3,9 @@
 // set to apply (bridge_targets.hpp), and send it as one bundle when it differs from the set
 // applied last, when the last attempt failed, or when what the switch holds differs from what
 // it held right after that set was applied (drift: a flow deleted by hand, ovs-vswitchd
-// restarted empty). What each pass leaves is written to flows.applied.
+// restarted empty). What each pass leaves is written to flows.applied as soon as its bundles
+// are sent; only then is each bridge just applied read back, so that a set's arrival in
+// flows.applied waits for its bundle alone and not for the reads drift is checked against.
 //
 // Invariant: at most one pass runs at a time, and a pass always works from the latest
 // targets: want() during a pass makes another pass follow it. Passes run on the plugin's
@@ -47,19 +49,23 @@ class FlowKeeper : public std::enable_shared_from_this<FlowKeeper> {
   struct Kept {
     ports::flows::BridgeFlows applied;  // the set the last good apply sent
     std::string held;                   // what the switch held right after it
-    bool good = false;                  // the last attempt succeeded
+    bool good = false;                  // the last attempt succeeded, and held was read
     ports::flows::AppliedBridge report;
   };
 
   void schedule();
   void run_passes();
   void pass(const BridgeTargets& targets);
-  void keep(const std::string& bridge, const BridgeTarget& target, Kept& kept);
-  void arm_timer();
+  // Returns whether a bundle was sent (held is then still to be read).
+  bool keep(const std::string& bridge, const BridgeTarget& target, Kept& kept);
+  void read_back(const std::string& bridge, Kept& kept);
+  void arm_timer();  // timer_mutex_ held
 
   Executor& executor_;
   boost::asio::any_io_executor io_;
-  boost::asio::steady_timer timer_;  // used on the I/O loop only
+  std::mutex timer_mutex_;  // held by every use of timer_: start, its handler, stop
+  boost::asio::steady_timer timer_;
+  bool timer_stopped_ = false;
   Ofctl ofctl_;
   std::chrono::milliseconds verify_;
   Source<ports::flows::FlowsApplied> applied_;
