@@ -10,23 +10,7 @@ constexpr std::int64_t kMaxInstances = 10'000;
 constexpr std::int64_t kMaxMs = 86'400'000;  // a day
 
 std::chrono::milliseconds duration(const Config& config, const char* key, std::int64_t low) {
-  const std::int64_t ms = config.get<std::int64_t>(key);
-  if (ms < low || ms > kMaxMs) {
-    throw ConfigError(std::string(key) + " must be between " + std::to_string(low) + " and " +
-                          std::to_string(kMaxMs) + " milliseconds, not " + std::to_string(ms),
-                      key);
-  }
-  return std::chrono::milliseconds(ms);
-}
-
-std::int64_t bounded(const Config& config, const char* key, std::int64_t low, std::uint64_t high) {
-  const std::int64_t value = config.get<std::int64_t>(key);
-  if (value < low || static_cast<std::uint64_t>(value) > high) {
-    throw ConfigError(std::string(key) + " must be between " + std::to_string(low) + " and " +
-                          std::to_string(high) + ", not " + std::to_string(value),
-                      key);
-  }
-  return value;
+  return std::chrono::milliseconds(config.integer(key, low, kMaxMs, "milliseconds"));
 }
 
 std::string port(const Config& config, const char* key) {
@@ -45,9 +29,9 @@ void parse_backend(const Config& config, ManagerOptions& o) {
     throw ConfigError("backend '" + backend + "' is not process or xen", "backend");
   }
 
-  o.xen.memory_mib =
-      static_cast<std::uint64_t>(bounded(config, "xen_memory_mib", 1, kMaxMemoryMib));
-  o.xen.vcpus = static_cast<std::uint32_t>(bounded(config, "xen_vcpus", 1, kMaxVcpus));
+  o.xen.memory_mib = static_cast<std::uint64_t>(
+      config.integer("xen_memory_mib", 1, static_cast<std::int64_t>(kMaxMemoryMib)));
+  o.xen.vcpus = static_cast<std::uint32_t>(config.integer("xen_vcpus", 1, kMaxVcpus));
   const std::string& type = config.get<std::string>("xen_type");
   if (type == "pvh") {
     o.xen.type = GuestType::pvh;

@@ -151,13 +151,7 @@ NetworkSettings parse_network(const Config& table) {
                           "' is not unix:/PATH, tcp:IP:PORT or ssl:IP:PORT",
                       table.path_of("ovs_db"));
   }
-  const std::int64_t drain = table.get<std::int64_t>("drain_ms");
-  if (drain < 0 || drain > kMaxDrainMs) {
-    throw ConfigError(table.path_of("drain_ms") + " must be between 0 and " +
-                          std::to_string(kMaxDrainMs) + " milliseconds, not " +
-                          std::to_string(drain),
-                      table.path_of("drain_ms"));
-  }
+  const std::int64_t drain = table.integer("drain_ms", 0, kMaxDrainMs, "milliseconds");
   s.drain = std::chrono::milliseconds(drain);
 
   const std::string& gateway = table.get<std::string>("gateway");

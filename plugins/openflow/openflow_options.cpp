@@ -12,23 +12,13 @@ namespace {
 constexpr std::int64_t kMaxVerifyMs = 3'600'000;  // an hour
 constexpr std::int64_t kMaxTimeoutS = 600;
 
-std::int64_t bounded(const Config& config, const char* key, std::int64_t low, std::int64_t high) {
-  const std::int64_t value = config.get<std::int64_t>(key);
-  if (value < low || value > high) {
-    throw ConfigError(config.path_of(key) + " must be between " + std::to_string(low) + " and " +
-                          std::to_string(high) + ", not " + std::to_string(value),
-                      config.path_of(key));
-  }
-  return value;
-}
-
 BalanceRule parse_rule(const Config& table) {
   BalanceRule rule;
   rule.bridge = table.get<std::string>("bridge");
   if (auto problem = bridge_name_problem(rule.bridge)) {
     throw ConfigError(table.path_of("bridge") + ": " + *problem, table.path_of("bridge"));
   }
-  rule.group_id = static_cast<std::uint32_t>(bounded(table, "group_id", 0, kMaxGroupId));
+  rule.group_id = static_cast<std::uint32_t>(table.integer("group_id", 0, kMaxGroupId));
   rule.group = table.get<std::string>("group");
   if (rule.group.empty()) {
     throw ConfigError(table.path_of("group") + " must name a scaling group",
@@ -81,8 +71,8 @@ OpenflowOptions parse_options(const Config& config) {
   if (o.ovs_rundir.empty()) throw ConfigError("ovs_rundir must name a directory", "ovs_rundir");
   o.ovs_ofctl = config.get<std::string>("ovs_ofctl");
   if (o.ovs_ofctl.empty()) throw ConfigError("ovs_ofctl must name a program", "ovs_ofctl");
-  o.verify = std::chrono::milliseconds(bounded(config, "verify_ms", 10, kMaxVerifyMs));
-  o.timeout = std::chrono::seconds(bounded(config, "timeout_s", 1, kMaxTimeoutS));
+  o.verify = std::chrono::milliseconds(config.integer("verify_ms", 10, kMaxVerifyMs));
+  o.timeout = std::chrono::seconds(config.integer("timeout_s", 1, kMaxTimeoutS));
   std::set<std::pair<std::string, std::uint32_t>> claimed;
   for (const Config& table : config.tables("balance")) {
     BalanceRule rule = parse_rule(table);

@@ -8,16 +8,6 @@ namespace {
 
 constexpr std::int64_t kMaxVerifyMs = 3'600'000;
 
-std::int64_t bounded(const Config& config, const char* key, std::int64_t low, std::int64_t high) {
-  const std::int64_t value = config.get<std::int64_t>(key);
-  if (value < low || value > high) {
-    throw ConfigError(config.path_of(key) + " must be between " + std::to_string(low) + " and " +
-                          std::to_string(high) + ", not " + std::to_string(value),
-                      config.path_of(key));
-  }
-  return value;
-}
-
 RouterOptions parse_router(const Config& config) {
   RouterOptions r;
   r.name = config.get<std::string>("name");
@@ -42,15 +32,15 @@ RouterOptions parse_router(const Config& config) {
     throw ConfigError(config.path_of("pathspace") + " '" + r.pathspace + "' contains '/'",
                       config.path_of("pathspace"));
   }
-  r.asn = static_cast<std::uint32_t>(bounded(config, "asn", 0, 4294967295));
-  r.tag = static_cast<std::uint32_t>(bounded(config, "tag", 1, 4294967295));
+  r.asn = static_cast<std::uint32_t>(config.integer("asn", 0, 4294967295));
+  r.tag = static_cast<std::uint32_t>(config.integer("tag", 1, 4294967295));
   r.route_map = config.get<std::string>("route_map");
   if (r.route_map.empty() || r.route_map.find_first_of(" \t\n") != std::string::npos) {
     throw ConfigError(config.path_of("route_map") + " must be one word",
                       config.path_of("route_map"));
   }
   // 0 to 4 are the kernel's own (unspec, redirect, kernel, boot, static).
-  r.protocol = static_cast<std::uint8_t>(bounded(config, "protocol", 5, 255));
+  r.protocol = static_cast<std::uint8_t>(config.integer("protocol", 5, 255));
   return r;
 }
 
@@ -94,7 +84,7 @@ std::vector<ConfigKey> routes_config_keys() {
 
 RoutesOptions parse_options(const Config& config) {
   RoutesOptions o;
-  o.verify = std::chrono::milliseconds(bounded(config, "verify_ms", 1, kMaxVerifyMs));
+  o.verify = std::chrono::milliseconds(config.integer("verify_ms", 1, kMaxVerifyMs));
   std::set<std::string> names;
   for (const Config& router : config.tables("routers")) {
     RouterOptions r = parse_router(router);

@@ -159,3 +159,14 @@ TEST_CASE("two configurations with equal values are equal wherever they sit") {
   CHECK(Config({{"a", std::int64_t{1}}}, "x") == Config({{"a", std::int64_t{1}}}, "y"));
   CHECK_FALSE(table({{"t", table({{"a", 1.0}})}}) == table({{"t", table({{"a", 2.0}})}}));
 }
+
+TEST_CASE("an integer outside its range is refused with its path, its range and its value") {
+  const Config nested(Values{{"verify_ms", std::int64_t{5}}}, "groups[1]");
+  CHECK(nested.integer("verify_ms", 5, 10) == 5);
+  CHECK_THROWS_WITH(nested.integer("verify_ms", 10, 3600000, "milliseconds"),
+                    "groups[1].verify_ms must be between 10 and 3600000 milliseconds, not 5");
+  CHECK_THROWS_WITH(nested.integer("verify_ms", 0, 4),
+                    "groups[1].verify_ms must be between 0 "
+                    "and 4, not 5");
+  CHECK_THROWS_AS(nested.integer("absent", 0, 4), ConfigError);
+}

@@ -114,6 +114,22 @@ class Config {
         path_of(key));
   }
 
+  // The integer key, which must lie between low and high (both included). Throws ConfigError
+  // naming the key's path ("verify_ms must be between 10 and 3600000 milliseconds, not 5";
+  // unit, when given, follows high) when it does not, or as get() does.
+  std::int64_t integer(std::string_view key, std::int64_t low, std::int64_t high,
+                       std::string_view unit = {}) const {
+    const std::int64_t value = get<std::int64_t>(key);
+    if (value < low || value > high) {
+      std::string range = std::to_string(low) + " and " + std::to_string(high);
+      if (!unit.empty()) range += " " + std::string(unit);
+      throw ConfigError(
+          path_of(key) + " must be between " + range + ", not " + std::to_string(value),
+          path_of(key));
+    }
+    return value;
+  }
+
   // The typed readers of the structured keys; each throws as get() does.
   const Config& table(std::string_view key) const { return get<Config>(key); }
   const std::vector<Config>& tables(std::string_view key) const {
