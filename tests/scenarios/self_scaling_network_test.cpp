@@ -35,12 +35,14 @@
 #include <vector>
 
 #include "command.hpp"
+#include "config_text.hpp"
 #include "daemon.hpp"
 #include "generator_processes.hpp"
 #include "ovs_switch.hpp"
 
 namespace fs = std::filesystem;
 using mirari::scenario::generators_under;
+using mirari::scenario::replace_all;
 using mirari::scenario::StopGeneratorsAtEnd;
 using mirari::test::Daemon;
 using mirari::test::eventually;
@@ -56,14 +58,6 @@ namespace {
 const std::string kBridge = "mrscale-br0";
 const std::string kGroup = "scnet";
 constexpr int kGroupId = 1;
-
-std::string replace_all(std::string text, const std::string& token, const std::string& with) {
-  for (auto at = text.find(token); at != std::string::npos;
-       at = text.find(token, at + with.size())) {
-    text.replace(at, token.size(), with);
-  }
-  return text;
-}
 
 // drain_ms is the time the stopping instance's bucket has to leave the group before its
 // process gets SIGTERM; it is long enough for the openflow plugin's one bundle on a busy

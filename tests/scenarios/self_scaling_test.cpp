@@ -33,12 +33,14 @@
 #include <set>
 #include <string>
 
+#include "config_text.hpp"
 #include "daemon.hpp"
 #include "generator_processes.hpp"
 
 namespace fs = std::filesystem;
 using mirari::scenario::generators_under;
 using mirari::scenario::kGenerator;
+using mirari::scenario::replace_all;
 using mirari::scenario::StopGeneratorsAtEnd;
 using mirari::test::Daemon;
 using mirari::test::eventually;
@@ -78,14 +80,6 @@ state_dir = "{state_dir}"
 start_grace_ms = 200
 stop_timeout_ms = 2000
 )";
-
-std::string replace_all(std::string text, const std::string& token, const std::string& with) {
-  for (auto at = text.find(token); at != std::string::npos;
-       at = text.find(token, at + with.size())) {
-    text.replace(at, token.size(), with);
-  }
-  return text;
-}
 
 std::string common_plugins(const fs::path& scratch) {
   std::string text = replace_all(kCommonPlugins, "{generator}", kGenerator.string());

@@ -61,9 +61,10 @@ TEST_CASE("frr: static routes reach FRR and the kernel - others' static routes s
 TEST_CASE("frr: an announcement on A is carried over eBGP into B's kernel, and withdrawn") {
   FrrRouter a("A"), b("B");
   const auto link = connect(a, "192.0.2.1/24", b, "192.0.2.2/24");
-  // A holds the prefix it announces (FRR's network import-check wants a route to it).
-  a.ns().add_veth("stub0", "stub1");
-  a.ns().ip_batch("addr add 203.0.113.1/24 dev stub0\nlink set stub1 up\nlink set stub0 up\n");
+  // A holds the prefix it announces on a LAN of its own (FRR's network import-check wants a
+  // route to it).
+  a.ns().add_veth("lan0", "lan1");
+  a.ns().ip_batch("addr add 203.0.113.1/24 dev lan0\nlink set lan1 up\nlink set lan0 up\n");
   peer_ebgp(a, 64501, b, 64502, link);
   REQUIRE(
       mirari::testing::eventually([&] { return a.bgp_established(link.b_address); }, kDeadline));
