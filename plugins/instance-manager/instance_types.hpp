@@ -17,4 +17,10 @@ using ports::InstanceState;
 using ports::InstanceStatus;
 using ports::spec_hash;
 
+// Whether an instance in this state has a domain or process the backend must account for.
+inline bool live(InstanceState state) {
+  return state == InstanceState::starting || state == InstanceState::running ||
+         state == InstanceState::stopping;
+}
+
 }  // namespace mirari::instances

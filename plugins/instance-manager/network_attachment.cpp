@@ -4,11 +4,11 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 
-#include <charconv>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
 
+#include "instance_name.hpp"
 #include "link_requests.hpp"
 #include "mirari/unique_fd.hpp"
 #include "rtnetlink/netns.hpp"
@@ -66,17 +66,6 @@ std::string namespace_name(const std::string& group, std::uint64_t serial) {
 std::string port_name(const std::string& group, std::uint64_t serial) {
   // "mr" + 6 + "-" + at most 6 base-36 digits (serials below 36^6, about 2.2 billion).
   return "mr" + group_tag(group) + "-" + base36(serial);
-}
-
-std::optional<std::uint64_t> serial_of(const std::string& instance) {
-  const std::size_t dash = instance.rfind('-');
-  if (dash == std::string::npos || dash + 1 == instance.size()) return std::nullopt;
-  std::uint64_t serial = 0;
-  const char* first = instance.data() + dash + 1;
-  const char* end = instance.data() + instance.size();
-  const auto [last, error] = std::from_chars(first, end, serial);
-  if (error != std::errc() || last != end) return std::nullopt;
-  return serial;
 }
 
 std::vector<std::string> ovs_add_port_command(const std::string& ovs_vsctl,

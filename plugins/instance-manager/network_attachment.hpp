@@ -22,7 +22,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,8 +37,6 @@ struct Attachment {
 
 std::string namespace_name(const std::string& group, std::uint64_t serial);
 std::string port_name(const std::string& group, std::uint64_t serial);
-// The N of an instance name NAME-N; none when it does not end with -N.
-std::optional<std::uint64_t> serial_of(const std::string& instance);
 
 // How long ovs-vsctl may wait for ovsdb, in seconds.
 inline constexpr int kOvsTimeoutSeconds = 10;

@@ -17,6 +17,7 @@
 
 #include "atomic_file.hpp"
 #include "backend_core.hpp"
+#include "instance_name.hpp"
 #include "network_attachment.hpp"
 #include "proc_start_time.hpp"
 #include "process_handle.hpp"

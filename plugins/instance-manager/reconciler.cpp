@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "instance_name.hpp"
 #include "spec_rules.hpp"
 
 namespace mirari::instances {
@@ -83,7 +84,7 @@ class SlotPlanner {
         std::min(slot.count - live, slot.count + rules_.surge - live - old);
     for (std::int64_t i = 0; i < creates; ++i) {
       const std::uint64_t serial = serial_++;
-      Action create = make(Action::Kind::create, slot.base + "-" + std::to_string(serial));
+      Action create = make(Action::Kind::create, instance_name(slot.base, serial));
       create.extra = slot.extra;
       create.serial = serial;
       create.spec = *slot.spec;

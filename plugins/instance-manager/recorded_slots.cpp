@@ -1,26 +1,12 @@
 #include "recorded_slots.hpp"
 
-#include <charconv>
 #include <map>
 #include <string>
-#include <system_error>
 #include <utility>
 
+#include "instance_name.hpp"
+
 namespace mirari::instances {
-
-namespace {
-
-// The number a name made by the reconciler (BASE-N) ends with; 0 for any other name.
-std::uint64_t serial_of(const std::string& name) {
-  const std::size_t dash = name.rfind('-');
-  if (dash == std::string::npos) return 0;
-  std::uint64_t serial = 0;
-  const char* end = name.data() + name.size();
-  const auto [stop, error] = std::from_chars(name.data() + dash + 1, end, serial);
-  return error == std::errc() && stop == end ? serial : 0;
-}
-
-}  // namespace
 
 std::int64_t recorded_members(const RecordedState& state) {
   std::int64_t count = 0;
@@ -40,8 +26,8 @@ InstanceSpecs recorded_extras(const RecordedState& state) {
   for (const auto& [name, recorded] : state.instances) {
     if (!recorded.instance.extra || recorded.instance.state == InstanceState::stopping) continue;
     auto& [serial, spec] = newest[*recorded.instance.extra];
-    if (spec == nullptr || serial_of(name) > serial) {
-      serial = serial_of(name);
+    if (spec == nullptr || serial_of(name).value_or(0) > serial) {
+      serial = serial_of(name).value_or(0);
       spec = &recorded.spec;
     }
   }

@@ -23,11 +23,6 @@ bool named_like_member(std::string_view name, std::string_view group) {
   return std::all_of(serial.begin(), serial.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool live(InstanceState state) {
-  return state == InstanceState::starting || state == InstanceState::running ||
-         state == InstanceState::stopping;
-}
-
 }  // namespace
 
 AdoptionPlan plan_adoption(const RecordedState& state, const std::vector<ListedDomain>& domains,

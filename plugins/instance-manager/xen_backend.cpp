@@ -49,11 +49,6 @@ std::string describe(const std::optional<int>& status) {
   return "shut down (" + shutdown_name(*status) + ")";
 }
 
-bool live(InstanceState state) {
-  return state == InstanceState::starting || state == InstanceState::running ||
-         state == InstanceState::stopping;
-}
-
 struct Entry {
   InstanceStatus instance;
   InstanceSpec spec;

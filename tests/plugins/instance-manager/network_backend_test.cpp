@@ -30,6 +30,7 @@
 #include "command.hpp"
 #include "graph_loop.hpp"
 #include "instance_manager_plugin.hpp"
+#include "instance_name.hpp"
 #include "instance_processes.hpp"
 #include "mirari/testing.hpp"
 #include "netns.hpp"

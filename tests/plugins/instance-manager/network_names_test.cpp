@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "instance_name.hpp"
 #include "network_attachment.hpp"
 
 using mirari::instances::namespace_name;
