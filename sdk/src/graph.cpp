@@ -110,6 +110,19 @@ std::size_t Graph::Impl::apply_inputs(std::size_t limit) {
   // one) in which no event source occurs twice — its next occurrence, and everything queued
   // after it, waits for the next tick so that order is kept — at most limit batches that
   // still have a live target.
+  // The usual cases, decided without flagging anything: one write waiting, or a lone emit
+  // followed by another to the same event source (a writer's burst).
+  if (limit > 0 && inbox[inbox_next].target != nullptr && !inbox[inbox_next].joins_next) {
+    NodeBase* target = inbox[inbox_next].target;
+    const std::size_t next = inbox_next + 1;
+    if (next == inbox.size() || (target->is_event() && inbox[next].target == target)) {
+      inbox_next = next;
+      running = target;
+      if (target->apply_input(inbox[next - 1].value)) mark_changed(target);
+      running = nullptr;
+      return 1;
+    }
+  }
   const std::size_t first = inbox_next;
   std::size_t end = first;
   std::size_t taken = 0;
@@ -143,10 +156,7 @@ std::size_t Graph::Impl::apply_inputs(std::size_t limit) {
       if (target == nullptr || (target->flags & detail::kQueued) == 0) continue;
       target->flags &= ~detail::kQueued;
       running = target;
-      if (target->apply_input(inbox[i].value)) {
-        mark_changed(target);
-        prefetch_successors(target);
-      }
+      if (target->apply_input(inbox[i].value)) mark_changed(target);
     }
   } catch (...) {
     for (std::size_t j = first; j < i; ++j) {
@@ -281,7 +291,7 @@ void Graph::Impl::run_effects(TickResult& result) {
   };
   // Nodes of one height are computed last-queued first, so effects usually fire in exactly
   // reverse creation order: a reverse is enough then.
-  if (!std::is_sorted(fired.begin(), fired.end(), by_creation)) {
+  if (fired.size() > 1 && !std::is_sorted(fired.begin(), fired.end(), by_creation)) {
     if (std::is_sorted(fired.rbegin(), fired.rend(), by_creation)) {
       std::reverse(fired.begin(), fired.end());
     } else {

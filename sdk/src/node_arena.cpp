@@ -65,7 +65,7 @@ void NodeArena::born(const void* block) noexcept {
 void* NodeArena::carve(std::size_t size) {
   if (size > kMaxSmall) {
     const std::size_t bytes = (kHeader + size + kPage - 1) & ~(kPage - 1);
-    std::byte* region = new_region(bytes);
+    std::byte* region = new_region(bytes, false);
     try {
       large_.emplace_back(region, bytes);
     } catch (...) {
@@ -83,13 +83,10 @@ void* NodeArena::carve(std::size_t size) {
   const std::size_t bytes = block_bytes(size);
   if (static_cast<std::size_t>(limit_ - cursor_) < bytes) {
     chunks_.reserve(chunks_.size() + 1);
-    std::byte* chunk = new_region(kNodeChunk);
     // Small graphs (most tests, small plugins) touch a few pages of their first chunk; large
     // ones get huge pages for the rest, so a tick's path costs fewer TLB misses.
-    if (!chunks_.empty()) {
-      madvise(chunk, kNodeChunk, MADV_HUGEPAGE);
-      chunks_.back().end = cursor_;
-    }
+    std::byte* chunk = new_region(kNodeChunk, !chunks_.empty());
+    if (!chunks_.empty()) chunks_.back().end = cursor_;
     chunks_.push_back(Chunk{chunk, chunk + kNodeChunk});
     cursor_ = chunk + kHeader;
     limit_ = chunk + kNodeChunk;
@@ -130,7 +127,7 @@ std::size_t NodeArena::bytes_in_use() const noexcept {
   return bytes;
 }
 
-std::byte* NodeArena::new_region(std::size_t bytes) {
+std::byte* NodeArena::new_region(std::size_t bytes, bool huge) {
   // Over-map by one alignment and trim, so the region starts on a kNodeChunk boundary.
   const std::size_t mapped = bytes + kNodeChunk;
   void* raw = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -142,6 +139,9 @@ std::byte* NodeArena::new_region(std::size_t bytes) {
   const std::size_t tail = mapped - lead - bytes;
   if (tail > 0) munmap(start + lead + bytes, tail);
   std::byte* region = start + lead;
+  // Before the header is written: a region whose first page is already mapped gets no huge
+  // page at fault time.
+  if (huge) madvise(region, bytes, MADV_HUGEPAGE);
   ::new (region) ChunkHeader{graph_};
   MIRARI_LSAN_ROOT(region, bytes);
   return region;

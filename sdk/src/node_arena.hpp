@@ -64,7 +64,8 @@ class NodeArena {
   }
   static std::size_t size_class(std::size_t size) noexcept { return block_bytes(size) / kAlign; }
   void* carve(std::size_t size);
-  std::byte* new_region(std::size_t bytes);
+  // huge: backed by huge pages where the kernel allows them (MADV_HUGEPAGE).
+  std::byte* new_region(std::size_t bytes, bool huge);
   static void release_region(std::byte* region, std::size_t bytes) noexcept;
 
   Graph* graph_;
