@@ -21,3 +21,5 @@ mirari_fuzz_target(running_config
   SOURCES ${MIRARI_FUZZ_DIR}/running_config_fuzz.cpp LIBS mirari_routes)
 mirari_fuzz_target(openflow_rules
   SOURCES ${MIRARI_FUZZ_DIR}/openflow_rules_fuzz.cpp LIBS mirari_openflow)
+mirari_fuzz_target(etcd_answers
+  SOURCES ${MIRARI_FUZZ_DIR}/etcd_answers_fuzz.cpp LIBS mirari_cluster)

@@ -1,0 +1,140 @@
+// The cluster plugin: shares chosen ports with other mirarid hosts through an etcd cluster
+// (README.md: configuration, ports, key layout, failures).
+//
+// The graph it adds, for each exported port P and each imported port Q:
+//   P ──> effect: exporter.offer(P, record of P's value)      (written to etcd by its thread)
+//   importer's thread ──batch per etcd revision──> cluster.all.Q, cluster.<host>.Q (sources)
+// so a value leaves only from a committed tick, and arrives as an input of a later one.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <mirari/plugin.hpp>
+
+#include "exporter.hpp"
+#include "importer.hpp"
+#include "key_layout.hpp"
+#include "port_codecs.hpp"
+
+namespace mirari::cluster {
+
+struct ClusterOptions {
+  std::string cluster;
+  std::string host;
+  std::vector<std::string> endpoints;
+  std::int64_t ttl = 10;
+  std::chrono::milliseconds timeout{2000};
+  std::vector<std::string> exported;
+  std::vector<std::string> imported;
+  std::vector<std::string> hosts;
+};
+
+inline std::vector<ConfigKey> cluster_config_keys() {
+  return {
+      ConfigKey::required("host", ConfigType::string,
+                          "this host's name in the cluster (letters, digits, '-', '_')"),
+      ConfigKey::optional("cluster", std::string("default"),
+                          "the cluster's name: its keys lie under /mirari/<cluster>/"),
+      ConfigKey::optional("endpoints", std::vector<std::string>{"127.0.0.1:2379"},
+                          "the etcd members' client addresses (host:port), tried in turn"),
+      ConfigKey::optional("ttl", std::int64_t{10},
+                          "seconds this host's lease lives without renewal (2 to 3600)"),
+      ConfigKey::optional("timeout_ms", std::int64_t{2000},
+                          "milliseconds an etcd call may take before the next member is tried"),
+      ConfigKey::optional("export", std::vector<std::string>{},
+                          "ports written to etcd on every committed change"),
+      ConfigKey::optional("import", std::vector<std::string>{},
+                          "ports read from the other hosts: cluster.all.<port> (host -> value)"),
+      ConfigKey::optional("hosts", std::vector<std::string>{},
+                          "hosts whose imported ports also appear as cluster.<host>.<port>"),
+  };
+}
+
+inline ClusterOptions parse_cluster_options(const Config& config) {
+  ClusterOptions o;
+  auto name = [&](const char* key) {
+    const std::string& value = config.get<std::string>(key);
+    if (!valid_name(value)) {
+      throw ConfigError(config.path_of(key) + " must be letters, digits, '-' or '_', not '" +
+                            value + "'",
+                        config.path_of(key));
+    }
+    return value;
+  };
+  o.host = name("host");
+  o.cluster = name("cluster");
+  o.endpoints = config.get<std::vector<std::string>>("endpoints");
+  if (o.endpoints.empty()) throw ConfigError("endpoints names no etcd member", "endpoints");
+  o.ttl = config.integer("ttl", 2, 3600, "seconds");
+  o.timeout = std::chrono::milliseconds(config.integer("timeout_ms", 100, 60000, "milliseconds"));
+  auto carried = [&](const char* key) {
+    const auto& ports = config.get<std::vector<std::string>>(key);
+    for (const std::string& port : ports) {
+      if (find_codec(port) == nullptr) {
+        std::string known;
+        for (const std::string& p : carried_ports()) known += (known.empty() ? "" : ", ") + p;
+        throw ConfigError(config.path_of(key) + ": port '" + port +
+                              "' cannot be carried between hosts (carried ports: " + known + ")",
+                          config.path_of(key));
+      }
+    }
+    return ports;
+  };
+  o.exported = carried("export");
+  o.imported = carried("import");
+  o.hosts = config.get<std::vector<std::string>>("hosts");
+  for (const std::string& host : o.hosts) {
+    if (!valid_name(host)) {
+      throw ConfigError("hosts: '" + host + "' is not a host name (letters, digits, '-', '_')",
+                        "hosts");
+    }
+  }
+  return o;
+}
+
+class ClusterPlugin final : public Plugin {
+ public:
+  static std::vector<ConfigKey> config_keys() { return cluster_config_keys(); }
+
+  void configure(const Config& config) override { options_ = parse_cluster_options(config); }
+
+  void start(Context& ctx) override {
+    const ClusterOptions& o = options_;
+    auto exporter =
+        std::make_unique<Exporter>(o.endpoints, o.timeout, ports_prefix(o.cluster, o.host), o.ttl,
+                                   ctx.log());
+    for (const std::string& port : o.exported) {
+      const PortCodec& codec = *find_codec(port);
+      codec.export_port(ctx, port,
+                        [e = exporter.get(), port, type = codec.type()](std::string json) {
+                          e->offer(port, encode_record(type, json));
+                        });
+    }
+    std::map<std::string, Importer::Port> imported;
+    for (const std::string& port : o.imported) {
+      const PortCodec& codec = *find_codec(port);
+      imported.emplace(port, Importer::Port{codec.type(), codec.import_port(ctx, port, o.hosts)});
+    }
+    auto importer = std::make_unique<Importer>(o.endpoints, o.timeout, hosts_prefix(o.cluster),
+                                               o.host, std::move(imported), ctx.graph(), ctx.log());
+    exporter->start();
+    importer->start();
+    exporter_ = std::move(exporter);
+    importer_ = std::move(importer);
+  }
+
+  void stop() override {
+    if (importer_) importer_->stop();
+    if (exporter_) exporter_->stop();
+  }
+
+ private:
+  ClusterOptions options_;
+  std::unique_ptr<Exporter> exporter_;
+  std::unique_ptr<Importer> importer_;
+};
+
+}  // namespace mirari::cluster

@@ -1,0 +1,158 @@
+// Invariant: revision_ is the last etcd revision whose events are all in the graph (queued in
+// one batch), and held_ is the set of (host, port) that the graph holds a value for.
+#include "importer.hpp"
+
+#include <functional>
+
+#include "key_layout.hpp"
+
+namespace mirari::cluster {
+
+namespace {
+constexpr std::chrono::milliseconds kRetry{200};
+}  // namespace
+
+Importer::Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+                   std::string hosts_prefix, std::string self, std::map<std::string, Port> ports,
+                   Graph& graph, spdlog::logger& log)
+    : client_(std::move(endpoints), timeout),
+      hosts_prefix_(std::move(hosts_prefix)),
+      self_(std::move(self)),
+      ports_(std::move(ports)),
+      graph_(graph),
+      log_(log) {}
+
+Importer::~Importer() {
+  stop();
+}
+
+void Importer::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void Importer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  client_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Importer::pause(std::chrono::milliseconds how_long) {
+  std::unique_lock lock(mutex_);
+  return !wake_.wait_for(lock, how_long, [this] { return stopping_; });
+}
+
+void Importer::read_all() {
+  const RangeAnswer all = parse_range(client_.call("/v3/kv/range", range_request(hosts_prefix_)));
+  // The range as events at its revision: a PUT for each key, a DELETE for each port held that
+  // is no longer there.
+  std::vector<WatchEvent> events;
+  std::set<std::pair<std::string, std::string>> present;
+  for (const KeyValue& kv : all.kvs) {
+    if (auto key = parse_port_key(kv.key, hosts_prefix_)) present.emplace(key->host, key->port);
+    events.push_back({false, kv});
+  }
+  for (const auto& [host, port] : held_) {
+    if (present.count({host, port}) == 0) {
+      events.push_back({true, {hosts_prefix_ + host + "/ports/" + port, {}, 0, all.revision, 0}});
+    }
+  }
+  revision_ = 0;
+  apply(all.revision, events);
+}
+
+void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& events) {
+  if (revision <= revision_) return;
+  std::vector<std::function<void()>> writes;
+  for (const WatchEvent& event : events) {
+    const auto key = parse_port_key(event.kv.key, hosts_prefix_);
+    if (!key || key->host == self_) continue;
+    auto port = ports_.find(key->port);
+    if (port == ports_.end()) continue;
+    const std::pair held_key{key->host, key->port};
+    if (event.deleted) {
+      if (held_.erase(held_key) != 0) writes.push_back(port->second.sink->prepare_erase(key->host));
+      continue;
+    }
+    try {
+      const Record record = decode_record(event.kv.value);
+      const PortType& ours = port->second.type;
+      if (record.type.name != ours.name || record.type.fingerprint != ours.fingerprint) {
+        log_.error(
+            "host '{}' exports port '{}' as {} (fingerprint {}), this host reads it as {} "
+            "(fingerprint {}): refused (key {} at revision {})",
+            key->host, key->port, record.type.name, fingerprint_text(record.type.fingerprint),
+            ours.name, fingerprint_text(ours.fingerprint), event.kv.key, revision);
+        if (held_.erase(held_key) != 0) {
+          writes.push_back(port->second.sink->prepare_erase(key->host));
+        }
+        continue;
+      }
+      writes.push_back(port->second.sink->prepare_set(key->host, record.value));
+      held_.insert(held_key);
+    } catch (const std::exception& e) {
+      log_.error("key {} at revision {}: not a value of port '{}' ({}): ignored", event.kv.key,
+                 revision, key->port, e.what());
+    }
+  }
+  if (!writes.empty()) {
+    graph_.batch([&] {
+      for (const auto& write : writes) write();
+    });
+  }
+  revision_ = revision;
+}
+
+void Importer::run() {
+  bool need_range = true;
+  for (;;) {
+    try {
+      if (need_range) {
+        read_all();
+        need_range = false;
+        log_.info("read the cluster's ports at revision {} from {}", revision_, client_.endpoint());
+      }
+      const std::string member = client_.endpoint();
+      log_.info("watching from revision {} on {}", revision_ + 1, member);
+      client_.stream("/v3/watch", watch_request(hosts_prefix_, revision_ + 1),
+                     [&](std::string_view message) {
+                       WatchAnswer answer = parse_watch(message);
+                       if (answer.compact_revision != 0) {
+                         log_.warn("etcd compacted revisions up to {}: reading every key again",
+                                   answer.compact_revision);
+                         need_range = true;
+                         return false;
+                       }
+                       if (answer.canceled) {
+                         throw EtcdError("etcd ended the watch: " + answer.cancel_reason);
+                       }
+                       // Apply each revision's events together, in order.
+                       std::size_t first = 0;
+                       const auto& events = answer.events;
+                       while (first < events.size()) {
+                         std::size_t end = first;
+                         const std::int64_t rev = events[first].kv.mod_revision;
+                         while (end < events.size() && events[end].kv.mod_revision == rev) ++end;
+                         apply(rev, {events.begin() + static_cast<std::ptrdiff_t>(first),
+                                     events.begin() + static_cast<std::ptrdiff_t>(end)});
+                         first = end;
+                       }
+                       return true;
+                     });
+    } catch (const EtcdStopped&) {
+      return;
+    } catch (const EtcdUnavailable& e) {
+      log_.warn("{}; watching again from revision {} on {}", e.what(), revision_ + 1,
+                client_.endpoint());
+      if (!pause(kRetry)) return;
+    } catch (const EtcdError& e) {
+      log_.error("{}", e.what());
+      if (!pause(kRetry)) return;
+    }
+  }
+}
+
+}  // namespace mirari::cluster

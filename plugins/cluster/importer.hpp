@@ -1,0 +1,73 @@
+// Follows the other hosts' exported ports in etcd and writes them into the local graph.
+//
+// One thread of its own reads every key under /mirari/<cluster>/hosts/ (a range, at some
+// revision R), then watches that prefix from R + 1. The events of one etcd revision are
+// written in one graph batch, so they land in one tick. After a lost member it watches again,
+// on the next member, from the last revision it applied + 1: no revision is missed, and an
+// event at or below that revision is never applied again. When etcd has compacted the
+// revisions it needs, it reads the whole range again and applies the difference in one batch.
+//
+// A record of another type or layout than this host's is refused with an error naming the
+// host, both types and fingerprints, and the host's port is removed; a value that does not
+// read as its port's type is logged with its key and revision and ignored (the port keeps its
+// value); keys of a foreign layout, this host's own keys and ports not imported are skipped.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <spdlog/logger.h>
+
+#include <mirari/graph.hpp>
+
+#include "etcd_client.hpp"
+#include "port_codecs.hpp"
+
+namespace mirari::cluster {
+
+class Importer {
+ public:
+  struct Port {
+    PortType type;
+    std::unique_ptr<ImportedPort> sink;
+  };
+  Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+           std::string hosts_prefix, std::string self, std::map<std::string, Port> ports,
+           Graph& graph, spdlog::logger& log);
+  ~Importer();
+
+  void start();
+  void stop();
+
+ private:
+  void run();
+  void read_all();
+  void apply(std::int64_t revision, const std::vector<WatchEvent>& events);
+  bool pause(std::chrono::milliseconds how_long);
+
+  EtcdClient client_;
+  std::string hosts_prefix_;
+  std::string self_;
+  std::map<std::string, Port> ports_;
+  Graph& graph_;
+  spdlog::logger& log_;
+
+  std::int64_t revision_ = 0;                            // the last revision applied
+  std::set<std::pair<std::string, std::string>> held_;  // (host, port) present in the graph
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace mirari::cluster

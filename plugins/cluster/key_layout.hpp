@@ -1,0 +1,51 @@
+// Where the cluster plugin keeps things in etcd:
+//   /mirari/<cluster>/hosts/<host>/ports/<port>   a port a host exports (under its lease)
+// Anything else under /mirari/<cluster>/hosts/ is a foreign layout, which importers ignore.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mirari::cluster {
+
+inline std::string hosts_prefix(std::string_view cluster) {
+  return "/mirari/" + std::string(cluster) + "/hosts/";
+}
+
+inline std::string ports_prefix(std::string_view cluster, std::string_view host) {
+  return hosts_prefix(cluster) + std::string(host) + "/ports/";
+}
+
+struct PortKey {
+  std::string host;
+  std::string port;
+};
+
+// The host and port a key names, when it lies under hosts_prefix in the layout above.
+inline std::optional<PortKey> parse_port_key(std::string_view key, std::string_view hosts) {
+  if (key.substr(0, hosts.size()) != hosts) return std::nullopt;
+  key.remove_prefix(hosts.size());
+  const auto slash = key.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  std::string_view host = key.substr(0, slash);
+  std::string_view rest = key.substr(slash);
+  constexpr std::string_view kPorts = "/ports/";
+  if (rest.substr(0, kPorts.size()) != kPorts) return std::nullopt;
+  std::string_view port = rest.substr(kPorts.size());
+  if (port.empty() || port.find('/') != std::string_view::npos) return std::nullopt;
+  return PortKey{std::string(host), std::string(port)};
+}
+
+// Whether name can stand in a key and a port name: letters, digits, '-' and '_'.
+inline bool valid_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace mirari::cluster

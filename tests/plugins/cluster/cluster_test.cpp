@@ -1,0 +1,158 @@
+// The cluster plugin between real mirarid processes, through a real three-member etcd cluster
+// on loopback ports (tests/support/etcd_cluster.hpp). Host A exports routes.desired, written
+// with mirarictl; host B imports it and is read with mirarictl. Nothing asserts a duration:
+// eventually() only bounds the waits.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <string>
+
+#include "daemon.hpp"
+#include "etcd_cluster.hpp"
+
+using mirari::test::Daemon;
+using mirari::test::DaemonOptions;
+using mirari::test::eventually;
+using mirari::testing::EtcdCluster;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kKeyA = "/mirari/t/hosts/a/ports/routes.desired";
+
+std::string cluster_config(const std::string& host, const std::string& endpoints,
+                           const std::string& more) {
+  return std::string("[plugins.cluster]\nfile = \"") + MIRARI_CLUSTER_SO + "\"\nhost = \"" + host +
+         "\"\ncluster = \"t\"\nendpoints = " + endpoints + "\nttl = 2\ntimeout_ms = 1000\n" + more;
+}
+
+// A exports routes.desired; B imports it, and names A among the hosts it publishes one by one.
+DaemonOptions exporter(const EtcdCluster& etcd, int first_member = 0) {
+  return {cluster_config("a", etcd.toml_endpoints(first_member), "export = [\"routes.desired\"]\n")};
+}
+DaemonOptions importer(const EtcdCluster& etcd, int first_member = 0) {
+  return {cluster_config("b", etcd.toml_endpoints(first_member),
+                         "import = [\"routes.desired\"]\nhosts = [\"a\"]\n")};
+}
+
+json routes(const std::string& prefix) {
+  return json{{"B", {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}}}},
+                     {"announce", json::array()}}}};
+}
+
+void set_routes(const Daemon& host, const json& value) {
+  auto r = host.ctl({"set", "routes.desired", value.dump()});
+  REQUIRE(r.status == 0);
+}
+
+// Whether B's imported ports hold value for A (and nothing for any other host).
+bool imports(const Daemon& b, const json& value) {
+  auto one = b.port("cluster.a.routes.desired");
+  auto all = b.port("cluster.all.routes.desired");
+  return one && all && *one == value && *all == json{{"a", value}};
+}
+
+std::int64_t put(const EtcdCluster& etcd, const std::string& key, const std::string& value) {
+  return json::parse(etcd.ctl({"put", "-w", "json", key, value}))["header"]["revision"]
+      .get<std::int64_t>();
+}
+
+}  // namespace
+
+TEST_CASE("cluster: a port exported by one host appears at another as cluster.<host>.<port>",
+          "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a(exporter(etcd));
+  Daemon b(importer(etcd));
+
+  set_routes(a, routes("198.51.100.0/24"));
+  CHECK(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+
+  // In etcd: the port's JSON form, with its type and layout fingerprint beside it.
+  const json record = json::parse(etcd.ctl({"get", "--print-value-only", kKeyA}));
+  CHECK(record["type"] == "table<string,routes.router>");
+  CHECK(record["fingerprint"].get<std::string>().size() == 16);
+  CHECK(record["value"] == routes("198.51.100.0/24"));
+
+  set_routes(a, routes("203.0.113.0/24"));
+  CHECK(eventually([&] { return imports(b, routes("203.0.113.0/24")); }));
+  // A host imports nothing of its own.
+  CHECK(a.port("cluster.all.routes.desired") == std::nullopt);
+}
+
+TEST_CASE("cluster: a watch whose member is killed resumes on another from the next revision",
+          "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a(exporter(etcd, 1));
+  Daemon b(importer(etcd, 0));
+  REQUIRE(b.log_shows("on " + etcd.endpoints()[0]));
+  set_routes(a, routes("198.51.100.0/24"));
+  REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+  const auto before = json::parse(etcd.ctl({"get", "-w", "json", kKeyA}));
+  const std::int64_t seen = before["kvs"][0]["mod_revision"].get<std::int64_t>();
+
+  etcd.kill(0);
+  set_routes(a, routes("203.0.113.0/24"));
+  REQUIRE(eventually([&] {
+    return json::parse(etcd.ctl({"get", "--print-value-only", kKeyA}))["value"] ==
+           routes("203.0.113.0/24");
+  }));
+  set_routes(a, routes("203.0.113.128/25"));
+
+  CHECK(eventually([&] { return imports(b, routes("203.0.113.128/25")); }));
+  CHECK(b.log_shows("watching again from revision " + std::to_string(seen + 1)));
+}
+
+TEST_CASE("cluster: a host whose lease expires vanishes from the imported ports", "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a(exporter(etcd));
+  Daemon b(importer(etcd));
+  set_routes(a, routes("198.51.100.0/24"));
+  REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+
+  // Killed, A cannot revoke its lease: it stops renewing it, and etcd lets it expire.
+  a.signal(SIGKILL);
+  REQUIRE(a.wait_exit());
+  CHECK(eventually([&] {
+    return b.port("cluster.all.routes.desired") == json::object() &&
+           b.port("cluster.a.routes.desired") == json::object();
+  }));
+  CHECK(etcd.ctl({"get", "--prefix", "/mirari/t/hosts/a/"}).empty());
+}
+
+TEST_CASE("cluster: another layout, a bad value and a foreign key are refused, naming the key",
+          "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a(exporter(etcd));
+  Daemon b(importer(etcd));
+  set_routes(a, routes("198.51.100.0/24"));
+  REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+  json record = json::parse(etcd.ctl({"get", "--print-value-only", kKeyA}));
+  const std::string fingerprint = record["fingerprint"];
+
+  SECTION("a host whose type has another layout is refused, not misread") {
+    record["fingerprint"] = "0123456789abcdef";
+    put(etcd, "/mirari/t/hosts/x/ports/routes.desired", record.dump());
+    CHECK(b.log_shows("host 'x' exports port 'routes.desired' as table<string,routes.router> "
+                      "(fingerprint 0123456789abcdef), this host reads it as "
+                      "table<string,routes.router> (fingerprint " +
+                      fingerprint + "): refused"));
+  }
+  SECTION("a value that is not one of the port's type is logged with its key and revision") {
+    record["value"] = json{{"B", 42}};
+    const auto revision = put(etcd, "/mirari/t/hosts/y/ports/routes.desired", record.dump());
+    CHECK(b.log_shows("key /mirari/t/hosts/y/ports/routes.desired at revision " +
+                      std::to_string(revision) + ": not a value of port 'routes.desired'"));
+    const auto text = put(etcd, "/mirari/t/hosts/y/ports/routes.desired", "not json");
+    CHECK(b.log_shows("key /mirari/t/hosts/y/ports/routes.desired at revision " +
+                      std::to_string(text) + ": not a value of port 'routes.desired' (not a "
+                      "JSON object): ignored"));
+  }
+  SECTION("keys of a foreign layout are ignored") {
+    put(etcd, "/mirari/t/hosts/z/routes.desired", record.dump());
+    put(etcd, "/mirari/t/hosts/z/ports/routes.desired/more", record.dump());
+  }
+  // Nothing of x, y or z reached the graph, and A's next value still lands.
+  set_routes(a, routes("203.0.113.0/24"));
+  CHECK(eventually([&] { return imports(b, routes("203.0.113.0/24")); }));
+}
