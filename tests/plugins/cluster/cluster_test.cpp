@@ -36,7 +36,7 @@ DaemonOptions importer(const EtcdCluster& etcd, int first_member = 0) {
 }
 
 json routes(const std::string& prefix) {
-  return json{{"B", {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}}}},
+  return json{{"B", {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}, {"metric", 0}}}},
                      {"announce", json::array()}}}};
 }
 
@@ -139,7 +139,7 @@ TEST_CASE("cluster: another layout, a bad value and a foreign key are refused, n
                       fingerprint + "): refused"));
   }
   SECTION("a value that is not one of the port's type is logged with its key and revision") {
-    record["value"] = json{{"B", 42}};
+    record["value"] = json{{"B", {{"routes", "none"}}}};
     const auto revision = put(etcd, "/mirari/t/hosts/y/ports/routes.desired", record.dump());
     CHECK(b.log_shows("key /mirari/t/hosts/y/ports/routes.desired at revision " +
                       std::to_string(revision) + ": not a value of port 'routes.desired'"));
