@@ -58,9 +58,9 @@ inline ClusterOptions parse_cluster_options(const Config& config) {
   auto name = [&](const char* key) {
     const std::string& value = config.get<std::string>(key);
     if (!valid_name(value)) {
-      throw ConfigError(config.path_of(key) + " must be letters, digits, '-' or '_', not '" +
-                            value + "'",
-                        config.path_of(key));
+      throw ConfigError(
+          config.path_of(key) + " must be letters, digits, '-' or '_', not '" + value + "'",
+          config.path_of(key));
     }
     return value;
   };
@@ -103,9 +103,8 @@ class ClusterPlugin final : public Plugin {
 
   void start(Context& ctx) override {
     const ClusterOptions& o = options_;
-    auto exporter =
-        std::make_unique<Exporter>(o.endpoints, o.timeout, ports_prefix(o.cluster, o.host), o.ttl,
-                                   ctx.log());
+    auto exporter = std::make_unique<Exporter>(o.endpoints, o.timeout,
+                                               ports_prefix(o.cluster, o.host), o.ttl, ctx.log());
     for (const std::string& port : o.exported) {
       const PortCodec& codec = *find_codec(port);
       codec.export_port(ctx, port,

@@ -25,8 +25,8 @@ struct EtcdClient::Impl {
   std::chrono::milliseconds timeout;
   std::size_t current = 0;
   asio::io_context io;
-  std::optional<beast::tcp_stream> unary;   // kept open between calls
-  std::optional<beast::tcp_stream> watch;   // the stream under way
+  std::optional<beast::tcp_stream> unary;  // kept open between calls
+  std::optional<beast::tcp_stream> watch;  // the stream under way
   beast::flat_buffer buffer;
   std::atomic<bool> stopped{false};
 
@@ -60,9 +60,9 @@ struct EtcdClient::Impl {
     const auto colon = member.rfind(':');
     tcp::resolver resolver(io);
     error_code ec;
-    auto addresses = resolver.resolve(member.substr(0, colon),
-                                      colon == std::string::npos ? "2379" : member.substr(colon + 1),
-                                      ec);
+    auto addresses =
+        resolver.resolve(member.substr(0, colon),
+                         colon == std::string::npos ? "2379" : member.substr(colon + 1), ec);
     if (ec) unavailable(stream, "resolving", ec);
     stream.emplace(io);
     stream->expires_after(timeout);
@@ -167,7 +167,8 @@ void EtcdClient::stream(std::string_view path, const std::string& body,
       }
     }
     pending.erase(0, start);
-    if (parser.is_done()) c.unavailable(c.watch, "the watch stream ended", http::error::end_of_stream);
+    if (parser.is_done())
+      c.unavailable(c.watch, "the watch stream ended", http::error::end_of_stream);
   }
 }
 

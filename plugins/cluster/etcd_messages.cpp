@@ -18,8 +18,9 @@ std::string base64_encode(std::string_view bytes) {
 }
 
 std::string base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) throw EtcdError("base64 text of " + std::to_string(text.size()) +
-                                            " characters, not a multiple of 4");
+  if (text.size() % 4 != 0)
+    throw EtcdError("base64 text of " + std::to_string(text.size()) +
+                    " characters, not a multiple of 4");
   std::string out(b64::decoded_size(text.size()), '\0');
   const auto [written, read] = b64::decode(out.data(), text.data(), text.size());
   const std::string_view rest = text.substr(read);
@@ -75,8 +76,8 @@ namespace {
 json read_answer(std::string_view body) {
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
-    throw EtcdError("etcd's answer is not a JSON object: '" +
-                    std::string(body.substr(0, 200)) + "'");
+    throw EtcdError("etcd's answer is not a JSON object: '" + std::string(body.substr(0, 200)) +
+                    "'");
   }
   if (auto e = j.find("error"); e != j.end()) {
     throw EtcdError("etcd refused the request: " +

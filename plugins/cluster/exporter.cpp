@@ -88,7 +88,8 @@ void Exporter::run() {
           dirty_.erase(dirty_.begin());
         }
         try {
-          parse_revision(client_.call("/v3/kv/put", put_request(key_prefix_ + port, record, lease)));
+          parse_revision(
+              client_.call("/v3/kv/put", put_request(key_prefix_ + port, record, lease)));
         } catch (...) {
           std::lock_guard lock(mutex_);
           dirty_.insert(port);

@@ -61,7 +61,7 @@ class Importer {
   Graph& graph_;
   spdlog::logger& log_;
 
-  std::int64_t revision_ = 0;                            // the last revision applied
+  std::int64_t revision_ = 0;                           // the last revision applied
   std::set<std::pair<std::string, std::string>> held_;  // (host, port) present in the graph
 
   std::mutex mutex_;

@@ -25,8 +25,8 @@ std::string fingerprint_text(std::uint64_t fingerprint) {
 
 std::string encode_record(const PortType& type, std::string_view value_json) {
   // The value is spliced in as it is: it is the JSON form the port's type wrote.
-  std::string head = json{{"type", type.name}, {"fingerprint", fingerprint_text(type.fingerprint)}}
-                         .dump();
+  std::string head =
+      json{{"type", type.name}, {"fingerprint", fingerprint_text(type.fingerprint)}}.dump();
   head.pop_back();
   return head + ",\"value\":" + std::string(value_json) + "}";
 }
@@ -119,8 +119,10 @@ class Codec final : public PortCodec {
 const std::map<std::string, std::unique_ptr<PortCodec>, std::less<>>& codecs() {
   static const auto table = [] {
     std::map<std::string, std::unique_ptr<PortCodec>, std::less<>> t;
-    t.emplace(ports::routes::kRoutesDesired, std::make_unique<Codec<ports::routes::RoutesDesired>>());
-    t.emplace(ports::routes::kRoutesApplied, std::make_unique<Codec<ports::routes::RoutesApplied>>());
+    t.emplace(ports::routes::kRoutesDesired,
+              std::make_unique<Codec<ports::routes::RoutesDesired>>());
+    t.emplace(ports::routes::kRoutesApplied,
+              std::make_unique<Codec<ports::routes::RoutesApplied>>());
     t.emplace(ports::kInstancesActual, std::make_unique<Codec<ports::InstancesActual>>());
     t.emplace(ports::load::kByInstance, std::make_unique<Codec<ports::load::LoadByInstance>>());
     t.emplace(ports::load::kTotal, std::make_unique<Codec<double>>());

@@ -57,8 +57,8 @@ class PortCodec {
   virtual void export_port(Context& ctx, const std::string& port,
                            std::function<void(std::string json)> on_value) const = 0;
   // In start(): publishes what an imported port publishes (see ImportedPort) and returns it.
-  virtual std::unique_ptr<ImportedPort> import_port(Context& ctx, const std::string& port,
-                                                    const std::vector<std::string>& hosts) const = 0;
+  virtual std::unique_ptr<ImportedPort> import_port(
+      Context& ctx, const std::string& port, const std::vector<std::string>& hosts) const = 0;
 };
 
 // The codec of a carried port, or null.

@@ -50,9 +50,9 @@ EtcdCluster::EtcdCluster() : members_(kMembers) {
   for (int i = 0; i < kMembers; ++i) start(i);
   const bool healthy = eventually(
       [&] {
-        std::vector<std::string> argv{"etcdctl", "--endpoints=" + client_[0] + "," + client_[1] +
-                                                     "," + client_[2],
-                                      "--dial-timeout=1s", "endpoint", "health"};
+        std::vector<std::string> argv{
+            "etcdctl", "--endpoints=" + client_[0] + "," + client_[1] + "," + client_[2],
+            "--dial-timeout=1s", "endpoint", "health"};
         return run_command(argv).exit_code == 0;
       },
       std::chrono::seconds(10));

@@ -28,7 +28,8 @@ std::string cluster_config(const std::string& host, const std::string& endpoints
 
 // A exports routes.desired; B imports it, and names A among the hosts it publishes one by one.
 DaemonOptions exporter(const EtcdCluster& etcd, int first_member = 0) {
-  return {cluster_config("a", etcd.toml_endpoints(first_member), "export = [\"routes.desired\"]\n")};
+  return {
+      cluster_config("a", etcd.toml_endpoints(first_member), "export = [\"routes.desired\"]\n")};
 }
 DaemonOptions importer(const EtcdCluster& etcd, int first_member = 0) {
   return {cluster_config("b", etcd.toml_endpoints(first_member),
@@ -36,8 +37,10 @@ DaemonOptions importer(const EtcdCluster& etcd, int first_member = 0) {
 }
 
 json routes(const std::string& prefix) {
-  return json{{"B", {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}, {"metric", 0}}}},
-                     {"announce", json::array()}}}};
+  return json{
+      {"B",
+       {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}, {"metric", 0}}}},
+        {"announce", json::array()}}}};
 }
 
 void set_routes(const Daemon& host, const json& value) {
@@ -50,6 +53,12 @@ bool imports(const Daemon& b, const json& value) {
   auto one = b.port("cluster.a.routes.desired");
   auto all = b.port("cluster.all.routes.desired");
   return one && all && *one == value && *all == json{{"a", value}};
+}
+
+// A's record in etcd (etcdctl's first line: its warnings may follow).
+json record_of_a(const EtcdCluster& etcd) {
+  const std::string out = etcd.ctl({"get", "--print-value-only", kKeyA});
+  return json::parse(out.substr(0, out.find('\n')));
 }
 
 std::int64_t put(const EtcdCluster& etcd, const std::string& key, const std::string& value) {
@@ -69,7 +78,7 @@ TEST_CASE("cluster: a port exported by one host appears at another as cluster.<h
   CHECK(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
 
   // In etcd: the port's JSON form, with its type and layout fingerprint beside it.
-  const json record = json::parse(etcd.ctl({"get", "--print-value-only", kKeyA}));
+  const json record = record_of_a(etcd);
   CHECK(record["type"] == "table<string,routes.router>");
   CHECK(record["fingerprint"].get<std::string>().size() == 16);
   CHECK(record["value"] == routes("198.51.100.0/24"));
@@ -93,10 +102,7 @@ TEST_CASE("cluster: a watch whose member is killed resumes on another from the n
 
   etcd.kill(0);
   set_routes(a, routes("203.0.113.0/24"));
-  REQUIRE(eventually([&] {
-    return json::parse(etcd.ctl({"get", "--print-value-only", kKeyA}))["value"] ==
-           routes("203.0.113.0/24");
-  }));
+  REQUIRE(eventually([&] { return record_of_a(etcd)["value"] == routes("203.0.113.0/24"); }));
   set_routes(a, routes("203.0.113.128/25"));
 
   CHECK(eventually([&] { return imports(b, routes("203.0.113.128/25")); }));
@@ -127,16 +133,17 @@ TEST_CASE("cluster: another layout, a bad value and a foreign key are refused, n
   Daemon b(importer(etcd));
   set_routes(a, routes("198.51.100.0/24"));
   REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
-  json record = json::parse(etcd.ctl({"get", "--print-value-only", kKeyA}));
+  json record = record_of_a(etcd);
   const std::string fingerprint = record["fingerprint"];
 
   SECTION("a host whose type has another layout is refused, not misread") {
     record["fingerprint"] = "0123456789abcdef";
     put(etcd, "/mirari/t/hosts/x/ports/routes.desired", record.dump());
-    CHECK(b.log_shows("host 'x' exports port 'routes.desired' as table<string,routes.router> "
-                      "(fingerprint 0123456789abcdef), this host reads it as "
-                      "table<string,routes.router> (fingerprint " +
-                      fingerprint + "): refused"));
+    CHECK(
+        b.log_shows("host 'x' exports port 'routes.desired' as table<string,routes.router> "
+                    "(fingerprint 0123456789abcdef), this host reads it as "
+                    "table<string,routes.router> (fingerprint " +
+                    fingerprint + "): refused"));
   }
   SECTION("a value that is not one of the port's type is logged with its key and revision") {
     record["value"] = json{{"B", {{"routes", "none"}}}};
@@ -145,7 +152,8 @@ TEST_CASE("cluster: another layout, a bad value and a foreign key are refused, n
                       std::to_string(revision) + ": not a value of port 'routes.desired'"));
     const auto text = put(etcd, "/mirari/t/hosts/y/ports/routes.desired", "not json");
     CHECK(b.log_shows("key /mirari/t/hosts/y/ports/routes.desired at revision " +
-                      std::to_string(text) + ": not a value of port 'routes.desired' (not a "
+                      std::to_string(text) +
+                      ": not a value of port 'routes.desired' (not a "
                       "JSON object): ignored"));
   }
   SECTION("keys of a foreign layout are ignored") {
@@ -155,4 +163,12 @@ TEST_CASE("cluster: another layout, a bad value and a foreign key are refused, n
   // Nothing of x, y or z reached the graph, and A's next value still lands.
   set_routes(a, routes("203.0.113.0/24"));
   CHECK(eventually([&] { return imports(b, routes("203.0.113.0/24")); }));
+}
+
+TEST_CASE("cluster: a port the plugin cannot carry is refused with the carried ones", "[cluster]") {
+  CHECK_THROWS_WITH(
+      Daemon({cluster_config("a", "[\"127.0.0.1:1\"]", "export = [\"no.such\"]\n")}),
+      Catch::Contains("'cluster' refused its configuration: export: port 'no.such' cannot be "
+                      "carried between hosts (carried ports: instances.actual, load.by_instance, "
+                      "load.total, net.links, routes.applied, routes.desired)"));
 }

@@ -12,7 +12,7 @@ using namespace mirari::cluster;
 
 TEST_CASE("base64 round-trips bytes and refuses text that is not base64") {
   for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "/mirari/t/hosts/a",
-                                                    std::string("\0\xff", 2)}) {
+                                                       std::string("\0\xff", 2)}) {
     CHECK(base64_decode(base64_encode(s)) == s);
   }
   CHECK_THROWS_WITH(base64_decode("abc"), Catch::Contains("not a multiple of 4"));
