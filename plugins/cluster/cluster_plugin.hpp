@@ -1,9 +1,10 @@
 // The cluster plugin: shares chosen ports with other mirarid hosts through an etcd cluster
 // (README.md: configuration, ports, key layout, failures).
 //
-// The graph it adds, for each exported port P and each imported port Q:
+// The graph it adds, for each exported port P, imported port Q and role R:
 //   P ──> effect: exporter.offer(P, record of P's value)      (written to etcd by its thread)
-//   importer's thread ──batch per etcd revision──> cluster.all.Q, cluster.<host>.Q (sources)
+//   importer's thread ──batch per etcd revision──> cluster.all.Q, cluster.<host>.Q,
+//                                                  cluster.leader.R (sources)
 // so a value leaves only from a committed tick, and arrives as an input of a later one.
 #pragma once
 
@@ -30,6 +31,7 @@ struct ClusterOptions {
   std::vector<std::string> exported;
   std::vector<std::string> imported;
   std::vector<std::string> hosts;
+  std::vector<std::string> roles;
 };
 
 inline std::vector<ConfigKey> cluster_config_keys() {
@@ -50,6 +52,8 @@ inline std::vector<ConfigKey> cluster_config_keys() {
                           "ports read from the other hosts: cluster.all.<port> (host -> value)"),
       ConfigKey::optional("hosts", std::vector<std::string>{},
                           "hosts whose imported ports also appear as cluster.<host>.<port>"),
+      ConfigKey::optional("roles", std::vector<std::string>{},
+                          "roles this host stands for; each one's leader is cluster.leader.<role>"),
   };
 }
 
@@ -85,13 +89,19 @@ inline ClusterOptions parse_cluster_options(const Config& config) {
   };
   o.exported = carried("export");
   o.imported = carried("import");
-  o.hosts = config.get<std::vector<std::string>>("hosts");
-  for (const std::string& host : o.hosts) {
-    if (!valid_name(host)) {
-      throw ConfigError("hosts: '" + host + "' is not a host name (letters, digits, '-', '_')",
-                        "hosts");
+  auto names = [&](const char* key) {
+    const auto& values = config.get<std::vector<std::string>>(key);
+    for (const std::string& value : values) {
+      if (!valid_name(value)) {
+        throw ConfigError(
+            config.path_of(key) + ": '" + value + "' is not a name (letters, digits, '-', '_')",
+            config.path_of(key));
+      }
     }
-  }
+    return values;
+  };
+  o.hosts = names("hosts");
+  o.roles = names("roles");
   return o;
 }
 
@@ -99,12 +109,28 @@ class ClusterPlugin final : public Plugin {
  public:
   static std::vector<ConfigKey> config_keys() { return cluster_config_keys(); }
 
+  static std::vector<PortDecl> ports() {
+    return {PortDecl::publishes<ports::cluster::Leader>(
+        ports::cluster::kLeaderPattern,
+        "the host leading the role, and its term (the create-revision of its candidacy)")};
+  }
+
   void configure(const Config& config) override { options_ = parse_cluster_options(config); }
 
   void start(Context& ctx) override {
     const ClusterOptions& o = options_;
-    auto exporter = std::make_unique<Exporter>(o.endpoints, o.timeout,
-                                               ports_prefix(o.cluster, o.host), o.ttl, ctx.log());
+    std::vector<std::string> elections;
+    std::map<std::string, Importer::LeaderSource> leaders;
+    for (const std::string& role : o.roles) {
+      elections.push_back(election_prefix(o.cluster, role));
+      auto leader = ctx.graph().source<ports::cluster::Leader>({});
+      const std::string port = "cluster.leader." + role;
+      ctx.publish(port, leader.signal().named(port));
+      leaders.emplace(role, leader);
+    }
+    auto exporter =
+        std::make_unique<Exporter>(o.endpoints, o.timeout, ports_prefix(o.cluster, o.host), o.ttl,
+                                   o.host, std::move(elections), ctx.log());
     for (const std::string& port : o.exported) {
       const PortCodec& codec = *find_codec(port);
       codec.export_port(ctx, port,
@@ -117,8 +143,9 @@ class ClusterPlugin final : public Plugin {
       const PortCodec& codec = *find_codec(port);
       imported.emplace(port, Importer::Port{codec.type(), codec.import_port(ctx, port, o.hosts)});
     }
-    auto importer = std::make_unique<Importer>(o.endpoints, o.timeout, hosts_prefix(o.cluster),
-                                               o.host, std::move(imported), ctx.graph(), ctx.log());
+    auto importer =
+        std::make_unique<Importer>(o.endpoints, o.timeout, o.cluster, o.host, std::move(imported),
+                                   std::move(leaders), ctx.graph(), ctx.log());
     exporter->start();
     importer->start();
     exporter_ = std::move(exporter);

@@ -2,6 +2,8 @@
 // the current lease; a new lease marks every port dirty again.
 #include "exporter.hpp"
 
+#include <charconv>
+
 namespace mirari::cluster {
 
 using Clock = std::chrono::steady_clock;
@@ -9,13 +11,22 @@ using Clock = std::chrono::steady_clock;
 namespace {
 // Between attempts when no member answers: short, so a returning member is used at once.
 constexpr std::chrono::milliseconds kRetry{200};
+
+std::string hex(std::int64_t lease) {
+  char text[17];
+  auto end = std::to_chars(text, text + sizeof text, static_cast<std::uint64_t>(lease), 16).ptr;
+  return std::string(text, end);
+}
 }  // namespace
 
 Exporter::Exporter(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
-                   std::string key_prefix, std::int64_t ttl_seconds, spdlog::logger& log)
+                   std::string key_prefix, std::int64_t ttl_seconds, std::string host,
+                   std::vector<std::string> election_prefixes, spdlog::logger& log)
     : client_(std::move(endpoints), timeout),
       key_prefix_(std::move(key_prefix)),
       ttl_(ttl_seconds),
+      host_(std::move(host)),
+      election_prefixes_(std::move(election_prefixes)),
       log_(log) {}
 
 Exporter::~Exporter() {
@@ -52,6 +63,7 @@ bool Exporter::wait(Clock::time_point until) {
 
 void Exporter::run() {
   std::int64_t lease = 0;
+  std::size_t candidacies = 0;  // how many of election_prefixes_ stand under lease
   Clock::time_point renew_at{};
   const auto renew_every = std::chrono::milliseconds(ttl_ * 1000 / 3);
   for (;;) {
@@ -63,6 +75,7 @@ void Exporter::run() {
       if (lease == 0) {
         lease = parse_lease_grant(client_.call("/v3/lease/grant", lease_grant_request(ttl_))).id;
         renew_at = Clock::now() + renew_every;
+        candidacies = 0;
         log_.info("etcd lease {:x} granted for {} s by {}", lease, ttl_, client_.endpoint());
         std::lock_guard lock(mutex_);
         for (const auto& [port, record] : records_) dirty_.insert(port);
@@ -77,6 +90,11 @@ void Exporter::run() {
           continue;
         }
         renew_at = Clock::now() + renew_every;
+      }
+      for (; candidacies < election_prefixes_.size(); ++candidacies) {
+        const std::string key = election_prefixes_[candidacies] + hex(lease);
+        parse_revision(client_.call("/v3/kv/put", put_request(key, host_, lease)));
+        log_.info("standing for election at {}", key);
       }
       for (;;) {
         std::string port, record;

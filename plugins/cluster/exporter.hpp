@@ -6,6 +6,10 @@
 // reach no member), it is granted a new one and writes every port again. A member that fails
 // sends the next call to the next member; every call is bounded by the timeout. stop() ends
 // the thread after revoking the lease, so the host's ports vanish from the cluster at once.
+//
+// For each election key prefix it is given, it writes a candidacy under that lease
+// (prefix + the lease's id in hexadecimal, valued with the host's name) once per lease: a
+// candidacy lives and dies with the lease, and a new lease stands again at the back.
 #pragma once
 
 #include <chrono>
@@ -26,9 +30,10 @@ namespace mirari::cluster {
 
 class Exporter {
  public:
-  // key_prefix: the keys are key_prefix + the port's name.
+  // key_prefix: the keys are key_prefix + the port's name. host: the candidacies' value.
   Exporter(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
-           std::string key_prefix, std::int64_t ttl_seconds, spdlog::logger& log);
+           std::string key_prefix, std::int64_t ttl_seconds, std::string host,
+           std::vector<std::string> election_prefixes, spdlog::logger& log);
   ~Exporter();
 
   // The port's record to write (its latest value wins). Any thread; the graph's effects call
@@ -46,6 +51,8 @@ class Exporter {
   EtcdClient client_;
   std::string key_prefix_;
   std::int64_t ttl_;
+  std::string host_;
+  std::vector<std::string> election_prefixes_;
   spdlog::logger& log_;
 
   std::mutex mutex_;

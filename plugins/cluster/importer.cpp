@@ -13,14 +13,17 @@ constexpr std::chrono::milliseconds kRetry{200};
 }  // namespace
 
 Importer::Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
-                   std::string hosts_prefix, std::string self, std::map<std::string, Port> ports,
-                   Graph& graph, spdlog::logger& log)
+                   std::string cluster, std::string self, std::map<std::string, Port> ports,
+                   std::map<std::string, LeaderSource> leaders, Graph& graph, spdlog::logger& log)
     : client_(std::move(endpoints), timeout),
-      hosts_prefix_(std::move(hosts_prefix)),
+      cluster_(std::move(cluster)),
+      hosts_prefix_(hosts_prefix(cluster_)),
       self_(std::move(self)),
       ports_(std::move(ports)),
       graph_(graph),
-      log_(log) {}
+      log_(log) {
+  for (auto& [role, source] : leaders) roles_.emplace(role, Role{source, {}, {}});
+}
 
 Importer::~Importer() {
   stop();
@@ -46,7 +49,9 @@ bool Importer::pause(std::chrono::milliseconds how_long) {
 }
 
 void Importer::read_all() {
-  const RangeAnswer all = parse_range(client_.call("/v3/kv/range", range_request(hosts_prefix_)));
+  const RangeAnswer all =
+      parse_range(client_.call("/v3/kv/range", range_request(cluster_prefix(cluster_))));
+  for (auto& [name, role] : roles_) role.candidates.clear();
   // The range as events at its revision: a PUT for each key, a DELETE for each port held that
   // is no longer there.
   std::vector<WatchEvent> events;
@@ -68,6 +73,16 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
   if (revision <= revision_) return;
   std::vector<std::function<void()>> writes;
   for (const WatchEvent& event : events) {
+    if (auto role = parse_election_key(event.kv.key, cluster_)) {
+      if (auto it = roles_.find(*role); it != roles_.end()) {
+        if (event.deleted) {
+          it->second.candidates.erase(event.kv.key);
+        } else {
+          it->second.candidates[event.kv.key] = {event.kv.create_revision, event.kv.value};
+        }
+      }
+      continue;
+    }
     const auto key = parse_port_key(event.kv.key, hosts_prefix_);
     if (!key || key->host == self_) continue;
     auto port = ports_.find(key->port);
@@ -98,6 +113,18 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
                  revision, key->port, e.what());
     }
   }
+  for (auto& [name, role] : roles_) {
+    ports::cluster::Leader leader;
+    for (const auto& [key, candidate] : role.candidates) {
+      if (leader.term == 0 || candidate.first < leader.term)
+        leader = {candidate.second, candidate.first};
+    }
+    if (leader == role.published) continue;
+    log_.info("leader of role '{}': {} (term {})", name, leader.host.empty() ? "none" : leader.host,
+              leader.term);
+    role.published = leader;
+    writes.push_back([source = role.source, leader] { source.set(leader); });
+  }
   if (!writes.empty()) {
     graph_.batch([&] {
       for (const auto& write : writes) write();
@@ -117,7 +144,7 @@ void Importer::run() {
       }
       const std::string member = client_.endpoint();
       log_.info("watching from revision {} on {}", revision_ + 1, member);
-      client_.stream("/v3/watch", watch_request(hosts_prefix_, revision_ + 1),
+      client_.stream("/v3/watch", watch_request(cluster_prefix(cluster_), revision_ + 1),
                      [&](std::string_view message) {
                        WatchAnswer answer = parse_watch(message);
                        if (answer.compact_revision != 0) {

@@ -11,6 +11,10 @@
 // host, both types and fingerprints, and the host's port is removed; a value that does not
 // read as its port's type is logged with its key and revision and ignored (the port keeps its
 // value); keys of a foreign layout, this host's own keys and ports not imported are skipped.
+//
+// It also follows the candidacies of the roles it is given (key_layout.hpp) and publishes each
+// role's leader, the candidate with the lowest create-revision, in the batch of the revision
+// that changed it.
 #pragma once
 
 #include <chrono>
@@ -28,6 +32,7 @@
 #include <spdlog/logger.h>
 
 #include <mirari/graph.hpp>
+#include <mirari/ports/cluster.hpp>
 
 #include "etcd_client.hpp"
 #include "port_codecs.hpp"
@@ -40,9 +45,10 @@ class Importer {
     PortType type;
     std::unique_ptr<ImportedPort> sink;
   };
+  using LeaderSource = Source<ports::cluster::Leader>;
   Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
-           std::string hosts_prefix, std::string self, std::map<std::string, Port> ports,
-           Graph& graph, spdlog::logger& log);
+           std::string cluster, std::string self, std::map<std::string, Port> ports,
+           std::map<std::string, LeaderSource> leaders, Graph& graph, spdlog::logger& log);
   ~Importer();
 
   void start();
@@ -54,10 +60,18 @@ class Importer {
   void apply(std::int64_t revision, const std::vector<WatchEvent>& events);
   bool pause(std::chrono::milliseconds how_long);
 
+  struct Role {
+    LeaderSource source;
+    std::map<std::string, std::pair<std::int64_t, std::string>> candidates;  // key → (rev, host)
+    ports::cluster::Leader published;
+  };
+
   EtcdClient client_;
+  std::string cluster_;
   std::string hosts_prefix_;
   std::string self_;
   std::map<std::string, Port> ports_;
+  std::map<std::string, Role> roles_;
   Graph& graph_;
   spdlog::logger& log_;
 

@@ -1,6 +1,8 @@
 // Where the cluster plugin keeps things in etcd:
-//   /mirari/<cluster>/hosts/<host>/ports/<port>   a port a host exports (under its lease)
-// Anything else under /mirari/<cluster>/hosts/ is a foreign layout, which importers ignore.
+//   /mirari/<cluster>/hosts/<host>/ports/<port>     a port a host exports (under its lease)
+//   /mirari/<cluster>/election/<role>/<lease hex>   a host's candidacy (value: the host's
+//                                                    name; under its lease)
+// Anything else under /mirari/<cluster>/ is a foreign layout, which importers ignore.
 #pragma once
 
 #include <optional>
@@ -9,8 +11,16 @@
 
 namespace mirari::cluster {
 
+inline std::string cluster_prefix(std::string_view cluster) {
+  return "/mirari/" + std::string(cluster) + "/";
+}
+
 inline std::string hosts_prefix(std::string_view cluster) {
-  return "/mirari/" + std::string(cluster) + "/hosts/";
+  return cluster_prefix(cluster) + "hosts/";
+}
+
+inline std::string election_prefix(std::string_view cluster, std::string_view role) {
+  return cluster_prefix(cluster) + "election/" + std::string(role) + "/";
 }
 
 inline std::string ports_prefix(std::string_view cluster, std::string_view host) {
@@ -35,6 +45,18 @@ inline std::optional<PortKey> parse_port_key(std::string_view key, std::string_v
   std::string_view port = rest.substr(kPorts.size());
   if (port.empty() || port.find('/') != std::string_view::npos) return std::nullopt;
   return PortKey{std::string(host), std::string(port)};
+}
+
+// The role a key under election_prefix names, when it is a candidacy in the layout above.
+inline std::optional<std::string> parse_election_key(std::string_view key,
+                                                     std::string_view cluster) {
+  const std::string prefix = cluster_prefix(cluster) + "election/";
+  if (key.substr(0, prefix.size()) != prefix) return std::nullopt;
+  key.remove_prefix(prefix.size());
+  const auto slash = key.find('/');
+  if (slash == 0 || slash == std::string_view::npos || slash + 1 == key.size()) return std::nullopt;
+  if (key.find('/', slash + 1) != std::string_view::npos) return std::nullopt;
+  return std::string(key.substr(0, slash));
 }
 
 // Whether name can stand in a key and a port name: letters, digits, '-' and '_'.

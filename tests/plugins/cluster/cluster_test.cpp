@@ -172,3 +172,22 @@ TEST_CASE("cluster: a port the plugin cannot carry is refused with the carried o
                       "carried between hosts (carried ports: instances.actual, load.by_instance, "
                       "load.total, net.links, routes.applied, routes.desired)"));
 }
+
+TEST_CASE("cluster: the first host to stand leads a role until its lease expires, then the next",
+          "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a({cluster_config("a", etcd.toml_endpoints(), "roles = [\"placement\"]\n")});
+  auto leader = [](const Daemon& host) {
+    return host.port("cluster.leader.placement").value_or(json());
+  };
+  REQUIRE(eventually([&] { return leader(a)["host"] == "a"; }));
+  const std::int64_t first_term = leader(a)["term"];
+  Daemon b({cluster_config("b", etcd.toml_endpoints(1), "roles = [\"placement\"]\n")});
+  REQUIRE(b.log_shows("standing for election at /mirari/t/election/placement/"));
+  CHECK(eventually([&] { return leader(b) == json{{"host", "a"}, {"term", first_term}}; }));
+
+  a.signal(SIGKILL);
+  REQUIRE(a.wait_exit());
+  CHECK(eventually([&] { return leader(b)["host"] == "b"; }));
+  CHECK(leader(b)["term"].get<std::int64_t>() > first_term);
+}

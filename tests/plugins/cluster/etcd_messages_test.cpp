@@ -10,7 +10,7 @@
 
 using namespace mirari::cluster;
 
-TEST_CASE("base64 round-trips bytes and refuses text that is not base64") {
+TEST_CASE("cluster: base64 round-trips bytes and refuses text that is not base64") {
   for (const std::string& s : std::vector<std::string>{"", "a", "ab", "abc", "/mirari/t/hosts/a",
                                                        std::string("\0\xff", 2)}) {
     CHECK(base64_decode(base64_encode(s)) == s);
@@ -19,12 +19,12 @@ TEST_CASE("base64 round-trips bytes and refuses text that is not base64") {
   CHECK_THROWS_WITH(base64_decode("ab!d"), "not base64 at character 3");
 }
 
-TEST_CASE("a prefix's range end is the prefix with its last byte raised") {
+TEST_CASE("cluster: a prefix's range end is the prefix with its last byte raised") {
   CHECK(prefix_end("/mirari/t/hosts/") == "/mirari/t/hosts0");
   CHECK(prefix_end(std::string("a\xff", 2)) == "b");
 }
 
-TEST_CASE("a watch message gives its events in order, deletes marked, revisions read") {
+TEST_CASE("cluster: a watch message gives its events in order, deletes marked, revisions read") {
   const auto answer = parse_watch(
       R"({"result":{"header":{"revision":"7"},"events":[)"
       R"({"kv":{"key":"YQ==","value":"Yg==","create_revision":"5","mod_revision":"7","lease":"9"}},)"
@@ -39,14 +39,14 @@ TEST_CASE("a watch message gives its events in order, deletes marked, revisions 
   CHECK(answer.events[1].kv.key == "c");
 }
 
-TEST_CASE("a compacted watch says from which revision etcd still holds history") {
+TEST_CASE("cluster: a compacted watch says from which revision etcd still holds history") {
   const auto answer =
       parse_watch(R"({"result":{"header":{},"canceled":true,"compact_revision":"3"}})");
   CHECK(answer.canceled);
   CHECK(answer.compact_revision == 3);
 }
 
-TEST_CASE("etcd's error answers and malformed answers throw EtcdError with the reason") {
+TEST_CASE("cluster: etcd's error answers and malformed answers throw EtcdError with the reason") {
   CHECK_THROWS_WITH(parse_lease_keepalive(R"({"error":"etcdserver: requested lease not found",)"
                                           R"("code":5})"),
                     "etcd refused the request: etcdserver: requested lease not found");
@@ -58,12 +58,12 @@ TEST_CASE("etcd's error answers and malformed answers throw EtcdError with the r
                     "watch event of unknown type \"MOVE\"");
 }
 
-TEST_CASE("an expired lease renews to a TTL of 0") {
+TEST_CASE("cluster: an expired lease renews to a TTL of 0") {
   CHECK(parse_lease_keepalive(R"({"result":{"header":{},"ID":"12"}})").ttl == 0);
   CHECK(parse_lease_grant(R"({"header":{},"ID":"12","TTL":"2"})").ttl == 2);
 }
 
-TEST_CASE("only keys in the host/ports layout name a host and a port") {
+TEST_CASE("cluster: only keys in the host/ports layout name a host and a port") {
   const std::string hosts = hosts_prefix("t");
   auto key = parse_port_key(ports_prefix("t", "a") + "routes.desired", hosts);
   REQUIRE(key);
@@ -75,7 +75,7 @@ TEST_CASE("only keys in the host/ports layout name a host and a port") {
   CHECK_FALSE(parse_port_key("/mirari/u/hosts/a/ports/x", hosts));
 }
 
-TEST_CASE("a port record carries the type and fingerprint beside the value") {
+TEST_CASE("cluster: a port record carries the type and fingerprint beside the value") {
   const PortType type{"float64", 0x0123456789abcdefULL};
   const Record r = decode_record(encode_record(type, "0.5"));
   CHECK(r.type.name == "float64");
