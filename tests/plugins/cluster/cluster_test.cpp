@@ -5,10 +5,15 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
+#include <filesystem>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "daemon.hpp"
+#include "etcd_client.hpp"
 #include "etcd_cluster.hpp"
+#include "port_codecs.hpp"
 
 using mirari::test::Daemon;
 using mirari::test::DaemonOptions;
@@ -190,4 +195,38 @@ TEST_CASE("cluster: the first host to stand leads a role until its lease expires
   REQUIRE(a.wait_exit());
   CHECK(eventually([&] { return leader(b)["host"] == "b"; }));
   CHECK(leader(b)["term"].get<std::int64_t>() > first_term);
+}
+
+TEST_CASE("cluster: keys changed at one etcd revision land in one tick", "[cluster]") {
+  EtcdCluster etcd;
+  Daemon b(importer(etcd));
+  std::filesystem::path out;
+  auto watch = b.ctl_background({"watch", "cluster.all.routes.desired"}, out);
+  auto lines = [&] {
+    std::vector<json> seen;
+    std::istringstream text(mirari::test::read_file(out));
+    for (std::string line; std::getline(text, line);) seen.push_back(json::parse(line));
+    return seen;
+  };
+  REQUIRE(eventually([&] { return lines().size() == 1; }));
+
+  // Two hosts' ports in one transaction: one revision.
+  namespace cluster = mirari::cluster;
+  const auto& type = cluster::find_codec("routes.desired")->type();
+  auto request_put = [&](const std::string& host, const json& value) {
+    return json{
+        {"request_put",
+         {{"key", cluster::base64_encode("/mirari/t/hosts/" + host + "/ports/routes.desired")},
+          {"value", cluster::base64_encode(cluster::encode_record(type, value.dump()))}}}};
+  };
+  cluster::EtcdClient client(etcd.endpoints(), std::chrono::seconds(2));
+  client.call("/v3/kv/txn", json{{"success",
+                                  {request_put("x", routes("198.51.100.0/24")),
+                                   request_put("y", routes("203.0.113.0/24"))}}}
+                                .dump());
+
+  REQUIRE(eventually([&] { return lines().size() >= 2; }));
+  CHECK(lines()[1] ==
+        json{{"changed", {{"x", routes("198.51.100.0/24")}, {"y", routes("203.0.113.0/24")}}},
+             {"removed", json::array()}});
 }

@@ -75,6 +75,14 @@ TEST_CASE("cluster: only keys in the host/ports layout name a host and a port") 
   CHECK_FALSE(parse_port_key("/mirari/u/hosts/a/ports/x", hosts));
 }
 
+TEST_CASE("cluster: only keys in the election layout name a role") {
+  CHECK(parse_election_key(election_prefix("t", "placement") + "6f1a", "t") == "placement");
+  CHECK_FALSE(parse_election_key("/mirari/t/election/placement/", "t"));
+  CHECK_FALSE(parse_election_key("/mirari/t/election/placement/6f1a/x", "t"));
+  CHECK_FALSE(parse_election_key("/mirari/t/election//6f1a", "t"));
+  CHECK_FALSE(parse_election_key("/mirari/u/election/placement/6f1a", "t"));
+}
+
 TEST_CASE("cluster: a port record carries the type and fingerprint beside the value") {
   const PortType type{"float64", 0x0123456789abcdefULL};
   const Record r = decode_record(encode_record(type, "0.5"));
