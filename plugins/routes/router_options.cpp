@@ -48,6 +48,10 @@ RouterOptions parse_router(const Config& config) {
 
 std::vector<ConfigKey> routes_config_keys() {
   return {
+      ConfigKey::optional("desired", std::string("routes.desired"),
+                          "the port holding the routes each router must hold: routes.desired, "
+                          "or another host's imported by the cluster plugin "
+                          "(cluster.<host>.routes.desired)"),
       ConfigKey::optional("verify_ms", std::int64_t{1000},
                           "milliseconds between two checks that every router still holds what "
                           "was programmed (a restarted daemon, a route deleted by hand); a "
@@ -84,6 +88,8 @@ std::vector<ConfigKey> routes_config_keys() {
 
 RoutesOptions parse_options(const Config& config) {
   RoutesOptions o;
+  o.desired = config.get<std::string>("desired");
+  if (o.desired.empty()) throw ConfigError("desired names no port", "desired");
   o.verify = std::chrono::milliseconds(config.integer("verify_ms", 1, kMaxVerifyMs));
   std::set<std::string> names;
   for (const Config& router : config.tables("routers")) {

@@ -36,6 +36,7 @@ struct RouterOptions {
 };
 
 struct RoutesOptions {
+  std::string desired = "routes.desired";  // the port of the sets to program
   std::vector<RouterOptions> routers;
   std::chrono::milliseconds verify{1000};
 };

@@ -37,7 +37,7 @@ class RoutesPlugin final : public Plugin {
   static std::vector<PortDecl> ports() {
     namespace P = ports::routes;
     return {PortDecl::subscribes<RoutesDesired>(
-                P::kRoutesDesired,
+                "{desired}",
                 "per router: the routes it must hold beside its own, and the prefixes it must "
                 "announce over BGP"),
             PortDecl::publishes<RoutesApplied>(
@@ -67,7 +67,7 @@ class RoutesPlugin final : public Plugin {
         ctx.executor(), ctx.io(), std::move(backends), options_.verify,
         [programmed](const RoutesApplied& results) { programmed.set(results); });
 
-    auto desired = ctx.subscribe<RoutesDesired>(P::kRoutesDesired);
+    auto desired = ctx.subscribe<RoutesDesired>(options_.desired);
     auto checked =
         map(desired, [kinds](const RoutesDesired& d) { return check_desired(d, kinds); });
     auto accepted = fold(changes(checked), accept({}, check_desired(desired.value(), kinds)),
