@@ -17,6 +17,7 @@ Config with_router(Config::Values router) {
                           {"route_map", "mirari"},  {"protocol", std::int64_t{203}}};
   router.merge(defaults);
   return Config({{"verify_ms", std::int64_t{1000}},
+                 {"desired", "routes.desired"},
                  {"routers", std::vector<Config>{Config(std::move(router), "routers[0]")}}});
 }
 
@@ -61,7 +62,18 @@ TEST_CASE("a router named twice is refused") {
                         {"route_map", "mirari"},
                         {"protocol", std::int64_t{203}}};
   const Config config({{"verify_ms", std::int64_t{1000}},
+                       {"desired", "routes.desired"},
                        {"routers", std::vector<Config>{Config(router, "routers[0]"),
                                                        Config(router, "routers[1]")}}});
   CHECK(refusal(config) == "routers[1].name: router 'B' is named twice");
+}
+
+TEST_CASE("the sets programmed come from routes.desired, or the port named by desired") {
+  CHECK(parse_options(with_router({{"name", "B"}, {"backend", "netlink"}})).desired ==
+        "routes.desired");
+  Config::Values values = with_router({{"name", "B"}, {"backend", "netlink"}}).values();
+  values["desired"] = std::string("cluster.a.routes.desired");
+  CHECK(parse_options(Config(values)).desired == "cluster.a.routes.desired");
+  values["desired"] = std::string();
+  CHECK(refusal(Config(values)) == "desired names no port");
 }
