@@ -14,18 +14,26 @@
 // accepted_pct (samples load.samples carried / reports offered), refused (EAGAIN), lag_ms
 // (from the last report sent to the tick of the last sample), cpu_us_per_report and cores
 // (CPU time of the threads the monitor and the graph run on, together: per sample carried, and per
-// second of the run), wait_pct (the share of the run that thread spent waiting for a CPU,
-// taken by the machine's other work), sender_late_ms (the longest the fleet's sender sent a
-// report after it was due: it then sends what it owes at once), rss_kib_per_item and
-// heap_bytes_per_item (memory per instance once all reported, as fleet_figures.hpp says),
-// p50_us, p90_us... (probe report to committed tick), probes_lost (probe reports refused or
-// not seen within a second).
+// second of the run), reports_per_tick (samples carried per tick that carried any), wait_pct (the
+// share of the run that thread spent waiting for a CPU, taken by the machine's other work),
+// sender_late_ms (the longest the fleet's sender sent a report after it was due: it then sends what
+// it owes at once), rss_kib_per_item and heap_bytes_per_item (memory per instance once all
+// reported, as fleet_figures.hpp says), p50_us, p90_us... (probe report to committed tick),
+// probes_lost (probe reports refused or not seen within a second).
 //
 // BM_LoadMaxRate: one sender as fast as the socket takes reports, for 10,000 instance names
 // in turn; on EAGAIN it waits for room (poll) and sends the same report again, so nothing is
 // lost. Counters: reports_per_s (samples carried per second), eagain_per_s (what the sender
 // saw), cpu_us_per_report, cores, reports_per_tick (the monitor writes what one wake-up read
 // in one tick: behind a sender this fast, a wake-up reads until it has caught up).
+//
+// BM_LoadReportCost: the cost of one report in the monitor's whole path, without the pacing
+// of a timed fleet: 10,000 instances report once each (not measured), then `rounds` times
+// `batch` reports (the instances in turn) are sent at once and waited for until their tick
+// has committed. Counters: cpu_us_per_report, reports_per_tick. Under callgrind
+// (--separate-threads=yes) the instructions of the two threads that are not the sender's,
+// at rounds 2,000 less those at rounds 1,000, divided by 1,000 x batch, are the instructions
+// of one report (the README of plugins/load-monitor gives the command).
 #include <benchmark/benchmark.h>
 
 #include <sys/prctl.h>
@@ -106,6 +114,16 @@ std::int64_t drained_at_ns(LoadPipeline& pipeline, std::uint64_t sent) {
   return now_ns();
 }
 
+// Instance's report in the round-th pass over the fleet, in line: its value changes from one
+// round to the next, as a live instance's load does (a value equal to the last one would
+// change no table).
+std::string_view report_line(char (&line)[64], int instance, std::uint64_t round) {
+  const int length =
+      std::snprintf(line, sizeof line, "vm-%d load 0.%02d", instance,
+                    static_cast<int>((static_cast<std::uint64_t>(instance) + round) % 100));
+  return std::string_view(line, static_cast<std::size_t>(length));
+}
+
 struct Sent {
   std::uint64_t sent = 0;
   std::uint64_t refused = 0;
@@ -127,9 +145,7 @@ Sent send_fleet(ReportSocket& socket, int n, Clock::time_point start, Clock::tim
     for (Clock::time_point due = start + step * k; due <= now; due = start + step * ++k) {
       const auto instance = static_cast<int>(k % n);
       const auto round = static_cast<int>(k / n);
-      const int length =
-          std::snprintf(line, sizeof line, "vm-%d load 0.%02d", instance, (instance + round) % 100);
-      if (socket.send(std::string_view(line, static_cast<std::size_t>(length)))) {
+      if (socket.send(report_line(line, instance, static_cast<std::uint64_t>(round)))) {
         ++counts.sent;
       } else {
         ++counts.refused;
@@ -147,6 +163,7 @@ struct LoadFigures {
   std::uint64_t offered = 0;
   std::uint64_t refused = 0;
   std::uint64_t carried = 0;
+  std::uint64_t ticks = 0;  // that carried samples
   double lag_ms = 0;
   std::int64_t cpu_ns = 0;
   std::int64_t wait_ns = 0;
@@ -211,6 +228,7 @@ LoadFigures measure_fleet(int n, int qlen, std::chrono::milliseconds duration) {
   const std::int64_t sent_ns = now_ns();
   const std::int64_t end_ns = drained_at_ns(pipeline, fleet.sent + probe.sent);
   figures.carried = pipeline.samples();
+  figures.ticks = pipeline.ticks();
   figures.cpu_ns = pipeline.cpu_ns() - cpu_before;
   figures.wait_ns = pipeline.runqueue_wait_ns() - wait_before;
   figures.sender_late_ms =
@@ -257,6 +275,8 @@ void BM_LoadFleet(benchmark::State& state) {
   state.counters["cpu_us_per_report"] =
       static_cast<double>(figures.cpu_ns) / 1e3 / static_cast<double>(figures.carried);
   state.counters["cores"] = static_cast<double>(figures.cpu_ns) / 1e9 / figures.seconds;
+  state.counters["reports_per_tick"] =
+      static_cast<double>(figures.carried) / static_cast<double>(figures.ticks);
   state.counters["rss_kib_per_item"] =
       static_cast<double>(figures.rss_after_kib - figures.rss_before_kib) / n;
   state.counters["heap_bytes_per_item"] =
@@ -291,9 +311,7 @@ void BM_LoadMaxRate(benchmark::State& state) {
       while (Clock::now() < until) {
         for (int burst = 0; burst < 64; ++burst) {
           const auto instance = static_cast<int>(sent % kRateInstances);
-          const int length = std::snprintf(line, sizeof line, "vm-%d load 0.%02d", instance,
-                                           static_cast<int>(sent % 100));
-          while (!socket.send(std::string_view(line, static_cast<std::size_t>(length)))) {
+          while (!socket.send(report_line(line, instance, sent / kRateInstances))) {
             ++eagain;
             socket.wait_for_room(100ms);
           }
@@ -320,10 +338,55 @@ void BM_LoadMaxRate(benchmark::State& state) {
     }
   }
 }
+
 BENCHMARK(BM_LoadMaxRate)
     ->ArgName("qlen")
     ->Arg(0)
     ->Arg(512)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
+
+void BM_LoadReportCost(benchmark::State& state) {
+  const int batch = static_cast<int>(state.range(0));
+  const int rounds = static_cast<int>(state.range(1));
+  for (auto _ : state) {
+    try {
+      const mirari::testing::TempDir dir;
+      const auto path = dir.path() / "load.sock";
+      LoadPipeline pipeline(path, "", kProbe);
+      ReportSocket socket(path);
+      char line[64];
+      std::uint64_t sent = 0;
+      const auto send = [&](int count) {
+        for (int i = 0; i < count; ++i, ++sent) {
+          const auto instance = static_cast<int>(sent % kRateInstances);
+          while (!socket.send(report_line(line, instance, sent / kRateInstances))) {
+            socket.wait_for_room(100ms);
+          }
+        }
+        drained_at_ns(pipeline, sent);
+      };
+      send(kRateInstances);
+      const std::uint64_t ticks_before = pipeline.ticks();
+      const std::int64_t cpu_before = pipeline.cpu_ns();
+      const std::int64_t start_ns = now_ns();
+      for (int round = 0; round < rounds; ++round) send(batch);
+      const std::int64_t cpu_ns = pipeline.cpu_ns() - cpu_before;
+      const double reports = static_cast<double>(batch) * rounds;
+      state.SetIterationTime(static_cast<double>(now_ns() - start_ns) / 1e9);
+      state.counters["cpu_us_per_report"] = static_cast<double>(cpu_ns) / 1e3 / reports;
+      state.counters["reports_per_tick"] =
+          reports / static_cast<double>(pipeline.ticks() - ticks_before);
+    } catch (const std::exception& e) {
+      state.SkipWithError(e.what());
+      return;
+    }
+  }
+}
+BENCHMARK(BM_LoadReportCost)
+    ->ArgNames({"batch", "rounds"})
+    ->ArgsProduct({{1, 16, 64}, {1000, 2000}})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);

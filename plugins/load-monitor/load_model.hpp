@@ -12,11 +12,17 @@
 // - total() is the sum of by_instance(), kept as each load changes (O(1) per report) and
 //   summed again exactly once the changes since the last exact sum outnumber the instances,
 //   so rounding cannot accumulate.
+// - instances_ holds an entry for exactly the instances that reports() or by_instance() hold,
+//   and each entry says what those two tables hold for it: a report finds its instance's
+//   state with one lookup by the name's view, and writes each table once, without reading it.
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -33,8 +39,13 @@ class LoadModel {
   explicit LoadModel(std::size_t window) : window_(window) {}
 
   // Applies a value an instance reported (on the socket, or in XenStore); returns the sample
-  // to publish.
-  LoadSample report(const Report& report, LoadSample::Source source = LoadSample::Source::report);
+  // to publish. O(1) in the number of instances, and allocates only for an instance's first
+  // report or first value of a key.
+  LoadSample report(std::string_view instance, std::string_view key, double value,
+                    LoadSample::Source source = LoadSample::Source::report);
+  LoadSample report(const Report& report, LoadSample::Source source = LoadSample::Source::report) {
+    return this->report(report.instance, report.key, report.value, source);
+  }
   // Applies a CPU share sampled for a process instance; returns the sample to publish.
   LoadSample cpu(const std::string& instance, double share);
   // Drops what CPU sampling said of a process instance that can no longer be sampled.
@@ -61,13 +72,31 @@ class LoadModel {
   void restore(const State& state);
 
  private:
-  void smooth(const std::string& instance, double load);
-  void set_load(const std::string& instance, double load);
-  bool erase_load(const std::string& instance);
+  // What the model knows of one instance.
+  struct Instance {
+    explicit Instance(std::size_t window) : average(window) {}
+    Table<std::string, double> keys;  // what reports() holds for it; empty: absent
+    bool reports_load = false;        // keys holds kLoadKey
+    MovingAverage average;            // its load samples; empty: none
+    std::optional<double> load;       // what by_instance() holds for it
+  };
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const noexcept {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  using Instances = std::unordered_map<std::string, Instance, NameHash, std::equal_to<>>;
+
+  Instances::iterator instance(std::string_view name);
+  void publish_keys(const std::string& name, const Instance& state);
+  void smooth(const std::string& name, Instance& state, double load);
+  bool erase_load(const std::string& name, Instance& state);
+  void drop_if_unknown(Instances::iterator it);
   void count_change();
 
   std::size_t window_;
-  std::unordered_map<std::string, MovingAverage> averages_;
+  Instances instances_;
   LoadByInstance::Builder by_instance_;
   InstanceReports::Builder reports_;
   long double total_ = 0;

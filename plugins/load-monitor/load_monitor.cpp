@@ -85,12 +85,27 @@ struct LoadMonitor::State {
   datagram_protocol::socket socket;
   boost::asio::steady_timer timer;
   std::optional<FileId> socket_file;
-  // Room for one recvmmsg call's datagrams, allocated once.
+  // Room for one recvmmsg call's datagrams, allocated and pointed to once: a call writes only
+  // each header's msg_len and msg_flags.
   std::vector<char> buffers = std::vector<char>(kDatagramsPerRead * kDatagramBytes);
-  std::array<iovec, kDatagramsPerRead> vectors{};
-  std::array<mmsghdr, kDatagramsPerRead> headers{};
+  std::array<iovec, kDatagramsPerRead> vectors = [this] {
+    std::array<iovec, kDatagramsPerRead> out{};
+    for (std::size_t i = 0; i < kDatagramsPerRead; ++i) {
+      out[i] = {buffers.data() + i * kDatagramBytes, kDatagramBytes};
+    }
+    return out;
+  }();
+  std::array<mmsghdr, kDatagramsPerRead> headers = [this] {
+    std::array<mmsghdr, kDatagramsPerRead> out{};
+    for (std::size_t i = 0; i < kDatagramsPerRead; ++i) {
+      out[i].msg_hdr.msg_iov = &vectors[i];
+      out[i].msg_hdr.msg_iovlen = 1;
+    }
+    return out;
+  }();
   // What the datagrams read since the last batch produced, written together.
   std::vector<LoadSample> pending;
+  std::vector<ReportView> parsed;  // one datagram's reports; reused, so a report allocates none
   bool forgotten_pending = false;  // instances dropped since the last batch
   // One batch at a time goes to the graph: until its tick has committed (batch_committed),
   // what is read waits in pending and goes in the next batch. Behind a busy graph the
@@ -156,16 +171,8 @@ struct LoadMonitor::State {
   // Takes every datagram waiting, kDatagramsPerRead per system call, and writes what they
   // changed once. False when the socket failed for good.
   bool read_waiting() {
-    for (std::size_t i = 0; i < kDatagramsPerRead; ++i) {
-      vectors[i] = {buffers.data() + i * kDatagramBytes, kDatagramBytes};
-    }
     bool ok = true;
     for (;;) {
-      for (std::size_t i = 0; i < kDatagramsPerRead; ++i) {
-        headers[i] = {};
-        headers[i].msg_hdr.msg_iov = &vectors[i];
-        headers[i].msg_hdr.msg_iovlen = 1;
-      }
       const int got = ::recvmmsg(socket.native_handle(), headers.data(), kDatagramsPerRead,
                                  MSG_DONTWAIT, nullptr);
       if (got < 0) {
@@ -196,9 +203,12 @@ struct LoadMonitor::State {
   }
 
   void received(std::string_view datagram) {
-    const ParsedDatagram parsed = parse_datagram(datagram);
-    if (parsed.rejected > 0) rejected_lines(datagram, parsed.rejected);
-    for (const Report& report : parsed.reports) pending.push_back(model.report(report));
+    parsed.clear();
+    const std::size_t refused = parse_reports(datagram, parsed);
+    if (refused > 0) rejected_lines(datagram, refused);
+    for (const ReportView& report : parsed) {
+      pending.push_back(model.report(report.instance, report.key, report.value));
+    }
   }
 
   void xen_data(const ports::xen::DataByDomain& table) {
@@ -261,6 +271,7 @@ struct LoadMonitor::State {
     forgotten_pending = forgotten_pending || forgotten;
     if (pending.empty() && !forgotten_pending && !rejected_changed) return;
     if (in_flight && Clock::now() - in_flight_since < kBatchAckTimeout) return;
+    const std::size_t taken = pending.size();
     outputs.graph->batch([&] {
       if (rejected_changed) outputs.rejected.set(rejected);
       if (!pending.empty() || forgotten_pending) {
@@ -271,7 +282,9 @@ struct LoadMonitor::State {
       if (!pending.empty()) outputs.samples.emit(std::move(pending));
       batch_number.set(++batches);
     });
-    pending.clear();
+    // The list went with the batch: the next one gets room for as many.
+    pending = {};
+    pending.reserve(taken);
     forgotten_pending = false;
     rejected_changed = false;
     in_flight = true;

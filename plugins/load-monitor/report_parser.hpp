@@ -26,11 +26,25 @@ struct Report {
   friend bool operator==(const Report&, const Report&) = default;
 };
 
+// A report whose NAME and KEY view the datagram it was read from.
+struct ReportView {
+  std::string_view instance;
+  std::string_view key;
+  double value = 0;
+  friend bool operator==(const ReportView&, const ReportView&) = default;
+};
+
+// Appends the reports of datagram's lines to reports, in the order of their lines, and returns
+// how many lines it refused. Allocates nothing once reports has room: the monitor reads every
+// datagram through it, into one vector it reuses.
+std::size_t parse_reports(std::string_view datagram, std::vector<ReportView>& reports);
+
 struct ParsedDatagram {
   std::vector<Report> reports;  // in the order of their lines
   std::size_t rejected = 0;     // lines refused
 };
 
+// parse_reports() with the reports copied out of the datagram.
 ParsedDatagram parse_datagram(std::string_view datagram);
 
 // One report from its three fields, checked as a line's are; none when one is refused.

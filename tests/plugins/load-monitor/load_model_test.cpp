@@ -11,7 +11,7 @@ using Source = mirari::load::LoadSample::Source;
 
 TEST_CASE("the load ports' types have stable names") {
   CHECK(mirari::type_name<LoadByInstance>() == "table<string,float64>");
-  CHECK(mirari::type_name<InstanceReports>() == "table<string,map<string,float64>>");
+  CHECK(mirari::type_name<InstanceReports>() == "table<string,table<string,float64>>");
   CHECK(mirari::type_name<LoadSample>() == "load.sample");
 }
 
@@ -56,7 +56,7 @@ TEST_CASE("once an instance reports its load, its CPU share no longer counts as 
   CHECK(model.by_instance().at("p") == Approx(0.2));  // the CPU samples are dropped
   model.cpu("p", 1.0);
   CHECK(model.by_instance().at("p") == Approx(0.2));
-  CHECK(model.reports().at("p") == std::map<std::string, double>{{"cpu", 1.0}, {"load", 0.2}});
+  CHECK(model.reports().at("p") == mirari::Table<std::string, double>{{"cpu", 1.0}, {"load", 0.2}});
 }
 
 TEST_CASE("a process instance that is gone loses its CPU share and its load") {

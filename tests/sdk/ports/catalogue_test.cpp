@@ -79,7 +79,7 @@ TEST_CASE("every stock port keeps its name and stable type name") {
                     "xen.data_events list<xen.data_change>",
                     "load.by_instance table<string,float64>",
                     "load.total float64",
-                    "instances.reports table<string,map<string,float64>>",
+                    "instances.reports table<string,table<string,float64>>",
                     "load.samples list<load.sample>",
                     "load.rejected uint64",
                     "instances.actual table<string,instances.status>",

@@ -69,8 +69,17 @@ inline std::uint32_t bit_at(std::uint64_t hash, unsigned shift) noexcept {
   return std::uint32_t{1} << ((hash >> shift) & 31u);
 }
 
+// Every step down the trie counts bits. Where the target has no POPCNT instruction (x86-64's
+// baseline) std::popcount is a call into libgcc; the same count stays inline below.
 inline std::uint32_t index_in(std::uint32_t map, std::uint32_t bit) noexcept {
+#if defined(__POPCNT__) || !(defined(__x86_64__) || defined(__i386__))
   return static_cast<std::uint32_t>(std::popcount(map & (bit - 1)));
+#else
+  std::uint32_t x = map & (bit - 1);
+  x -= (x >> 1) & 0x55555555u;
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  return (((x + (x >> 4)) & 0x0f0f0f0fu) * 0x01010101u) >> 24;
+#endif
 }
 
 // Nodes allocated by this thread, ever: lets tests and benchmarks measure what one change

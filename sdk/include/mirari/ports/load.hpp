@@ -5,7 +5,7 @@
 //   port               constant     kind    C++ type         stable type name
 //   load.by_instance   kByInstance  signal  LoadByInstance   table<string,float64>
 //   load.total         kTotal       signal  double           float64
-//   instances.reports  kReports     signal  InstanceReports  table<string,map<string,float64>>
+//   instances.reports  kReports     signal  InstanceReports  table<string,table<string,float64>>
 //   load.samples       kSamples     event   LoadSamples      list<load.sample>
 //   load.rejected      kRejected    signal  std::uint64_t    uint64
 //
@@ -60,7 +60,10 @@ struct LoadSample {
 };
 
 using LoadByInstance = Table<std::string, double>;
-using InstanceReports = Table<std::string, std::map<std::string, double>>;
+// Each instance's keys are a Table too, not a std::map: a new version of the fleet's table copies
+// the entries of the nodes on a changed key's path, and copying a Table is taking a reference
+// where copying a map allocates each of its nodes anew.
+using InstanceReports = Table<std::string, Table<std::string, double>>;
 using LoadSamples = std::vector<LoadSample>;
 
 NLOHMANN_JSON_SERIALIZE_ENUM(LoadSample::Source, {{LoadSample::Source::report, "report"},
