@@ -113,3 +113,22 @@ TEST_CASE("a forgotten instance leaves the load and the reports") {
   CHECK(model.total() == 0.5);
   CHECK_FALSE(model.forget("a"));
 }
+
+TEST_CASE("an instance forgotten and reporting again starts a new average") {
+  LoadModel model(3);
+  model.report({"a", "load", 1.0});
+  model.forget("a");
+  model.report({"a", "load", 3.0});
+  CHECK(model.by_instance() == LoadByInstance{{"a", 3.0}});
+  CHECK(model.state().samples == std::map<std::string, std::vector<double>>{{"a", {3.0}}});
+}
+
+TEST_CASE("a value equal to the last one leaves both tables' versions as they were") {
+  LoadModel model(1);
+  model.report({"a", "load", 0.5});
+  const auto reports = model.reports();
+  const auto loads = model.by_instance();
+  model.report({"a", "load", 0.5});
+  CHECK(model.reports().same_version(reports));
+  CHECK(model.by_instance().same_version(loads));
+}

@@ -18,6 +18,16 @@ TEST_CASE("a datagram of report lines gives one report per line, in order") {
                                               {"web-2", "load", -0.1}});
 }
 
+TEST_CASE("reports are appended as views of the datagram, after what the vector held") {
+  using mirari::load::ReportView;
+  const std::string datagram = "web-1 load 0.5\nbad\nweb-2 queue 3\n";
+  std::vector<ReportView> reports{{"kept", "load", 1}};
+  CHECK(mirari::load::parse_reports(datagram, reports) == 1);
+  CHECK(reports == std::vector<ReportView>{
+                       {"kept", "load", 1}, {"web-1", "load", 0.5}, {"web-2", "queue", 3}});
+  CHECK(reports[1].instance.data() == datagram.data());
+}
+
 TEST_CASE("empty lines are neither reports nor rejected") {
   const auto parsed = parse_datagram("\n  \nweb-1 load 1\n\n");
   CHECK(parsed.reports.size() == 1);
