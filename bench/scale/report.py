@@ -168,6 +168,15 @@ def main():
                   f"{run['cpu_us_per_report']:.2f} us CPU/report, {run['cores']:.2f} cores, "
                   f"{run['reports_per_tick']:,.0f} reports/tick; "
                   f"the sender saw EAGAIN {run['eagain_per_s']:,.0f} times/s")
+    costs = [(name, run) for name, run in runs.items() if name.startswith("BM_LoadReportCost")]
+    if costs:
+        print("\nload-monitor, one report's CPU without a fleet's pacing (batches sent at once)")
+        for name, run in sorted(costs, key=lambda item: [int(x) for x in re.findall(r"\d+", item[0])]):
+            if "error" in run:
+                print(f"  {name}: failed: {run['error']}")
+                continue
+            print(f"  {name.removeprefix('BM_LoadReportCost/')}: {run['cpu_us_per_report']:.2f} us CPU/report, "
+                  f"{run['reports_per_tick']:.1f} reports/tick")
     print("\ntargets")
     for what, v in verdicts:
         print(f"  {what:<62} {v}")
