@@ -7,6 +7,8 @@
 #include <boost/asio/prefer.hpp>
 #include <exception>
 
+#include "code_keeper.hpp"
+
 namespace mirari::host {
 
 struct WorkRegistry::Counter {
@@ -80,6 +82,8 @@ PluginExecutor::PluginExecutor(boost::asio::thread_pool& workers, WorkRegistry& 
       io_(boost::asio::make_strand(workers)),
       anchor_(std::move(anchor)),
       state_(std::make_shared<State>()) {
+  // The plugin's I/O may make Asio services on the pool, whose code is the library's.
+  boost::asio::use_service<CodeKeeper>(workers).keep(anchor_);
   state_->log = std::move(log);
   state_->counter = std::make_shared<WorkRegistry::Counter>();
   state_->counter->instance = std::move(instance);

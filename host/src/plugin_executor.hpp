@@ -9,7 +9,9 @@
 // - in_flight() counts the work posted and not yet finished; work is finished once it has
 //   returned and its function object (the plugin's code) has been destroyed.
 // - Every posted work holds the anchor (the plugin's library) until it is destroyed, so the
-//   library outlives the last of its code the workers run, even after the instance is gone.
+//   library outlives the last of its code the workers run, even after the instance is gone;
+//   and the pool's CodeKeeper holds it until the pool is destroyed, for the Asio services
+//   the plugin's I/O made on it (code_keeper.hpp).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

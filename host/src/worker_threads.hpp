@@ -2,7 +2,9 @@
 // threads the daemon starts itself, so that each has an alternate signal stack (a stack
 // overflow in a plugin's work is reported by the crash handler like any other crash).
 //
-// Invariant: the pool runs on exactly `count` threads from construction until stop().
+// Invariant: the pool runs on exactly `count` threads from construction until stop(). Its
+// first service is the CodeKeeper, so the plugin libraries it keeps are released only after
+// every other service of the pool is destroyed (code_keeper.hpp).
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>

@@ -6,6 +6,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -84,6 +85,15 @@ class Manager {
   std::map<std::string, PluginTable> tables_;
   PluginManager manager_;
 };
+
+// Whether this process maps a private copy of the plugin file named stem.
+bool mapped(const std::string& stem) {
+  std::ifstream maps("/proc/self/maps");
+  for (std::string line; std::getline(maps, line);) {
+    if (line.find("/" + stem + ".") != std::string::npos) return true;
+  }
+  return false;
+}
 
 std::vector<std::string> listed(const PluginManager& manager) {
   std::vector<std::string> names;
@@ -224,4 +234,25 @@ TEST_CASE("a held-out instance loads only when an operator asks, which ends the 
   manager->load(plugin("counter"), "", Origin::control);
   CHECK(!manager->held_out().has_value());
   CHECK(listed(*manager) == std::vector<std::string>{"counter"});
+}
+
+TEST_CASE("an unloaded plugin's code stays mapped until the worker pool that ran its I/O is gone") {
+  mirari::testing::TempDir dir;
+  const fs::path marker = dir.path() / "marker";
+  {
+    Manager manager;
+    manager.configure("service-maker", "service-maker", toml::table{{"marker", marker.string()}});
+    manager->load(plugin("service-maker"), "", Origin::config);
+    bool done = false;
+    manager->unload("service-maker", [&](const std::string&) { done = true; });
+    REQUIRE(manager.run_until([&] { return done; }));
+    CHECK(manager.drained());
+    // The instance is gone, but the pool holds the Asio service it made, whose code is the
+    // library's.
+    CHECK(mapped("service-maker"));
+    CHECK_FALSE(fs::exists(marker));
+  }
+  // The pool shut the service down, running the library's code, and only then let it go.
+  CHECK(fs::exists(marker));
+  CHECK_FALSE(mapped("service-maker"));
 }

@@ -1,0 +1,23 @@
+#include "code_keeper.hpp"
+
+#include <utility>
+
+namespace mirari::host {
+
+boost::asio::execution_context::id CodeKeeper::id;
+
+CodeKeeper::CodeKeeper(boost::asio::execution_context& context)
+    : boost::asio::execution_context::service(context) {}
+
+void CodeKeeper::keep(std::shared_ptr<const void> anchor) {
+  if (!anchor) return;
+  std::lock_guard lock(mutex_);
+  anchors_.push_back(std::move(anchor));
+}
+
+std::size_t CodeKeeper::kept() const {
+  std::lock_guard lock(mutex_);
+  return anchors_.size();
+}
+
+}  // namespace mirari::host
