@@ -14,6 +14,8 @@ constexpr std::uint16_t kGroupAddCommand = 0;     // OFPGC_ADD
 constexpr std::uint16_t kGroupDeleteCommand = 2;  // OFPGC_DELETE
 constexpr std::uint8_t kAllTables = 0xff;         // OFPTT_ALL
 constexpr std::uint32_t kNoBuffer = 0xffffffff;
+// The largest message a bundle can carry: its length, and the ADD's around it, are 16 bits.
+constexpr std::size_t kLargestInner = 0xffff - 16;
 
 wire::Bytes flow_mod(std::uint64_t cookie, std::uint8_t table, std::uint8_t command,
                      std::uint16_t priority, const wire::Bytes& match,
@@ -62,7 +64,9 @@ std::optional<wire::Bytes> encode_flow_add(const ports::flows::Flow& flow,
   const auto match = encode_match(flow.match, ports);
   if (!match) return std::nullopt;
   const auto instructions = encode_flow_actions(flow.actions, ports);
-  if (!instructions) return std::nullopt;
+  if (!instructions || 48 + match->size() + instructions->size() > kLargestInner) {
+    return std::nullopt;
+  }
   return flow_mod(flow.cookie, flow.table, kFlowAdd, flow.priority, *match, *instructions);
 }
 
@@ -90,6 +94,7 @@ std::optional<wire::Bytes> encode_group_add(const ports::flows::FlowGroup& group
     wire::put32(buckets, wire::kGroupAny);
     wire::put32(buckets, 0);
     buckets.insert(buckets.end(), actions->begin(), actions->end());
+    if (16 + buckets.size() > kLargestInner) return std::nullopt;
   }
   return group_mod(kGroupAddCommand, *type, group.id, buckets);
 }

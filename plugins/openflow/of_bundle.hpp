@@ -23,10 +23,11 @@ namespace mirari::openflow {
 std::optional<std::vector<wire::Bytes>> encode_bundle(const ports::flows::BridgeFlows& set,
                                                       const PortNumbers& ports);
 
-// One flow's ADD; none outside the subset.
+// One flow's ADD; none outside the subset, or when it would not fit a bundle's 16-bit length.
 std::optional<wire::Bytes> encode_flow_add(const ports::flows::Flow& flow,
                                            const PortNumbers& ports);
-// One group's ADD; none outside the subset.
+// One group's ADD; none outside the subset, or when it would not fit a bundle's 16-bit
+// length.
 std::optional<wire::Bytes> encode_group_add(const ports::flows::FlowGroup& group,
                                             const PortNumbers& ports);
 

@@ -202,3 +202,13 @@ TEST_CASE("a fast_failover bucket watches its port; without one it goes to ovs-o
   const auto select = encode_group_add(FlowGroup{3, "select", {"output:p1"}}, kPorts);
   CHECK(wire::get16(&(*select)[18]) == 1);
 }
+
+TEST_CASE("a rule too long for a bundle's 16-bit length goes to ovs-ofctl") {
+  std::string actions;
+  for (int i = 0; i < 5000; ++i) actions += "output:p1,";
+  actions += "output:p2";
+  CHECK_FALSE(encode_flow_add(Flow{0, 1, "", actions, 0}, kPorts));
+  CHECK_FALSE(
+      encode_group_add(FlowGroup{1, "all", std::vector<std::string>(5000, "output:p1")}, kPorts));
+  CHECK(encode_flow_add(Flow{0, 1, "", "output:p1", 0}, kPorts));
+}
