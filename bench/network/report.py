@@ -31,12 +31,14 @@ def main(path):
         print(f"replace {n:>6} flows in one bundle: plugin {b['plugin_median_ms']:.1f} ms, bare "
               f"bundle {b['bundle_median_ms']:.1f} ms (x{b['plugin_x_bundle']:.2f}), through "
               f"ovs-ofctl {b['ofctl_bundle_median_ms']:.1f} ms")
-    for key, what in (("plugin", "through the plugin"), ("bundle", "the bare bundle over OpenFlow"),
-                      ("ofctl_bundle", "the bare bundle through ovs-ofctl")):
-        within = [int(b["name"].split("/")[1]) for b in replaced
-                  if b[f"{key}_median_ms"] < 100]
-        print(f"  largest set replaced within 100 ms, {what}: "
-              f"{max(within) if within else 'none'} flows")
+    if replaced:
+        for key, what in (("plugin", "through the plugin"),
+                          ("bundle", "the bare bundle over OpenFlow"),
+                          ("ofctl_bundle", "the bare bundle through ovs-ofctl")):
+            within = [int(b["name"].split("/")[1]) for b in replaced
+                      if b[f"{key}_median_ms"] < 100]
+            print(f"  largest set replaced within 100 ms, {what}: "
+                  f"{max(within) if within else 'none'} flows")
     up = runs.get("BM_ReportToBucket")
     if up:
         print(f"load report -> new instance running with its bucket: median "
