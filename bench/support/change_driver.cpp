@@ -1,5 +1,6 @@
 #include "change_driver.hpp"
 
+#include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
@@ -55,6 +56,22 @@ void ChangeDriver::set_up(int ifindex, bool up) {
   info->ifi_index = ifindex;
   info->ifi_change = IFF_UP;
   info->ifi_flags = up ? IFF_UP : 0;
+  send(nlh, nlh->nlmsg_len);
+}
+
+void ChangeDriver::set_address(int ifindex, const std::array<std::uint8_t, 4>& address,
+                               std::uint8_t prefix_length, bool present) {
+  alignas(nlmsghdr) std::array<char, 256> buffer{};
+  nlmsghdr* nlh = mnl_nlmsg_put_header(buffer.data());
+  nlh->nlmsg_type = present ? RTM_NEWADDR : RTM_DELADDR;
+  nlh->nlmsg_flags = present ? NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL : NLM_F_REQUEST;
+  nlh->nlmsg_seq = socket_.next_sequence();
+  auto* info = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(nlh, sizeof(ifaddrmsg)));
+  info->ifa_family = AF_INET;
+  info->ifa_prefixlen = prefix_length;
+  info->ifa_index = static_cast<unsigned>(ifindex);
+  mnl_attr_put(nlh, IFA_LOCAL, address.size(), address.data());
+  mnl_attr_put(nlh, IFA_ADDRESS, address.size(), address.data());
   send(nlh, nlh->nlmsg_len);
 }
 

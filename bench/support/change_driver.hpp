@@ -1,4 +1,4 @@
-// Makes link and neighbour changes in a network namespace through rtnetlink directly, as
+// Makes link, address and neighbour changes in a network namespace through rtnetlink directly, as
 // fast as the kernel takes them: the benchmarks' source of kernel notifications (`ip` would
 // measure process start-up instead).
 #pragma once
@@ -22,6 +22,9 @@ class ChangeDriver {
   void set_mtu(int ifindex, std::uint32_t mtu);
   // Sets a link administratively up or down.
   void set_up(int ifindex, bool up);
+  // Adds (present) or deletes an IPv4 address of length prefix_length on a link.
+  void set_address(int ifindex, const std::array<std::uint8_t, 4>& address,
+                   std::uint8_t prefix_length, bool present);
   // Adds or replaces a permanent IPv4 neighbour entry.
   void set_neighbour(int ifindex, const std::array<std::uint8_t, 4>& address,
                      const std::array<std::uint8_t, 6>& mac);

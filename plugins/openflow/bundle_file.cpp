@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "flow_validator.hpp"
+
 namespace mirari::openflow {
 
 namespace {
@@ -19,7 +21,13 @@ std::string bundle_file(const ports::flows::BridgeFlows& set) {
   std::string text = "flow delete\ngroup delete group_id=all\n";
   for (const ports::flows::FlowGroup& group : set.groups) {
     text += "group add group_id=" + std::to_string(group.id) + ",type=" + group.type;
-    for (const std::string& bucket : group.buckets) text += ",bucket=actions=" + bucket;
+    for (const std::string& bucket : group.buckets) {
+      // ovs-ofctl reads a bucket's watch_port only before its actions.
+      const BucketParts parts = bucket_parts(bucket);
+      text += ",bucket=";
+      if (parts.watch_port) text += "watch_port:" + *parts.watch_port + ",";
+      text += "actions=" + parts.actions;
+    }
     text += '\n';
   }
   for (const ports::flows::Flow& flow : set.flows) {

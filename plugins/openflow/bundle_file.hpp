@@ -14,6 +14,7 @@ namespace mirari::openflow {
 //   flow delete
 //   group delete group_id=all
 //   group add group_id=1,type=select,bucket=actions=output:p1,bucket=actions=output:p2
+//   group add group_id=2,type=fast_failover,bucket=watch_port:p1,actions=output:p1
 //   flow add table=0,priority=100,cookie=0x5,in_port=p1,actions=group:1
 std::string bundle_file(const ports::flows::BridgeFlows& set);
 

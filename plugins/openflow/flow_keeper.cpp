@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 
 #include "bundle_file.hpp"
+#include "of_bundle.hpp"
+#include "of_channel.hpp"
 
 namespace mirari::openflow {
 
@@ -16,6 +18,17 @@ std::int64_t clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
       .count();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t end = text.find('\n', start);
+    out.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -115,7 +128,7 @@ void FlowKeeper::pass(const BridgeTargets& targets) {
 
 void FlowKeeper::read_back(const std::string& bridge, Kept& kept) {
   try {
-    kept.held = ofctl_.held(bridge);
+    kept.held = OfChannel(ofctl_.socket(bridge), ofctl_.timeout()).holding();
     kept.good = true;
   } catch (const OfctlError& e) {
     // The set went in; without what the bridge held after it, the next pass sends it again.
@@ -128,20 +141,29 @@ bool FlowKeeper::keep(const std::string& bridge, const BridgeTarget& target, Kep
   ports::flows::AppliedBridge& report = kept.report;
   const std::string previous_error = report.error;
   try {
-    const ports::flows::BridgeFlows set = effective_set(
-        target, target.balanced.empty() ? std::set<std::string>{} : ofctl_.ports(bridge));
+    OfChannel channel(ofctl_.socket(bridge), ofctl_.timeout());
+    const PortNumbers numbers = channel.ports();
+    std::set<std::string> names;
+    for (const auto& entry : numbers) names.insert(entry.first);
+    const ports::flows::BridgeFlows set = effective_set(target, names);
     bool needed = !kept.good || !(set == kept.applied);
-    if (!needed && ofctl_.held(bridge) != kept.held) {
+    if (!needed && channel.holding() != kept.held) {
       log_.info("bridge '{}' no longer holds its set; applying it again", bridge);
       needed = true;
     }
     if (!needed) return false;
     kept.good = false;
-    ofctl_.apply(bridge, bundle_file(set));
+    const std::string file = bundle_file(set);
+    const auto messages = encode_bundle(set, numbers);
+    if (messages) {
+      channel.bundle(*messages, lines_of(file));
+    } else {
+      ofctl_.apply(bridge, file);
+    }
     kept.applied = set;
     report = {set, "", clock_ms()};
-    log_.info("bridge '{}' holds {} flows and {} groups", bridge, set.flows.size(),
-              set.groups.size());
+    log_.info("bridge '{}' holds {} flows and {} groups (sent {})", bridge, set.flows.size(),
+              set.groups.size(), messages ? "over OpenFlow" : "through ovs-ofctl");
     return true;
   } catch (const OfctlError& e) {
     kept.good = false;

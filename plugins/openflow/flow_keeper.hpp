@@ -1,10 +1,12 @@
 // Keeps every bridge of the latest committed targets holding its set, off the graph's
-// thread. A pass, for each bridge: read the ports (when it has balance groups), work out the
-// set to apply (bridge_targets.hpp), and send it as one bundle when it differs from the set
-// applied last, when the last attempt failed, or when what the switch holds differs from what
-// it held right after that set was applied (drift: a flow deleted by hand, ovs-vswitchd
-// restarted empty). What each pass leaves is written to flows.applied as soon as its bundles
-// are sent; only then is each bridge just applied read back, so that a set's arrival in
+// thread. A pass, for each bridge: open an OpenFlow channel to it (of_channel.hpp) and read
+// its ports, work out the set to apply (bridge_targets.hpp), and send it as one bundle when it
+// differs from the set applied last, when the last attempt failed, or when what the switch
+// holds differs from what it held right after that set was applied (drift: a flow deleted by
+// hand, ovs-vswitchd restarted empty). The bundle goes over that channel when the plugin's
+// encoder covers every rule of the set (of_bundle.hpp), and through `ovs-ofctl bundle`
+// otherwise. What each pass leaves is written to flows.applied as soon as its bundles are
+// sent; only then is each bridge just applied read back, so that a set's arrival in
 // flows.applied waits for its bundle alone and not for the reads drift is checked against.
 //
 // Invariant: at most one pass runs at a time, and a pass always works from the latest
@@ -48,7 +50,7 @@ class FlowKeeper : public std::enable_shared_from_this<FlowKeeper> {
   // One bridge's state, touched only by the running pass.
   struct Kept {
     ports::flows::BridgeFlows applied;  // the set the last good apply sent
-    std::string held;                   // what the switch held right after it
+    std::string held;                   // what the switch held right after it (OfChannel::holding)
     bool good = false;                  // the last attempt succeeded, and held was read
     ports::flows::AppliedBridge report;
   };

@@ -161,6 +161,14 @@ std::optional<std::vector<std::string_view>> split_items(std::string_view text) 
   return items;
 }
 
+}  // namespace
+
+std::optional<std::vector<std::string_view>> rule_items(std::string_view text) {
+  return split_items(text);
+}
+
+namespace {
+
 bool numbered_field(std::string_view name) {
   for (const auto& [prefix, count] : std::array<std::pair<std::string_view, int>, 5>{
            {{"reg", 16}, {"xreg", 8}, {"xxreg", 4}, {"tun_metadata", 64}, {"nsh_c", 5}}}) {
@@ -270,6 +278,24 @@ std::optional<std::string> actions_problem(std::string_view actions) {
   return std::nullopt;
 }
 
+BucketParts bucket_parts(std::string_view bucket) {
+  BucketParts out;
+  const auto items = split_items(bucket);
+  if (!items) {
+    out.actions = bucket;
+    return out;
+  }
+  for (const std::string_view item : *items) {
+    if (item.size() > 11 && lower(item.substr(0, 11)) == "watch_port:" && !out.watch_port) {
+      out.watch_port = std::string(trim(item.substr(11)));
+      continue;
+    }
+    if (!out.actions.empty()) out.actions += ',';
+    out.actions += item;
+  }
+  return out;
+}
+
 std::vector<std::uint32_t> referenced_groups(std::string_view actions) {
   std::vector<std::uint32_t> out;
   const auto items = split_items(actions);
@@ -311,7 +337,13 @@ void validate(const std::string& bridge, const BridgeFlows& set) {
                          std::to_string(group.buckets.size()));
     }
     for (std::size_t b = 0; b < group.buckets.size(); ++b) {
-      if (auto problem = actions_problem(group.buckets[b])) {
+      const BucketParts parts = bucket_parts(group.buckets[b]);
+      if (parts.watch_port && !port_word(*parts.watch_port)) {
+        throw InvalidFlows(rule + "bucket " + std::to_string(b) + " " +
+                           in_quotes(group.buckets[b]) + ": watch_port " +
+                           in_quotes(*parts.watch_port) + " is not a port");
+      }
+      if (auto problem = actions_problem(parts.actions)) {
         throw InvalidFlows(rule + "bucket " + std::to_string(b) + " " +
                            in_quotes(group.buckets[b]) + ": " + *problem);
       }

@@ -44,6 +44,18 @@ std::optional<std::string> match_problem(std::string_view match);
 // or a bare port); none when it is.
 std::optional<std::string> actions_problem(std::string_view actions);
 
+// The items of a comma-separated match or action list, split only outside parentheses and
+// brackets, each trimmed of spaces; none when the parentheses or brackets do not balance.
+std::optional<std::vector<std::string_view>> rule_items(std::string_view text);
+
+// A bucket's text split into its actions and the port it watches (a "watch_port:PORT" item
+// among them, as ovs-ofctl reads it; a fast_failover group's buckets need one).
+struct BucketParts {
+  std::string actions;
+  std::optional<std::string> watch_port;
+};
+BucketParts bucket_parts(std::string_view bucket);
+
 // The ids of every group:N among the top-level actions, in order.
 std::vector<std::uint32_t> referenced_groups(std::string_view actions);
 

@@ -12,8 +12,6 @@
 
 #include <mirari/unique_fd.hpp>
 
-#include "switch_dump.hpp"
-
 extern char** environ;
 
 namespace mirari::openflow {
@@ -48,6 +46,10 @@ UniqueFd input_file(const std::string& input) {
 
 std::string Ofctl::target(const std::string& bridge) const {
   return "unix:" + (rundir_ / (bridge + ".mgmt")).string();
+}
+
+std::filesystem::path Ofctl::socket(const std::string& bridge) const {
+  return rundir_ / (bridge + ".mgmt");
 }
 
 std::string Ofctl::run(const std::vector<std::string>& args, const std::string& input) const {
@@ -120,16 +122,6 @@ void Ofctl::apply(const std::string& bridge, const std::string& bundle) const {
     throw OfctlError(what.substr(0, at) + " " + what.substr(end - what.data() + 2) + " (in '" +
                      text + "')");
   }
-}
-
-std::string Ofctl::held(const std::string& bridge) const {
-  const std::string flows = run({"--no-stats", "--names", "dump-flows", target(bridge)});
-  const std::string groups = run({"--names", "dump-groups", target(bridge)});
-  return normalized_dump(flows) + normalized_dump(groups);
-}
-
-std::set<std::string> Ofctl::ports(const std::string& bridge) const {
-  return port_names(run({"--names", "dump-ports-desc", target(bridge)}));
 }
 
 }  // namespace mirari::openflow

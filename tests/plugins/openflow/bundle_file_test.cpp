@@ -26,3 +26,9 @@ TEST_CASE("a select group without buckets is written without any") {
   CHECK(bundle_file({{}, {FlowGroup{4, "select", {}}}}) ==
         "flow delete\ngroup delete group_id=all\ngroup add group_id=4,type=select\n");
 }
+
+TEST_CASE("a bucket's watch_port goes before its actions, where ovs-ofctl reads it") {
+  CHECK(bundle_file({{}, {FlowGroup{2, "fast_failover", {"output:p1,watch_port:p1"}}}}) ==
+        "flow delete\ngroup delete group_id=all\n"
+        "group add group_id=2,type=fast_failover,bucket=watch_port:p1,actions=output:p1\n");
+}

@@ -178,6 +178,30 @@ TEST_CASE("a set the switch refuses in the middle of the bundle is not half appl
   CHECK(f.ovs.dump_flows("br0") == kFirstDump);
 }
 
+TEST_CASE(
+    "a set sent over OpenFlow that the switch refuses leaves it as it was, naming the rule and "
+    "the switch's reason",
+    "[openflow]") {
+  Fixture f;
+  f.ovs.add_internal_port("br0", "p1");
+  f.ovs.add_internal_port("br0", "p2");
+  f.start();
+  f.desired.set({{"br0", kSecond}});
+  REQUIRE(f.flows_become("br0", kSecondDump));
+  // Every rule is within the plugin's encoder; the switch refuses the third message.
+  f.desired.set(
+      {{"br0", BridgeFlows{{Flow{0, 5, "", "drop", 0}, Flow{1, 2, "ip", "goto_table:1", 0}}, {}}}});
+  REQUIRE(f.h.settle_until([&] { return !f.applied().at("br0").error.empty(); }, kWait));
+  CHECK(f.applied().at("br0").error ==
+        "bridge 'br0' at " + f.ovs.target("br0") +
+            ": Error OFPBIC_BAD_TABLE_ID (OFPET_BAD_INSTRUCTION) (in 'flow add "
+            "table=1,priority=2,cookie=0x0,ip,actions=goto_table:1')");
+  CHECK(f.applied().at("br0").held == kSecond);
+  CHECK(f.ovs.dump_flows("br0") == kSecondDump);
+  CHECK(f.ovs.dump_groups("br0") ==
+        std::vector<std::string>{"group_id=1,type=all,bucket=actions=output:p2"});
+}
+
 TEST_CASE("a flow deleted by hand comes back", "[openflow]") {
   Fixture f;
   f.ovs.add_internal_port("br0", "p1");
