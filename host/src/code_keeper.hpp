@@ -7,14 +7,16 @@
 // object, the code is the plugin's. Closing that library while the worker pool lives would
 // leave the pool calling unmapped code when it shuts its services down at exit.
 //
-// So each PluginExecutor gives its library's anchor to the CodeKeeper of the worker pool. The
-// keeper is itself a service of the pool, registered before any plugin runs (WorkerThreads
-// makes it first; a PluginExecutor makes it, if need be, before its plugin starts), and Asio
-// shuts down and destroys services newest first: the libraries are released only after every
-// service a plugin made is gone.
+// So a PluginExecutor gives its library's anchor to the CodeKeeper of the worker pool as soon
+// as its plugin asks for the I/O executor (the only way a plugin makes I/O objects on the
+// pool). The keeper is itself a service of the pool, registered before any plugin runs
+// (WorkerThreads makes it first; a PluginExecutor makes it, if need be, before its plugin
+// starts), and Asio shuts down and destroys services newest first: the libraries are
+// released only after every service a plugin made is gone.
 //
-// Cost: a library unloaded or replaced at run time stays mapped until the pool is destroyed
-// (mirarid's exit), though nothing of it runs; its instance, nodes and ports are gone.
+// Cost: a library whose plugin did I/O on the pool stays mapped until the pool is destroyed
+// (mirarid's exit) when it is unloaded or replaced at run time, though nothing of it runs. A
+// plugin that never asks for I/O (a policy computing on the graph) is released once quiet.
 //
 // Invariant: every anchor given to keep() lives until the keeper's context destroys it.
 #pragma once

@@ -81,13 +81,19 @@ PluginExecutor::PluginExecutor(boost::asio::thread_pool& workers, WorkRegistry& 
     : work_(boost::asio::make_strand(workers)),
       io_(boost::asio::make_strand(workers)),
       anchor_(std::move(anchor)),
+      // Made now, if WorkerThreads has not made it, so that it is older than any service
+      // the plugin's I/O makes: Asio destroys services newest first.
+      keeper_(&boost::asio::use_service<CodeKeeper>(workers)),
       state_(std::make_shared<State>()) {
-  // The plugin's I/O may make Asio services on the pool, whose code is the library's.
-  boost::asio::use_service<CodeKeeper>(workers).keep(anchor_);
   state_->log = std::move(log);
   state_->counter = std::make_shared<WorkRegistry::Counter>();
   state_->counter->instance = std::move(instance);
   registry.add(state_->counter);
+}
+
+boost::asio::any_io_executor PluginExecutor::io() const {
+  std::call_once(kept_, [this] { keeper_->keep(anchor_); });
+  return io_;
 }
 
 void PluginExecutor::post(std::function<void()> work) {

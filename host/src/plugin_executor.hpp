@@ -10,8 +10,8 @@
 //   returned and its function object (the plugin's code) has been destroyed.
 // - Every posted work holds the anchor (the plugin's library) until it is destroyed, so the
 //   library outlives the last of its code the workers run, even after the instance is gone;
-//   and the pool's CodeKeeper holds it until the pool is destroyed, for the Asio services
-//   the plugin's I/O made on it (code_keeper.hpp).
+//   once the plugin has asked for io(), the pool's CodeKeeper holds it until the pool is
+//   destroyed, for the Asio services its I/O may have made there (code_keeper.hpp).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -32,6 +32,8 @@ class logger;
 }
 
 namespace mirari::host {
+
+class CodeKeeper;
 
 // Every instance's work in flight, for a report from any thread (a stuck shutdown).
 // Thread-safe.
@@ -64,7 +66,9 @@ class PluginExecutor final : public Executor {
   std::size_t in_flight() const;
   // Where the plugin's I/O objects live: a strand on the workers, so their handlers run in
   // order, one at a time, and a marker posted after stop() runs after every cancelled one.
-  boost::asio::any_io_executor io() const { return io_; }
+  // From the first call on, the pool's CodeKeeper holds the library (code_keeper.hpp): I/O
+  // objects made on the pool may make Asio services whose code is the library's. Thread-safe.
+  boost::asio::any_io_executor io() const;
   // Posts done to `where` once in_flight() is zero (at once if it is). Keeps `where`'s
   // execution context running until then.
   void when_quiet(const boost::asio::any_io_executor& where, std::function<void()> done);
@@ -75,6 +79,8 @@ class PluginExecutor final : public Executor {
   boost::asio::strand<boost::asio::thread_pool::executor_type> work_;
   boost::asio::strand<boost::asio::thread_pool::executor_type> io_;
   std::shared_ptr<const void> anchor_;
+  CodeKeeper* keeper_;
+  mutable std::once_flag kept_;
   std::shared_ptr<State> state_;
 };
 

@@ -29,8 +29,10 @@ fs::path truncated(const fs::path& file) {
   return file;
 }
 
+// Which segment the cut falls in depends on the linker's layout (ld.bfd, mold): the refusal
+// names the first one that lies beyond the end.
 std::string truncation(const fs::path& file) {
-  return file.string() + ": not a loadable library for this machine: segment 0 (bytes 0 to ";
+  return file.string() + ": not a loadable library for this machine: segment ";
 }
 
 }  // namespace
