@@ -36,6 +36,18 @@ class ReportSocket {
   ReportSocket(const ReportSocket&) = delete;
   ReportSocket& operator=(const ReportSocket&) = delete;
 
+  // Lets bytes of datagrams wait in the monitor's queue on this socket's account. A datagram
+  // counts against its sender's send buffer until the monitor reads it, so one socket
+  // standing for a whole fleet (each instance having its own buffer) would see EAGAIN from its
+  // own buffer (about 270 small datagrams by default) long before the monitor's queue is
+  // full. SO_SNDBUFFORCE (root) passes net.core.wmem_max; SO_SNDBUF is the fallback.
+  void widen_send_buffer(int bytes) {
+    if (::setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof bytes) != 0 &&
+        ::setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes) != 0) {
+      fail("setsockopt SO_SNDBUF");
+    }
+  }
+
   // Sends datagram; false when the monitor's queue is full (EAGAIN: the report is not sent).
   // Throws std::system_error on any other failure.
   bool send(std::string_view datagram) {
