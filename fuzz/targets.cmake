@@ -23,3 +23,5 @@ mirari_fuzz_target(openflow_rules
   SOURCES ${MIRARI_FUZZ_DIR}/openflow_rules_fuzz.cpp LIBS mirari_openflow)
 mirari_fuzz_target(etcd_answers
   SOURCES ${MIRARI_FUZZ_DIR}/etcd_answers_fuzz.cpp LIBS mirari_cluster)
+mirari_fuzz_target(openflow_replies
+  SOURCES ${MIRARI_FUZZ_DIR}/openflow_replies_fuzz.cpp LIBS mirari_openflow)

@@ -5,12 +5,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <initializer_list>
 #include <map>
 #include <optional>
+
+#include "of_replies.hpp"
 
 namespace mirari::openflow {
 
@@ -110,50 +110,8 @@ std::vector<wire::Bytes> OfChannel::multipart_replies(std::uint32_t xid, const s
 PortNumbers OfChannel::ports() {
   const std::uint32_t xid = next_xid_++;
   send(wire::port_desc_request(xid));
-  PortNumbers out;
-  for (const wire::Bytes& body : multipart_replies(xid, "ports")) {
-    // ofp_port: port_no, length, pad, hw_addr, pad, name[16], ...
-    for (std::size_t at = 0; at + 32 <= body.size();) {
-      const std::uint16_t length = wire::get16(&body[at + 4]);
-      if (length < 32 || at + length > body.size()) break;
-      const char* name = reinterpret_cast<const char*>(&body[at + 16]);
-      out.emplace(std::string(name, ::strnlen(name, 16)), wire::get32(&body[at]));
-      at += length;
-    }
-  }
-  return out;
+  return port_numbers(multipart_replies(xid, "ports"));
 }
-
-namespace {
-
-struct Span {
-  std::size_t from, to;
-};
-
-// The entries of multipart bodies (each starting with its 16-bit length), sorted, each with
-// the bytes of cleared zeroed.
-std::string sorted_entries(const std::vector<wire::Bytes>& bodies,
-                           std::initializer_list<Span> cleared) {
-  std::vector<std::string> entries;
-  for (const wire::Bytes& body : bodies) {
-    for (std::size_t at = 0; at + 2 <= body.size();) {
-      const std::uint16_t length = wire::get16(&body[at]);
-      if (length < 2 || at + length > body.size()) break;
-      std::string entry(reinterpret_cast<const char*>(&body[at]), length);
-      for (const Span span : cleared) {
-        for (std::size_t i = span.from; i < span.to && i < entry.size(); ++i) entry[i] = 0;
-      }
-      entries.push_back(std::move(entry));
-      at += length;
-    }
-  }
-  std::sort(entries.begin(), entries.end());
-  std::string out;
-  for (const std::string& entry : entries) out += entry;
-  return out;
-}
-
-}  // namespace
 
 std::string OfChannel::holding() {
   // ofp_flow_stats_request: every table, any out_port and out_group, any cookie, empty match.
