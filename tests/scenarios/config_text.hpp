@@ -1,4 +1,4 @@
-// Filling in the placeholders ("{dir}", "{bridge}") of the scenarios' TOML configurations.
+// Filling in the named fields ("{dir}", "{bridge}") of the scenarios' TOML configurations.
 #pragma once
 
 #include <string>
