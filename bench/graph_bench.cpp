@@ -159,18 +159,7 @@ void BM_GraphIngest4Threads(benchmark::State& state) {
   const std::int64_t per_writer = state.range(0);
   for (auto _ : state) {
     Graph graph;
-    std::vector<EventSource<std::int64_t>> sources;
-    std::vector<Signal<std::int64_t>> counts;
-    for (int w = 0; w < kWriters; ++w) {
-      sources.push_back(graph.event_source<std::int64_t>());
-      counts.push_back(fold(sources.back().event(), std::int64_t{0},
-                            [](std::int64_t n, std::int64_t) { return n + 1; }));
-    }
-    auto total = lift_all(counts, [](const Values<std::int64_t>& xs) {
-      std::int64_t sum = 0;
-      for (std::int64_t x : xs) sum += x;
-      return sum;
-    });
+    auto [sources, total] = make_ingest(graph, kWriters);
     std::atomic<bool> go{false};
     std::vector<std::thread> writers;
     for (int w = 0; w < kWriters; ++w) {

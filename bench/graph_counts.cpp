@@ -36,18 +36,7 @@ int measure(const Step& step, long ticks) {
 
 int ingest(long ticks) {
   Graph graph;
-  std::vector<EventSource<std::int64_t>> sources;
-  std::vector<Signal<std::int64_t>> counts;
-  for (int w = 0; w < 4; ++w) {
-    sources.push_back(graph.event_source<std::int64_t>());
-    counts.push_back(fold(sources.back().event(), std::int64_t{0},
-                          [](std::int64_t n, std::int64_t) { return n + 1; }));
-  }
-  auto total = lift_all(counts, [](const Values<std::int64_t>& xs) {
-    std::int64_t sum = 0;
-    for (std::int64_t x : xs) sum += x;
-    return sum;
-  });
+  auto [sources, total] = make_ingest(graph, 4);
   for (long i = 0; i < 1000; ++i) sources[static_cast<std::size_t>(i % 4)].emit(i);
   graph.run_until_idle();
   for (long i = 0; i < ticks; ++i) sources[static_cast<std::size_t>((i / 100) % 4)].emit(i);

@@ -238,4 +238,20 @@ std::unique_ptr<PlainShape> make_plain_chains(int count) {
   return std::make_unique<PlainChains>(count);
 }
 
+IngestShape make_ingest(Graph& graph, int writers) {
+  std::vector<EventSource<std::int64_t>> sources;
+  std::vector<Signal<std::int64_t>> counts;
+  for (int w = 0; w < writers; ++w) {
+    sources.push_back(graph.event_source<std::int64_t>());
+    counts.push_back(fold(sources.back().event(), std::int64_t{0},
+                          [](std::int64_t n, std::int64_t) { return n + 1; }));
+  }
+  auto total = lift_all(counts, [](const Values<std::int64_t>& xs) {
+    std::int64_t sum = 0;
+    for (std::int64_t x : xs) sum += x;
+    return sum;
+  });
+  return IngestShape{std::move(sources), std::move(total)};
+}
+
 }  // namespace mirari::bench

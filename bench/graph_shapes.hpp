@@ -44,6 +44,14 @@ std::unique_ptr<GraphShape> make_fanout();
 std::unique_ptr<GraphShape> make_fanin();
 std::unique_ptr<GraphShape> make_chains(int count);
 
+// The ingestion shape: writers event sources, each occurrence counted by a fold, the counts
+// summed; total reaches the number of occurrences once every one has been folded in.
+struct IngestShape {
+  std::vector<EventSource<std::int64_t>> sources;
+  Signal<std::int64_t> total;
+};
+IngestShape make_ingest(Graph& graph, int writers);
+
 // The same shapes as plain arrays and loops.
 class PlainShape {
  public:
