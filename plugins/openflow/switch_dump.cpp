@@ -51,24 +51,4 @@ std::string normalized_dump(std::string_view listing) {
   return out;
 }
 
-std::set<std::string> port_names(std::string_view listing) {
-  std::set<std::string> names;
-  for (const std::string_view raw : lines(listing)) {
-    const std::string_view line = trim(raw);
-    // A port's first line: NUMBER(NAME): addr:... or LOCAL(NAME): addr:...
-    const std::size_t open = line.find('(');
-    const std::size_t close = line.find("): addr:");
-    if (open == 0 || open == std::string_view::npos || close == std::string_view::npos ||
-        close <= open) {
-      continue;
-    }
-    const std::string_view number = line.substr(0, open);
-    const bool numbered =
-        std::all_of(number.begin(), number.end(), [](unsigned char c) { return std::isdigit(c); });
-    if (!numbered && number != "LOCAL") continue;
-    names.emplace(line.substr(open + 1, close - open - 1));
-  }
-  return names;
-}
-
 }  // namespace mirari::openflow

@@ -2,7 +2,6 @@
 // bytes give a result, never a crash.
 #pragma once
 
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -12,9 +11,5 @@ namespace mirari::openflow {
 // reply headers dropped, each rule trimmed, the rules sorted, one per line. Two listings of
 // the same rules compare equal whatever order the switch gave them in.
 std::string normalized_dump(std::string_view listing);
-
-// The port names of a dump-ports-desc listing (lines " 1(p1): addr:..."), the bridge's own
-// internal port (LOCAL) included.
-std::set<std::string> port_names(std::string_view listing);
 
 }  // namespace mirari::openflow
