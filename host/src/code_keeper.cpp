@@ -15,9 +15,4 @@ void CodeKeeper::keep(std::shared_ptr<const void> anchor) {
   anchors_.push_back(std::move(anchor));
 }
 
-std::size_t CodeKeeper::kept() const {
-  std::lock_guard lock(mutex_);
-  return anchors_.size();
-}
-
 }  // namespace mirari::host

@@ -35,13 +35,11 @@ class CodeKeeper final : public boost::asio::execution_context::service {
   explicit CodeKeeper(boost::asio::execution_context& context);
   // Holds anchor until the context is destroyed. Thread-safe.
   void keep(std::shared_ptr<const void> anchor);
-  // Anchors held so far. Thread-safe.
-  std::size_t kept() const;
 
  private:
   void shutdown() override {}
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::vector<std::shared_ptr<const void>> anchors_;
 };
 
