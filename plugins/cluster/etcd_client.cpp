@@ -57,12 +57,19 @@ struct EtcdClient::Impl {
 
   void connect(std::optional<beast::tcp_stream>& stream) {
     const std::string& member = endpoints[current];
-    const auto colon = member.rfind(':');
+    // "host:port", "[ipv6]:port", "host" or "[ipv6]": the port follows the last colon outside
+    // the brackets, and the resolver takes the address without them.
+    const auto close = member.rfind(']');
+    auto colon = member.rfind(':');
+    if (close != std::string::npos && colon < close) colon = std::string::npos;
+    std::string host = member.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
     tcp::resolver resolver(io);
     error_code ec;
     auto addresses =
-        resolver.resolve(member.substr(0, colon),
-                         colon == std::string::npos ? "2379" : member.substr(colon + 1), ec);
+        resolver.resolve(host, colon == std::string::npos ? "2379" : member.substr(colon + 1), ec);
     if (ec) unavailable(stream, "resolving", ec);
     stream.emplace(io);
     stream->expires_after(timeout);

@@ -33,7 +33,8 @@ class EtcdStopped : public std::runtime_error {
 
 class EtcdClient {
  public:
-  // endpoints: "host:port" of each member, tried in this order (at least one).
+  // endpoints: "host:port" or "[ipv6]:port" of each member, tried in this order (at least
+  // one).
   EtcdClient(std::vector<std::string> endpoints, std::chrono::milliseconds timeout);
   ~EtcdClient();
   EtcdClient(const EtcdClient&) = delete;
