@@ -102,6 +102,7 @@ Daemon::Daemon(DaemonOptions options) {
     argv.insert(argv.end(), {"--plugin-dir", plugin_dir().string()});
   }
   argv.insert(argv.end(), options.args.begin(), options.args.end());
+  if (!options.netns.empty()) argv.insert(argv.begin(), {"ip", "netns", "exec", options.netns});
   argv_ = std::move(argv);
   start();
 }

@@ -84,6 +84,10 @@ struct DaemonOptions {
   std::filesystem::path mirarictl{};
   // false: no --plugin-dir flag at all, whatever the configuration says.
   bool plugin_dir_flag = true;
+  // A named network namespace (`ip netns`) to run mirarid in, through `ip netns exec`, which
+  // execs it: pid(), signal() and restart() are mirarid's own. The control socket is a path,
+  // so ctl() and port() reach it from the test's namespace. Empty: the test's namespace.
+  std::string netns{};
 };
 
 class Daemon {

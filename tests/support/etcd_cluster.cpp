@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include "command.hpp"
 #include "eventually.hpp"
@@ -42,18 +43,33 @@ std::string name_of(int member) {
 
 }  // namespace
 
-EtcdCluster::EtcdCluster() : members_(kMembers) {
+EtcdCluster::EtcdCluster() : EtcdCluster(Options{}) {}
+
+EtcdCluster::EtcdCluster(Options options) : options_(std::move(options)), members_(kMembers) {
+  if (options_.netns.empty() != options_.client_address.empty()) {
+    throw std::invalid_argument("EtcdCluster: client_address goes with netns, and only with it");
+  }
   for (int i = 0; i < kMembers; ++i) {
-    client_.push_back("127.0.0.1:" + std::to_string(free_port()));
-    peer_.push_back("127.0.0.1:" + std::to_string(free_port()));
+    if (options_.netns.empty()) {
+      client_.push_back("127.0.0.1:" + std::to_string(free_port()));
+      peer_.push_back("127.0.0.1:" + std::to_string(free_port()));
+    } else {
+      // The namespace is the cluster's own: fixed ports are free in it.
+      client_.push_back("[" + options_.client_address + "]:" + std::to_string(2379 + 10000 * i));
+      peer_.push_back("127.0.0.1:" + std::to_string(2380 + 10000 * i));
+    }
+  }
+  if (!options_.netns.empty()) {
+    check_command({"ip", "-n", options_.netns, "link", "set", "lo", "up"});
   }
   for (int i = 0; i < kMembers; ++i) start(i);
   const bool healthy = eventually(
       [&] {
-        std::vector<std::string> argv{
-            "etcdctl", "--endpoints=" + client_[0] + "," + client_[1] + "," + client_[2],
-            "--dial-timeout=1s", "endpoint", "health"};
-        return run_command(argv).exit_code == 0;
+        return run_command(
+                   in_netns({"etcdctl",
+                             "--endpoints=" + client_[0] + "," + client_[1] + "," + client_[2],
+                             "--dial-timeout=1s", "endpoint", "health"}))
+                   .exit_code == 0;
       },
       std::chrono::seconds(10));
   if (!healthy) throw std::runtime_error("the etcd cluster did not come up:\n" + logs());
@@ -84,7 +100,7 @@ void EtcdCluster::start(int member) {
                                 "--election-timeout=500",
                                 "--logger=zap",
                                 "--log-outputs=stderr"};
-  members_[member] = std::make_unique<ChildProcess>(argv, ChildStreams{-1, err, err});
+  members_[member] = std::make_unique<ChildProcess>(in_netns(argv), ChildStreams{-1, err, err});
   ::close(err);
 }
 
@@ -108,7 +124,13 @@ std::string EtcdCluster::ctl(const std::vector<std::string>& args) const {
   }
   std::vector<std::string> argv{"etcdctl", "--endpoints=" + live, "--dial-timeout=2s"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return check_command(argv);
+  return check_command(in_netns(std::move(argv)));
+}
+
+std::vector<std::string> EtcdCluster::in_netns(std::vector<std::string> argv) const {
+  // `ip netns exec` execs the program (no fork): the child's pid is the program's.
+  if (!options_.netns.empty()) argv.insert(argv.begin(), {"ip", "netns", "exec", options_.netns});
+  return argv;
 }
 
 std::string EtcdCluster::logs() const {
