@@ -14,7 +14,6 @@
 #include "daemon.hpp"
 #include "etcd_client.hpp"
 #include "etcd_cluster.hpp"
-#include "netns.hpp"
 #include "port_codecs.hpp"
 
 using mirari::test::Daemon;
@@ -231,57 +230,4 @@ TEST_CASE("cluster: keys changed at one etcd revision land in one tick", "[clust
   CHECK(lines()[1] ==
         json{{"changed", {{"x", routes("198.51.100.0/24")}, {"y", routes("203.0.113.0/24")}}},
              {"removed", json::array()}});
-}
-
-// Seed scenario 2 across hosts: host A's routes.desired (written with mirarictl, where A's
-// route-propagation policy would publish it) reaches host B through etcd, and B's routes
-// plugin (netlink backend) programs router B, a network namespace of the test's. B's mirarid
-// is killed while A's routes change, and started again: it catches up from etcd and ends with
-// A's latest routes in router B's table.
-TEST_CASE("cluster: scenario 2 across hosts: B programs A's routes, also after a restart",
-          "[cluster]") {
-  mirari::testing::NetworkNamespace router;
-  router.add_veth("b-a", "b-peer");
-  router.ip_batch("address add 203.0.113.2/30 dev b-a\nlink set b-a up\nlink set b-peer up\n");
-  EtcdCluster etcd;
-  Daemon a(exporter(etcd));
-  // The cluster plugin is loaded first, so the routes library is the one closed first at
-  // exit, while the Asio services its I/O made on the worker pool remain: the host keeps it
-  // mapped until the pool is gone (host/src/code_keeper.hpp), and mirarid exits cleanly.
-  Daemon b({cluster_config("b", etcd.toml_endpoints(),
-                           "import = [\"routes.desired\"]\nhosts = [\"a\"]\n") +
-            std::string("[plugins.routes]\nfile = \"") + MIRARI_ROUTES_SO +
-            "\"\nverify_ms = 200\ndesired = \"cluster.a.routes.desired\"\n"
-            "[[plugins.routes.routers]]\nname = \"B\"\nbackend = \"netlink\"\nnetns = \"" +
-            router.name() + "\"\n"});
-  auto via_a = [](const std::string& prefix) {
-    return json{
-        {"B",
-         {{"routes",
-           {{{"prefix", prefix}, {"via", "203.0.113.1"}, {"device", "b-a"}, {"metric", 0}}}},
-          {"announce", json::array()}}}};
-  };
-  auto table = [&] { return router.ip({"route", "show", "proto", "203"}); };
-  auto holds_only = [&](const std::string& prefix, const std::string& gone) {
-    const std::string t = table();
-    return t.find(prefix + " via 203.0.113.1 dev b-a") != std::string::npos &&
-           t.find(gone) == std::string::npos;
-  };
-
-  set_routes(a, via_a("198.51.100.0/24"));
-  REQUIRE(eventually([&] { return holds_only("198.51.100.0/24", "203.0.113.128"); }));
-
-  b.signal(SIGKILL);
-  REQUIRE(b.wait_exit());
-  set_routes(a, via_a("203.0.113.128/25"));
-  REQUIRE(eventually([&] { return record_of_a(etcd)["value"] == via_a("203.0.113.128/25"); }));
-  b.restart();
-  CHECK(eventually([&] { return holds_only("203.0.113.128/25", "198.51.100.0/24"); }));
-  CHECK(eventually([&] {
-    auto applied = b.port("routes.applied");
-    return applied && (*applied)["B"]["error"] == "" &&
-           (*applied)["B"]["held"] == via_a("203.0.113.128/25")["B"];
-  }));
-  b.signal(SIGTERM);
-  CHECK(b.wait_exit() == 0);
 }
