@@ -27,11 +27,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   quietly([&] { (void)parse_lease_grant(input); });
   quietly([&] { (void)parse_lease_keepalive(input); });
   quietly([&] { (void)parse_revision(input); });
+  quietly([&] { (void)parse_txn(input); });
   quietly([&] { (void)decode_record(input); });
   quietly([&] {
     const std::string bytes = base64_decode(input);
     if (base64_decode(base64_encode(bytes)) != bytes) std::abort();
   });
   (void)parse_port_key(input, hosts_prefix("t"));
+  (void)parse_led_key(input, led_prefix("t"));
   return 0;
 }

@@ -1,10 +1,12 @@
 // The cluster plugin: shares chosen ports with other mirarid hosts through an etcd cluster
 // (README.md: configuration, ports, key layout, failures).
 //
-// The graph it adds, for each exported port P, imported port Q and role R:
+// The graph it adds, for each exported port P, imported port Q, role R and led port L:
 //   P ──> effect: exporter.offer(P, record of P's value)      (written to etcd by its thread)
+//   L ──> effect: exporter.offer_led(L, ...)        (written, fenced, while this host leads)
 //   importer's thread ──batch per etcd revision──> cluster.all.Q, cluster.<host>.Q,
-//                                                  cluster.leader.R (sources)
+//                                                  cluster.leader.R, cluster.members.R,
+//                                                  cluster.led.L (sources)
 // so a value leaves only from a committed tick, and arrives as an input of a later one.
 #pragma once
 
@@ -32,6 +34,7 @@ struct ClusterOptions {
   std::vector<std::string> imported;
   std::vector<std::string> hosts;
   std::vector<std::string> roles;
+  std::map<std::string, std::string> led;  // port → the role whose leader writes it
 };
 
 inline std::vector<ConfigKey> cluster_config_keys() {
@@ -54,6 +57,15 @@ inline std::vector<ConfigKey> cluster_config_keys() {
                           "hosts whose imported ports also appear as cluster.<host>.<port>"),
       ConfigKey::optional("roles", std::vector<std::string>{},
                           "roles this host stands for; each one's leader is cluster.leader.<role>"),
+      ConfigKey::tables(
+          "lead",
+          {ConfigKey::required("port", ConfigType::string,
+                               "a port the role's leader writes for the whole cluster; every "
+                               "host reads it back as cluster.led.<port>"),
+           ConfigKey::required("role", ConfigType::string,
+                               "the role whose leader writes it (this host writes it only if it "
+                               "stands for the role, in roles)")},
+          "ports written once for the cluster, by the leader of a role, fenced by its term"),
   };
 }
 
@@ -102,6 +114,26 @@ inline ClusterOptions parse_cluster_options(const Config& config) {
   };
   o.hosts = names("hosts");
   o.roles = names("roles");
+  for (const Config& lead : config.tables("lead")) {
+    const std::string& port = lead.get<std::string>("port");
+    const std::string& role = lead.get<std::string>("role");
+    if (find_codec(port) == nullptr) {
+      std::string known;
+      for (const std::string& p : carried_ports()) known += (known.empty() ? "" : ", ") + p;
+      throw ConfigError(lead.path_of("port") + ": port '" + port +
+                            "' cannot be carried between hosts (carried ports: " + known + ")",
+                        lead.path_of("port"));
+    }
+    if (!valid_name(role)) {
+      throw ConfigError(
+          lead.path_of("role") + ": '" + role + "' is not a name (letters, digits, '-', '_')",
+          lead.path_of("role"));
+    }
+    if (!o.led.emplace(port, role).second) {
+      throw ConfigError(lead.path_of("port") + ": port '" + port + "' is led twice",
+                        lead.path_of("port"));
+    }
+  }
   return o;
 }
 
@@ -111,26 +143,31 @@ class ClusterPlugin final : public Plugin {
 
   static std::vector<PortDecl> ports() {
     return {PortDecl::publishes<ports::cluster::Leader>(
-        ports::cluster::kLeaderPattern,
-        "the host leading the role, and its term (the create-revision of its candidacy)")};
+                ports::cluster::kLeaderPattern,
+                "the host leading the role, and its term (the create-revision of its candidacy)"),
+            PortDecl::publishes<ports::cluster::Members>(
+                ports::cluster::kMembersPattern,
+                "the hosts standing for the role, in candidacy order (the leader first)")};
   }
 
   void configure(const Config& config) override { options_ = parse_cluster_options(config); }
 
   void start(Context& ctx) override {
     const ClusterOptions& o = options_;
-    std::vector<std::string> elections;
-    std::map<std::string, Importer::LeaderSource> leaders;
+    std::map<std::string, std::string> elections;
+    std::map<std::string, Importer::RoleSources> roles;
     for (const std::string& role : o.roles) {
-      elections.push_back(election_prefix(o.cluster, role));
-      auto leader = ctx.graph().source<ports::cluster::Leader>({});
-      const std::string port = "cluster.leader." + role;
-      ctx.publish(port, leader.signal().named(port));
-      leaders.emplace(role, leader);
+      elections.emplace(role, election_prefix(o.cluster, role));
+      Importer::RoleSources sources{ctx.graph().source<ports::cluster::Leader>({}),
+                                    ctx.graph().source<ports::cluster::Members>({})};
+      const std::string leader = "cluster.leader." + role, members = "cluster.members." + role;
+      ctx.publish(leader, sources.leader.signal().named(leader));
+      ctx.publish(members, sources.members.signal().named(members));
+      roles.emplace(role, sources);
     }
     auto exporter =
         std::make_unique<Exporter>(o.endpoints, o.timeout, ports_prefix(o.cluster, o.host), o.ttl,
-                                   o.host, std::move(elections), ctx.log());
+                                   o.host, elections, led_prefix(o.cluster), ctx.log());
     for (const std::string& port : o.exported) {
       const PortCodec& codec = *find_codec(port);
       codec.export_port(ctx, port,
@@ -143,9 +180,23 @@ class ClusterPlugin final : public Plugin {
       const PortCodec& codec = *find_codec(port);
       imported.emplace(port, Importer::Port{codec.type(), codec.import_port(ctx, port, o.hosts)});
     }
-    auto importer =
-        std::make_unique<Importer>(o.endpoints, o.timeout, o.cluster, o.host, std::move(imported),
-                                   std::move(leaders), ctx.graph(), ctx.log());
+    std::map<std::string, Importer::Port> led;
+    for (const auto& [port, role] : o.led) {
+      const PortCodec& codec = *find_codec(port);
+      led.emplace(port, Importer::Port{codec.type(), codec.import_led(ctx, port)});
+      if (elections.count(role) == 0) continue;  // this host only follows what the leader writes
+      codec.export_port(ctx, port,
+                        [e = exporter.get(), port, role, type = codec.type()](std::string json) {
+                          e->offer_led(port, role, encode_record(type, json));
+                        });
+    }
+    auto importer = std::make_unique<Importer>(
+        o.endpoints, o.timeout, o.cluster, o.host, std::move(imported), std::move(led),
+        std::move(roles),
+        [e = exporter.get()](const std::string& role, const ports::cluster::Leader& leader) {
+          e->leader_changed(role, leader);
+        },
+        ctx.graph(), ctx.log());
     exporter->start();
     importer->start();
     exporter_ = std::move(exporter);

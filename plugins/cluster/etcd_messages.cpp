@@ -71,6 +71,18 @@ std::string lease_id_request(std::int64_t lease) {
   return json{{"ID", std::to_string(lease)}}.dump();
 }
 
+std::string fenced_put_request(std::string_view key, std::string_view value, std::string_view guard,
+                               std::int64_t create_revision) {
+  return json{{"compare",
+               {{{"key", base64_encode(guard)},
+                 {"target", "CREATE"},
+                 {"result", "EQUAL"},
+                 {"create_revision", std::to_string(create_revision)}}}},
+              {"success",
+               {{{"request_put", {{"key", base64_encode(key)}, {"value", base64_encode(value)}}}}}}}
+      .dump();
+}
+
 namespace {
 
 json read_answer(std::string_view body) {
@@ -181,6 +193,16 @@ LeaseAnswer parse_lease_keepalive(std::string_view body) {
   const json j = read_answer(body);
   const json& r = object(j, "result");
   return {integer(r, "ID"), integer(r, "TTL")};
+}
+
+TxnAnswer parse_txn(std::string_view body) {
+  const json j = read_answer(body);
+  const json* succeeded = member(j, "succeeded");
+  if (succeeded != nullptr && !succeeded->is_null() && !succeeded->is_boolean()) {
+    throw EtcdError("field 'succeeded' is not a boolean: " + succeeded->dump());
+  }
+  return {header_revision(j),
+          succeeded != nullptr && succeeded->is_boolean() && succeeded->get<bool>()};
 }
 
 std::int64_t parse_revision(std::string_view body) {

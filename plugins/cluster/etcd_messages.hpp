@@ -50,6 +50,12 @@ struct WatchAnswer {
   std::vector<WatchEvent> events;  // in revision order
 };
 
+// A transaction's outcome: whether its comparisons held (then its writes were made).
+struct TxnAnswer {
+  std::int64_t revision = 0;
+  bool succeeded = false;
+};
+
 struct LeaseAnswer {
   std::int64_t id = 0;
   std::int64_t ttl = 0;  // seconds left; 0 when the lease no longer exists
@@ -69,12 +75,17 @@ std::string put_request(std::string_view key, std::string_view value, std::int64
 std::string watch_request(std::string_view prefix, std::int64_t start_revision);
 std::string lease_grant_request(std::int64_t ttl_seconds);
 std::string lease_id_request(std::int64_t lease);
+// A put made only while guard exists with create_revision (a leader's candidacy at its term):
+// etcd refuses it atomically once the guard is gone or was made again.
+std::string fenced_put_request(std::string_view key, std::string_view value, std::string_view guard,
+                               std::int64_t create_revision);
 
 // Answers. Each throws EtcdError as the file's comment says.
 RangeAnswer parse_range(std::string_view body);
 WatchAnswer parse_watch(std::string_view line);
 LeaseAnswer parse_lease_grant(std::string_view body);
 LeaseAnswer parse_lease_keepalive(std::string_view body);
+TxnAnswer parse_txn(std::string_view body);
 // The revision an answer's header carries (put, delete, revoke).
 std::int64_t parse_revision(std::string_view body);
 

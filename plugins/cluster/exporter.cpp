@@ -1,8 +1,13 @@
 // Invariant: a port leaves dirty_ only once its record, as it was when taken, is written under
-// the current lease; a new lease marks every port dirty again.
+// the current lease; a new lease marks every port dirty again. A led port stops being dirty
+// once its record is written, or refused, at this host's current term; taking office (a new
+// term) marks every led port of the role dirty again.
 #include "exporter.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include "port_codecs.hpp"
 
 namespace mirari::cluster {
 
@@ -21,12 +26,14 @@ std::string hex(std::int64_t lease) {
 
 Exporter::Exporter(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
                    std::string key_prefix, std::int64_t ttl_seconds, std::string host,
-                   std::vector<std::string> election_prefixes, spdlog::logger& log)
+                   std::map<std::string, std::string> elections, std::string led_prefix,
+                   spdlog::logger& log)
     : client_(std::move(endpoints), timeout),
       key_prefix_(std::move(key_prefix)),
       ttl_(ttl_seconds),
       host_(std::move(host)),
-      election_prefixes_(std::move(election_prefixes)),
+      elections_(std::move(elections)),
+      led_prefix_(std::move(led_prefix)),
       log_(log) {}
 
 Exporter::~Exporter() {
@@ -38,6 +45,25 @@ void Exporter::offer(const std::string& port, std::string record) {
     std::lock_guard lock(mutex_);
     records_[port] = std::move(record);
     dirty_.insert(port);
+  }
+  wake_.notify_one();
+}
+
+void Exporter::offer_led(const std::string& port, const std::string& role, std::string record) {
+  {
+    std::lock_guard lock(mutex_);
+    led_[port] = Led{role, std::move(record), true};
+  }
+  wake_.notify_one();
+}
+
+void Exporter::leader_changed(const std::string& role, const ports::cluster::Leader& leader) {
+  {
+    std::lock_guard lock(mutex_);
+    leaders_[role] = leader;
+    if (leader.host == host_) {
+      for (auto& [port, led] : led_) led.dirty = led.dirty || led.role == role;
+    }
   }
   wake_.notify_one();
 }
@@ -57,13 +83,64 @@ void Exporter::stop() {
 
 bool Exporter::wait(Clock::time_point until) {
   std::unique_lock lock(mutex_);
-  wake_.wait_until(lock, until, [this] { return stopping_ || !dirty_.empty(); });
+  wake_.wait_until(lock, until, [this] { return stopping_ || !dirty_.empty() || led_due(); });
   return !stopping_;
+}
+
+bool Exporter::leads(const std::string& role) const {
+  auto leader = leaders_.find(role);
+  auto mine = candidacies_.find(role);
+  return leader != leaders_.end() && mine != candidacies_.end() && mine->second.term != 0 &&
+         leader->second.host == host_ && leader->second.term == mine->second.term;
+}
+
+bool Exporter::led_due() const {
+  for (const auto& [port, led] : led_) {
+    if (led.dirty && leads(led.role)) return true;
+  }
+  return false;
+}
+
+void Exporter::write_led() {
+  for (;;) {
+    std::string port, record;
+    Candidacy office;
+    {
+      std::lock_guard lock(mutex_);
+      auto due = std::find_if(led_.begin(), led_.end(), [this](const auto& entry) {
+        return entry.second.dirty && leads(entry.second.role);
+      });
+      if (due == led_.end() || stopping_) return;
+      port = due->first;
+      office = candidacies_.at(due->second.role);
+      record = led_record(due->second.record, host_, office.term);
+      due->second.dirty = false;
+    }
+    TxnAnswer answer;
+    try {
+      answer = parse_txn(client_.call(
+          "/v3/kv/txn", fenced_put_request(led_prefix_ + port, record, office.key, office.term)));
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      led_.at(port).dirty = true;
+      throw;
+    }
+    if (answer.succeeded) continue;
+    // The candidacy is gone (the lease expired): another host leads, or will; this host
+    // writes again only once it leads at a new term.
+    log_.error(
+        "writing led port '{}' refused by etcd at revision {}: this host no longer leads at "
+        "term {} (its candidacy {} is gone)",
+        port, answer.revision, office.term, office.key);
+    std::lock_guard lock(mutex_);
+    for (auto& [role, candidacy] : candidacies_) {
+      if (candidacy.key == office.key) leaders_.erase(role);
+    }
+  }
 }
 
 void Exporter::run() {
   std::int64_t lease = 0;
-  std::size_t candidacies = 0;  // how many of election_prefixes_ stand under lease
   Clock::time_point renew_at{};
   const auto renew_every = std::chrono::milliseconds(ttl_ * 1000 / 3);
   for (;;) {
@@ -75,7 +152,10 @@ void Exporter::run() {
       if (lease == 0) {
         lease = parse_lease_grant(client_.call("/v3/lease/grant", lease_grant_request(ttl_))).id;
         renew_at = Clock::now() + renew_every;
-        candidacies = 0;
+        {
+          std::lock_guard lock(mutex_);
+          candidacies_.clear();
+        }
         log_.info("etcd lease {:x} granted for {} s by {}", lease, ttl_, client_.endpoint());
         std::lock_guard lock(mutex_);
         for (const auto& [port, record] : records_) dirty_.insert(port);
@@ -91,10 +171,15 @@ void Exporter::run() {
         }
         renew_at = Clock::now() + renew_every;
       }
-      for (; candidacies < election_prefixes_.size(); ++candidacies) {
-        const std::string key = election_prefixes_[candidacies] + hex(lease);
-        parse_revision(client_.call("/v3/kv/put", put_request(key, host_, lease)));
-        log_.info("standing for election at {}", key);
+      for (const auto& [role, prefix] : elections_) {
+        if (candidacies_.count(role) != 0) continue;
+        const std::string key = prefix + hex(lease);
+        // A new key: the put's revision is its create-revision, the term it would lead at.
+        const std::int64_t term =
+            parse_revision(client_.call("/v3/kv/put", put_request(key, host_, lease)));
+        std::lock_guard lock(mutex_);
+        candidacies_[role] = {key, term};
+        log_.info("standing for election at {} (term {})", key, term);
       }
       for (;;) {
         std::string port, record;
@@ -114,6 +199,7 @@ void Exporter::run() {
           throw;
         }
       }
+      write_led();
       wait(renew_at);
     } catch (const EtcdUnavailable& e) {
       log_.warn("{}; trying {} next", e.what(), client_.endpoint());

@@ -2,6 +2,7 @@
 // one batch), and held_ is the set of (host, port) that the graph holds a value for.
 #include "importer.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "key_layout.hpp"
@@ -14,15 +15,19 @@ constexpr std::chrono::milliseconds kRetry{200};
 
 Importer::Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
                    std::string cluster, std::string self, std::map<std::string, Port> ports,
-                   std::map<std::string, LeaderSource> leaders, Graph& graph, spdlog::logger& log)
+                   std::map<std::string, Port> led, std::map<std::string, RoleSources> roles,
+                   OnLeader on_leader, Graph& graph, spdlog::logger& log)
     : client_(std::move(endpoints), timeout),
       cluster_(std::move(cluster)),
       hosts_prefix_(hosts_prefix(cluster_)),
       self_(std::move(self)),
+      led_prefix_(led_prefix(cluster_)),
       ports_(std::move(ports)),
+      led_(std::move(led)),
+      on_leader_(std::move(on_leader)),
       graph_(graph),
       log_(log) {
-  for (auto& [role, source] : leaders) roles_.emplace(role, Role{source, {}, {}});
+  for (auto& [role, sources] : roles) roles_.emplace(role, Role{sources, {}, {}, {}});
 }
 
 Importer::~Importer() {
@@ -56,9 +61,16 @@ void Importer::read_all() {
   // is no longer there.
   std::vector<WatchEvent> events;
   std::set<std::pair<std::string, std::string>> present;
+  std::set<std::string> led_present;
   for (const KeyValue& kv : all.kvs) {
     if (auto key = parse_port_key(kv.key, hosts_prefix_)) present.emplace(key->host, key->port);
+    if (auto port = parse_led_key(kv.key, led_prefix_)) led_present.insert(*port);
     events.push_back({false, kv});
+  }
+  for (const auto& [port, sink] : led_) {
+    if (led_present.count(port) == 0) {
+      events.push_back({true, {led_prefix_ + port, {}, 0, all.revision, 0}});
+    }
   }
   for (const auto& [host, port] : held_) {
     if (present.count({host, port}) == 0) {
@@ -81,6 +93,10 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
           it->second.candidates[event.kv.key] = {event.kv.create_revision, event.kv.value};
         }
       }
+      continue;
+    }
+    if (auto led = parse_led_key(event.kv.key, led_prefix_)) {
+      read_led(*led, revision, event, writes);
       continue;
     }
     const auto key = parse_port_key(event.kv.key, hosts_prefix_);
@@ -113,17 +129,30 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
                  revision, key->port, e.what());
     }
   }
+  std::vector<std::pair<std::string, ports::cluster::Leader>> new_leaders;
   for (auto& [name, role] : roles_) {
+    std::vector<std::pair<std::int64_t, std::string>> standing;
+    for (const auto& [key, candidate] : role.candidates) standing.push_back(candidate);
+    std::sort(standing.begin(), standing.end());
     ports::cluster::Leader leader;
-    for (const auto& [key, candidate] : role.candidates) {
-      if (leader.term == 0 || candidate.first < leader.term)
-        leader = {candidate.second, candidate.first};
+    ports::cluster::Members members;
+    for (const auto& [term, host] : standing) {
+      if (leader.term == 0) leader = {host, term};
+      // A host whose old lease has not expired yet stands twice: it counts once, at its first.
+      if (std::find(members.begin(), members.end(), host) == members.end()) {
+        members.push_back(host);
+      }
+    }
+    if (members != role.members) {
+      role.members = members;
+      writes.push_back([source = role.sources.members, members] { source.set(members); });
     }
     if (leader == role.published) continue;
     log_.info("leader of role '{}': {} (term {})", name, leader.host.empty() ? "none" : leader.host,
               leader.term);
     role.published = leader;
-    writes.push_back([source = role.source, leader] { source.set(leader); });
+    writes.push_back([source = role.sources.leader, leader] { source.set(leader); });
+    new_leaders.emplace_back(name, leader);
   }
   if (!writes.empty()) {
     graph_.batch([&] {
@@ -131,6 +160,33 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
     });
   }
   revision_ = revision;
+  for (const auto& [role, leader] : new_leaders) on_leader_(role, leader);
+}
+
+void Importer::read_led(const std::string& port, std::int64_t revision, const WatchEvent& event,
+                        std::vector<std::function<void()>>& writes) {
+  auto it = led_.find(port);
+  if (it == led_.end()) return;
+  if (event.deleted) {
+    writes.push_back(it->second.sink->prepare_erase({}));
+    return;
+  }
+  try {
+    const Record record = decode_record(event.kv.value);
+    const PortType& ours = it->second.type;
+    if (record.type.name != ours.name || record.type.fingerprint != ours.fingerprint) {
+      log_.error(
+          "led port '{}' was written as {} (fingerprint {}), this host reads it as {} "
+          "(fingerprint {}): refused (key {} at revision {})",
+          port, record.type.name, fingerprint_text(record.type.fingerprint), ours.name,
+          fingerprint_text(ours.fingerprint), event.kv.key, revision);
+      return;
+    }
+    writes.push_back(it->second.sink->prepare_set({}, record.value));
+  } catch (const std::exception& e) {
+    log_.error("key {} at revision {}: not a value of port '{}' ({}): ignored", event.kv.key,
+               revision, port, e.what());
+  }
 }
 
 void Importer::run() {

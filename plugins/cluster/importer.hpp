@@ -13,13 +13,16 @@
 // value); keys of a foreign layout, this host's own keys and ports not imported are skipped.
 //
 // It also follows the candidacies of the roles it is given (key_layout.hpp) and publishes each
-// role's leader, the candidate with the lowest create-revision, in the batch of the revision
-// that changed it.
+// role's leader, the candidate with the lowest create-revision, and its members, the hosts
+// standing in candidacy order, in the batch of the revision that changed them; it tells
+// on_leader each new leader. And it follows the led ports it is given (written by a role's
+// leader for the whole cluster, this host included) into cluster.led.<port>.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,10 +48,15 @@ class Importer {
     PortType type;
     std::unique_ptr<ImportedPort> sink;
   };
-  using LeaderSource = Source<ports::cluster::Leader>;
+  struct RoleSources {
+    Source<ports::cluster::Leader> leader;
+    Source<ports::cluster::Members> members;
+  };
+  using OnLeader = std::function<void(const std::string& role, const ports::cluster::Leader&)>;
   Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
            std::string cluster, std::string self, std::map<std::string, Port> ports,
-           std::map<std::string, LeaderSource> leaders, Graph& graph, spdlog::logger& log);
+           std::map<std::string, Port> led, std::map<std::string, RoleSources> roles,
+           OnLeader on_leader, Graph& graph, spdlog::logger& log);
   ~Importer();
 
   void start();
@@ -60,18 +68,26 @@ class Importer {
   void apply(std::int64_t revision, const std::vector<WatchEvent>& events);
   bool pause(std::chrono::milliseconds how_long);
 
+  // The writes that set led port's value from event; none when it is not a value of it.
+  void read_led(const std::string& port, std::int64_t revision, const WatchEvent& event,
+                std::vector<std::function<void()>>& writes);
+
   struct Role {
-    LeaderSource source;
+    RoleSources sources;
     std::map<std::string, std::pair<std::int64_t, std::string>> candidates;  // key → (rev, host)
     ports::cluster::Leader published;
+    ports::cluster::Members members;
   };
 
   EtcdClient client_;
   std::string cluster_;
   std::string hosts_prefix_;
   std::string self_;
+  std::string led_prefix_;
   std::map<std::string, Port> ports_;
+  std::map<std::string, Port> led_;
   std::map<std::string, Role> roles_;
+  OnLeader on_leader_;
   Graph& graph_;
   spdlog::logger& log_;
 

@@ -2,6 +2,9 @@
 //   /mirari/<cluster>/hosts/<host>/ports/<port>     a port a host exports (under its lease)
 //   /mirari/<cluster>/election/<role>/<lease hex>   a host's candidacy (value: the host's
 //                                                    name; under its lease)
+//   /mirari/<cluster>/led/<port>                    a port the leader of its role writes for
+//                                                    the whole cluster (no lease: it outlives
+//                                                    its writer, until the next leader writes)
 // Anything else under /mirari/<cluster>/ is a foreign layout, which importers ignore.
 #pragma once
 
@@ -27,6 +30,10 @@ inline std::string ports_prefix(std::string_view cluster, std::string_view host)
   return hosts_prefix(cluster) + std::string(host) + "/ports/";
 }
 
+inline std::string led_prefix(std::string_view cluster) {
+  return cluster_prefix(cluster) + "led/";
+}
+
 struct PortKey {
   std::string host;
   std::string port;
@@ -45,6 +52,14 @@ inline std::optional<PortKey> parse_port_key(std::string_view key, std::string_v
   std::string_view port = rest.substr(kPorts.size());
   if (port.empty() || port.find('/') != std::string_view::npos) return std::nullopt;
   return PortKey{std::string(host), std::string(port)};
+}
+
+// The port a key under led_prefix names, when it is one in the layout above.
+inline std::optional<std::string> parse_led_key(std::string_view key, std::string_view led) {
+  if (key.substr(0, led.size()) != led) return std::nullopt;
+  key.remove_prefix(led.size());
+  if (key.empty() || key.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(key);
 }
 
 // The role a key under election_prefix names, when it is a candidacy in the layout above.

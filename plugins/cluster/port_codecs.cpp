@@ -9,6 +9,7 @@
 #include <mirari/ports/load.hpp>
 #include <mirari/ports/net.hpp>
 #include <mirari/ports/routes.hpp>
+#include <mirari/ports/scaling.hpp>
 #include <mirari/table.hpp>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -29,6 +30,12 @@ std::string encode_record(const PortType& type, std::string_view value_json) {
       json{{"type", type.name}, {"fingerprint", fingerprint_text(type.fingerprint)}}.dump();
   head.pop_back();
   return head + ",\"value\":" + std::string(value_json) + "}";
+}
+
+std::string led_record(std::string_view record, const std::string& leader, std::int64_t term) {
+  std::string out(record.substr(0, record.rfind('}')));
+  out += ",\"leader\":" + json(leader).dump() + ",\"term\":" + std::to_string(term) + "}";
+  return out;
 }
 
 Record decode_record(std::string_view text) {
@@ -95,6 +102,27 @@ class Imported final : public ImportedPort {
   std::map<std::string, Source<T>> by_host_;
 };
 
+// cluster.led.<port>: one value, whoever wrote it.
+template <class T>
+class Led final : public ImportedPort {
+ public:
+  Led(Context& ctx, const std::string& port) : source_(ctx.graph().source<T>(T{})) {
+    const std::string name = "cluster.led." + port;
+    ctx.publish(name, source_.signal().named(name));
+  }
+
+  std::function<void()> prepare_set(const std::string&, std::string_view text) override {
+    return [source = source_, value = read_json<T>(json::parse(text))] { source.set(value); };
+  }
+
+  std::function<void()> prepare_erase(const std::string&) override {
+    return [source = source_] { source.set(T{}); };
+  }
+
+ private:
+  Source<T> source_;
+};
+
 template <class T>
 class Codec final : public PortCodec {
  public:
@@ -110,6 +138,10 @@ class Codec final : public PortCodec {
   std::unique_ptr<ImportedPort> import_port(Context& ctx, const std::string& port,
                                             const std::vector<std::string>& hosts) const override {
     return std::make_unique<Imported<T>>(ctx, port, hosts);
+  }
+
+  std::unique_ptr<ImportedPort> import_led(Context& ctx, const std::string& port) const override {
+    return std::make_unique<Led<T>>(ctx, port);
   }
 
  private:
@@ -135,6 +167,10 @@ const std::map<std::string, std::unique_ptr<PortCodec>, std::less<>>& codecs() {
 }  // namespace
 
 const PortCodec* find_codec(std::string_view port) {
+  if (!ports::placement_group(port).empty()) {
+    static const Codec<ports::Placement> placement;
+    return &placement;
+  }
   auto it = codecs().find(port);
   return it == codecs().end() ? nullptr : it->second.get();
 }
@@ -142,6 +178,7 @@ const PortCodec* find_codec(std::string_view port) {
 std::vector<std::string> carried_ports() {
   std::vector<std::string> out;
   for (const auto& [name, codec] : codecs()) out.push_back(name);
+  out.push_back(ports::kPlacementPattern);
   return out;
 }
 

@@ -30,6 +30,9 @@ struct Record {
   std::string value;  // the value's JSON text
 };
 std::string encode_record(const PortType& type, std::string_view value_json);
+// A record of a port a leader writes for the cluster, with the leader's name and term beside
+// the value: {"type": ..., "fingerprint": ..., "value": ..., "leader": "a", "term": 42}.
+std::string led_record(std::string_view record, const std::string& leader, std::int64_t term);
 // Throws std::runtime_error saying what is missing or malformed.
 Record decode_record(std::string_view text);
 // The fingerprint as the record writes it: 16 hexadecimal digits.
@@ -59,9 +62,14 @@ class PortCodec {
   // In start(): publishes what an imported port publishes (see ImportedPort) and returns it.
   virtual std::unique_ptr<ImportedPort> import_port(
       Context& ctx, const std::string& port, const std::vector<std::string>& hosts) const = 0;
+  // In start(): publishes cluster.led.<port>, the value the leader of the port's role wrote
+  // (the type's empty value while none did), and returns its writer; the host argument of
+  // its prepare functions is ignored.
+  virtual std::unique_ptr<ImportedPort> import_led(Context& ctx, const std::string& port) const = 0;
 };
 
-// The codec of a carried port, or null.
+// The codec of a carried port, or null. Carried: the ports carried_ports() lists, and
+// scale.<group>.placement for every group (mirari/ports/scaling.hpp).
 const PortCodec* find_codec(std::string_view port);
 std::vector<std::string> carried_ports();
 

@@ -99,6 +99,9 @@ std::vector<ConfigKey> manager_config_keys() {
       ConfigKey::table("network", network_config_keys(),
                        "backend process: each instance in a network namespace of its own, with "
                        "a port on a host bridge"),
+      ConfigKey::optional("desired_port", std::string(),
+                          "port of the group's count; empty: scale.GROUP.desired (a group spread "
+                          "over hosts reads this host's share, scale.GROUP.share)"),
       ConfigKey::optional("actual_port", std::string(ports::kInstancesActual),
                           "port of the table of this group's instances"),
       ConfigKey::optional("events_port", std::string(ports::kInstancesEvents),
@@ -173,6 +176,7 @@ ManagerOptions parse_options(const Config& config) {
         o.network.enabled() ? "network.bridge" : "network.drain_ms");
   }
 
+  o.desired = config.get<std::string>("desired_port");
   o.actual_port = port(config, "actual_port");
   o.events_port = port(config, "events_port");
   if (o.actual_port == o.events_port) {

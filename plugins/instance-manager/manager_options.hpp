@@ -51,8 +51,12 @@ struct ManagerOptions {
   std::string actual_port = ports::kInstancesActual;
   std::string events_port = ports::kInstancesEvents;
 
-  // The port the group's desired count comes from: scale.GROUP.desired.
-  std::string desired_port() const { return ports::desired_count_port(rules.group); }
+  std::string desired;  // the desired_port key: empty for the default
+
+  // The port the group's desired count comes from: desired_port, else scale.GROUP.desired.
+  std::string desired_port() const {
+    return desired.empty() ? ports::desired_count_port(rules.group) : desired;
+  }
   // Where this group's state file and instance directories live: state_dir/GROUP.
   std::filesystem::path group_dir() const { return state_dir / rules.group; }
 };

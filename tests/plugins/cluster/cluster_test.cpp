@@ -176,7 +176,8 @@ TEST_CASE("cluster: a port the plugin cannot carry is refused with the carried o
       Daemon({cluster_config("a", "[\"127.0.0.1:1\"]", "export = [\"no.such\"]\n")}),
       Catch::Contains("'cluster' refused its configuration: export: port 'no.such' cannot be "
                       "carried between hosts (carried ports: instances.actual, load.by_instance, "
-                      "load.total, net.links, routes.applied, routes.desired)"));
+                      "load.total, net.links, routes.applied, routes.desired, "
+                      "scale.{group}.placement)"));
 }
 
 TEST_CASE("cluster: the first host to stand leads a role until its lease expires, then the next",
@@ -230,4 +231,100 @@ TEST_CASE("cluster: keys changed at one etcd revision land in one tick", "[clust
   CHECK(lines()[1] ==
         json{{"changed", {{"x", routes("198.51.100.0/24")}, {"y", routes("203.0.113.0/24")}}},
              {"removed", json::array()}});
+}
+
+// The fencing transaction against a real etcd: a write guarded by a candidacy at its term is
+// made while the candidacy lives, and refused, leaving the value as it was, once the lease
+// that held it is gone, or when the guard names an older term of the same key.
+TEST_CASE("cluster: a write fenced by a leader's term is refused once its candidacy is gone",
+          "[cluster]") {
+  namespace cluster = mirari::cluster;
+  EtcdCluster etcd;
+  cluster::EtcdClient client(etcd.endpoints(), std::chrono::seconds(2));
+  const std::string candidacy = "/mirari/t/election/placement/1", key = "/mirari/t/led/p";
+  auto value = [&] {
+    const auto all = cluster::parse_range(client.call("/v3/kv/range", cluster::range_request(key)));
+    return all.kvs.empty() ? std::string() : all.kvs.front().value;
+  };
+  auto fenced_put = [&](const std::string& v, std::int64_t term) {
+    return cluster::parse_txn(
+               client.call("/v3/kv/txn", cluster::fenced_put_request(key, v, candidacy, term)))
+        .succeeded;
+  };
+  const auto lease =
+      cluster::parse_lease_grant(client.call("/v3/lease/grant", cluster::lease_grant_request(60)));
+  const std::int64_t term = cluster::parse_revision(
+      client.call("/v3/kv/put", cluster::put_request(candidacy, "a", lease.id)));
+
+  CHECK(fenced_put("first", term));
+  CHECK(value() == "first");
+  CHECK_FALSE(fenced_put("older term", term - 1));
+  CHECK(value() == "first");
+
+  cluster::parse_revision(
+      client.call("/v3/lease/revoke", cluster::lease_id_request(lease.id)));  // deposed
+  CHECK_FALSE(fenced_put("late", term));
+  CHECK(value() == "first");
+
+  // The same key made again is a new term: the old one stays refused.
+  cluster::parse_revision(client.call("/v3/kv/put", cluster::put_request(candidacy, "a", 0)));
+  CHECK_FALSE(fenced_put("late again", term));
+  CHECK(value() == "first");
+}
+
+// A led port: every host standing for the role offers its own value, only the leader's is
+// written, and every host, the leader included, reads that one back as cluster.led.<port>.
+// When the leader goes, the next takes office and writes its own, with its term.
+TEST_CASE("cluster: a led port holds the leader's value, then the next leader's", "[cluster]") {
+  EtcdCluster etcd;
+  auto config = [&](const std::string& host, int first) {
+    return DaemonOptions{cluster_config(host, etcd.toml_endpoints(first),
+                                        "roles = [\"placement\"]\n"
+                                        "[[plugins.cluster.lead]]\n"
+                                        "port = \"scale.web.placement\"\n"
+                                        "role = \"placement\"\n")};
+  };
+  Daemon a(config("a", 0));
+  REQUIRE(eventually([&] {
+    auto leader = a.port("cluster.leader.placement");
+    return leader && (*leader)["host"] == "a";
+  }));
+  Daemon b(config("b", 1));
+  REQUIRE(eventually([&] {
+    return b.port("cluster.members.placement") == json{"a", "b"} &&
+           a.port("cluster.members.placement") == json{"a", "b"};
+  }));
+  const json of_a{{"a", 1}, {"b", 2}}, of_b{{"b", 3}};
+  REQUIRE(b.ctl({"set", "scale.web.placement", of_b.dump()}).status == 0);
+  REQUIRE(a.ctl({"set", "scale.web.placement", of_a.dump()}).status == 0);
+  auto led = [](const Daemon& host) {
+    return host.port("cluster.led.scale.web.placement").value_or(json());
+  };
+  REQUIRE(eventually([&] { return led(a) == of_a && led(b) == of_a; }));
+  auto stored = [&] {
+    const std::string out =
+        etcd.ctl({"get", "--print-value-only", "/mirari/t/led/scale.web.placement"});
+    return json::parse(out.substr(0, out.find('\n')));
+  };
+  CHECK(stored()["leader"] == "a");
+  CHECK(stored()["term"] == a.port("cluster.leader.placement").value()["term"]);
+
+  a.signal(SIGKILL);
+  REQUIRE(a.wait_exit());
+  CHECK(eventually([&] { return led(b) == of_b; }));
+  CHECK(stored()["leader"] == "b");
+  CHECK(stored()["term"] == b.port("cluster.leader.placement").value()["term"]);
+  CHECK(b.port("cluster.members.placement") == json{"b"});
+}
+
+TEST_CASE("cluster: a led port the plugin cannot carry, or led twice, is refused", "[cluster]") {
+  auto start = [](const std::string& lead) {
+    Daemon a({cluster_config("a", "[\"127.0.0.1:1\"]", lead)});
+  };
+  CHECK_THROWS_WITH(start("[[plugins.cluster.lead]]\nport = \"scale.web.desired\"\nrole = \"p\"\n"),
+                    Catch::Contains("port 'scale.web.desired' cannot be carried between hosts"));
+  CHECK_THROWS_WITH(start("[[plugins.cluster.lead]]\nport = \"scale.w.placement\"\nrole = "
+                          "\"p\"\n[[plugins.cluster.lead]]\nport = \"scale.w.placement\"\n"
+                          "role = \"q\"\n"),
+                    Catch::Contains("port 'scale.w.placement' is led twice"));
 }

@@ -10,12 +10,28 @@
 //
 // Every scaler names the port through desired_count_port(), so a policy and the instance
 // manager agree on it by construction.
+//
+// A group spread over several hosts (policies/placement/, with the cluster plugin) adds:
+//
+//   scale.<group>.placement signal  Placement (type "table<string,int32>"): how many of the
+//                           group's instances each host runs, by host name, spreading the
+//                           desired count over the hosts that stand for the placement role.
+//                           Every placement policy computes it; the cluster plugin writes the
+//                           leader's to etcd, fenced by the leader's term, and every host reads
+//                           that one back as cluster.led.scale.<group>.placement. JSON form:
+//                           {"a": 2, "b": 1, "c": 1}
+//   scale.<group>.share     signal  int (type "int32"): this host's count in the placement
+//                           the leader wrote (0 while none names it); the host's instance
+//                           manager reads it instead of scale.<group>.desired
+//                           (desired_port = "scale.<group>.share").
 #pragma once
 
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "mirari/table.hpp"
 
 namespace mirari::ports {
 
@@ -48,6 +64,31 @@ inline std::string desired_count_port(std::string_view group) {
                                 "or '_')");
   }
   return "scale." + std::string(group) + ".desired";
+}
+
+using Placement = Table<std::string, DesiredCount>;
+
+inline constexpr const char* kPlacementPattern = "scale.{group}.placement";
+inline constexpr const char* kSharePattern = "scale.{group}.share";
+
+// "scale.<group>.placement" and "scale.<group>.share". Any thread. Throw as
+// desired_count_port() does.
+inline std::string placement_port(std::string_view group) {
+  return desired_count_port(group).replace(6 + group.size(), std::string::npos, ".placement");
+}
+inline std::string share_port(std::string_view group) {
+  return desired_count_port(group).replace(6 + group.size(), std::string::npos, ".share");
+}
+
+// The group a port named "scale.<group>.placement" is for, or empty for any other name.
+inline std::string_view placement_group(std::string_view port) {
+  constexpr std::string_view head = "scale.", tail = ".placement";
+  if (port.size() <= head.size() + tail.size() || port.substr(0, head.size()) != head ||
+      port.substr(port.size() - tail.size()) != tail) {
+    return {};
+  }
+  const std::string_view group = port.substr(head.size(), port.size() - head.size() - tail.size());
+  return is_group_name(group) ? group : std::string_view();
 }
 
 }  // namespace mirari::ports
