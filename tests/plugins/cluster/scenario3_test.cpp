@@ -1,0 +1,133 @@
+// Seed scenario 3 across hosts: one scaling group spread over three real mirarid hosts
+// through a real three-member etcd cluster. Each host runs the cluster plugin (standing for
+// the placement role, the group's placement led by its leader), the placement policy and the
+// instance manager, which runs this host's share of the leader's placement with real
+// processes. The group's count is written with mirarictl on every host, where a scaler would
+// publish it. Nothing asserts a duration: eventually() only bounds the waits.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon.hpp"
+#include "etcd_cluster.hpp"
+#include "instance_processes.hpp"
+
+using mirari::test::Daemon;
+using mirari::test::DaemonOptions;
+using mirari::test::eventually;
+using mirari::testing::EtcdCluster;
+using mirari::testing::KillInstancesAtEnd;
+using mirari::testing::kProgram;
+using mirari::testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+std::string host_config(const std::string& host, const std::string& endpoints,
+                        const std::filesystem::path& state_dir) {
+  return std::string(mirari::test::kWatchNothing) + "[plugins.cluster]\nfile = \"" +
+         MIRARI_CLUSTER_SO + "\"\nhost = \"" + host + "\"\ncluster = \"t\"\nendpoints = " +
+         endpoints +
+         "\nttl = 2\ntimeout_ms = 1000\nroles = [\"placement\"]\n"
+         "[[plugins.cluster.lead]]\nport = \"scale.web.placement\"\nrole = \"placement\"\n"
+         "[plugins.placement]\nfile = \"" +
+         MIRARI_PLACEMENT_SO + "\"\ngroup = \"web\"\nhost = \"" + host +
+         "\"\n[plugins.web]\nfile = \"" + MIRARI_INSTANCE_MANAGER_SO +
+         "\"\ngroup = \"web\"\ncommand = \"" + kProgram.string() + "\"\nstate_dir = \"" +
+         state_dir.string() +
+         "\"\nstart_grace_ms = 100\nstop_timeout_ms = 500\nmax = 10\n"
+         "desired_port = \"scale.web.share\"\n";
+}
+
+// One host: its mirarid, and the state directory its instances outlive it in.
+struct Host {
+  std::string name;
+  TempDir state;
+  std::unique_ptr<Daemon> daemon;
+
+  Host(std::string host, const EtcdCluster& etcd, int first_member) : name(std::move(host)) {
+    daemon = std::make_unique<Daemon>(
+        DaemonOptions{.config = host_config(name, etcd.toml_endpoints(first_member), state.path())});
+  }
+
+  void set_count(int count) const {
+    REQUIRE(daemon->ctl({"set", "scale.web.desired", std::to_string(count)}).status == 0);
+  }
+
+  // The pids of the group's instances this host runs, or an empty list while it cannot say.
+  std::vector<pid_t> running() const {
+    std::vector<pid_t> pids;
+    const auto actual = daemon->port("instances.actual");
+    if (!actual) return pids;
+    for (const auto& [name, instance] : actual->items()) {
+      if (instance["state"] != "running") return {};  // starting or stopping: not settled
+      pids.push_back(instance["backend_id"].get<pid_t>());
+    }
+    std::sort(pids.begin(), pids.end());
+    return pids;
+  }
+
+  json placement() const { return daemon->port("cluster.led.scale.web.placement").value_or(json()); }
+  json leader() const { return daemon->port("cluster.leader.placement").value_or(json()); }
+};
+
+// Whether every host holds placement as the leader's and runs exactly its share of it.
+bool settled(const std::vector<const Host*>& hosts, const json& placement) {
+  return std::all_of(hosts.begin(), hosts.end(), [&](const Host* h) {
+    return h->placement() == placement &&
+           h->running().size() == placement[h->name].get<std::size_t>();
+  });
+}
+
+bool contains_all(const std::vector<pid_t>& now, const std::vector<pid_t>& before) {
+  return std::includes(now.begin(), now.end(), before.begin(), before.end());
+}
+
+}  // namespace
+
+TEST_CASE("multi-host: scenario 3: a group spread over three hosts survives a killed etcd member "
+          "and a killed leader, and none of its instances is started twice",
+          "[cluster]") {
+  // Instances orphaned by a killed mirarid become this test's children: it sees and reaps them.
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  KillInstancesAtEnd cleanup;
+  EtcdCluster etcd;
+  Host a("a", etcd, 0);
+  REQUIRE(eventually([&] { return a.leader()["host"] == "a"; }));
+  Host b("b", etcd, 1);
+  Host c("c", etcd, 2);
+  const std::vector<const Host*> all{&a, &b, &c};
+  for (const Host* h : all) h->set_count(3);
+  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 1}}); }));
+
+  // Quorum holds with two members of three: the group grows all the same.
+  etcd.kill(0);
+  for (const Host* h : all) h->set_count(5);
+  REQUIRE(eventually([&] { return settled(all, {{"a", 2}, {"b", 2}, {"c", 1}}); }));
+  const std::vector<pid_t> of_a = a.running(), of_b = b.running(), of_c = c.running();
+
+  // The leader dies: b takes office once a's lease expires, and places the group over the
+  // two hosts left. b and c keep what they ran and start only what their new share adds.
+  a.daemon->signal(SIGKILL);
+  REQUIRE(a.daemon->wait_exit());
+  const std::vector<const Host*> left{&b, &c};
+  REQUIRE(eventually([&] { return settled(left, {{"b", 3}, {"c", 2}}); }));
+  CHECK(b.leader()["host"] == "b");
+  CHECK(contains_all(b.running(), of_b));
+  CHECK(contains_all(c.running(), of_c));
+
+  // a comes back: it adopts the instances it left running, stands again behind b and c, and
+  // the placement spreads over three again. None of a's is started anew.
+  a.daemon->restart();
+  REQUIRE(eventually([&] { return settled(all, {{"a", 2}, {"b", 2}, {"c", 1}}); }));
+  CHECK(a.running() == of_a);
+  CHECK(a.leader()["host"] == "b");
+  CHECK(a.daemon->log_shows("adopted web-1"));
+}
