@@ -178,7 +178,8 @@ class ClusterPlugin final : public Plugin {
     std::map<std::string, Importer::Port> imported;
     for (const std::string& port : o.imported) {
       const PortCodec& codec = *find_codec(port);
-      imported.emplace(port, Importer::Port{codec.type(), codec.import_port(ctx, port, o.hosts)});
+      imported.emplace(port,
+                       Importer::Port{codec.type(), codec.import_port(ctx, port, o.host, o.hosts)});
     }
     std::map<std::string, Importer::Port> led;
     for (const auto& [port, role] : o.led) {

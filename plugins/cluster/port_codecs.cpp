@@ -65,12 +65,39 @@ Record decode_record(std::string_view text) {
 namespace {
 
 template <class T>
+struct IsNamedTable : std::false_type {};
+template <class V>
+struct IsNamedTable<Table<std::string, V>> : std::true_type {};
+
+// cluster.merged.<port>, for a table keyed by name: this host's entries and every other
+// host's in one table, each key prefixed with its host's name and '/' ("b/web-1"), so a
+// policy reads the whole cluster's as it reads one host's. Rebuilt whole on each change of
+// either side: its cost grows with the cluster's entries, not with the change.
+template <class T>
+void publish_merged(Context& ctx, const std::string& port, const std::string& self,
+                    Signal<Table<std::string, T>> others) {
+  auto merged = lift(ctx.subscribe<T>(port), others,
+                     [self](const T& own, const Table<std::string, T>& by_host) {
+                       typename T::Builder out;
+                       for (const auto& [key, value] : own) out.set(self + "/" + key, value);
+                       for (const auto& [host, table] : by_host) {
+                         for (const auto& [key, value] : table) out.set(host + "/" + key, value);
+                       }
+                       return out.build();
+                     });
+  const std::string name = "cluster.merged." + port;
+  ctx.publish(name, merged.named(name));
+}
+
+template <class T>
 class Imported final : public ImportedPort {
  public:
-  Imported(Context& ctx, const std::string& port, const std::vector<std::string>& hosts)
+  Imported(Context& ctx, const std::string& port, const std::string& self,
+           const std::vector<std::string>& hosts)
       : all_(ctx.graph().source<Table<std::string, T>>({})) {
     const std::string all_port = "cluster.all." + port;
     ctx.publish(all_port, all_.signal().named(all_port));
+    if constexpr (IsNamedTable<T>::value) publish_merged<T>(ctx, port, self, all_.signal());
     for (const std::string& host : hosts) {
       auto source = ctx.graph().source<T>(T{});
       const std::string name = "cluster." + host + "." + port;
@@ -136,8 +163,9 @@ class Codec final : public PortCodec {
   }
 
   std::unique_ptr<ImportedPort> import_port(Context& ctx, const std::string& port,
+                                            const std::string& self,
                                             const std::vector<std::string>& hosts) const override {
-    return std::make_unique<Imported<T>>(ctx, port, hosts);
+    return std::make_unique<Imported<T>>(ctx, port, self, hosts);
   }
 
   std::unique_ptr<ImportedPort> import_led(Context& ctx, const std::string& port) const override {

@@ -60,8 +60,11 @@ class PortCodec {
   virtual void export_port(Context& ctx, const std::string& port,
                            std::function<void(std::string json)> on_value) const = 0;
   // In start(): publishes what an imported port publishes (see ImportedPort) and returns it.
+  // A table keyed by name also gives cluster.merged.<port>: this host's (self's) own value
+  // and every other host's in one table, each key prefixed "<host>/".
   virtual std::unique_ptr<ImportedPort> import_port(
-      Context& ctx, const std::string& port, const std::vector<std::string>& hosts) const = 0;
+      Context& ctx, const std::string& port, const std::string& self,
+      const std::vector<std::string>& hosts) const = 0;
   // In start(): publishes cluster.led.<port>, the value the leader of the port's role wrote
   // (the type's empty value while none did), and returns its writer; the host argument of
   // its prepare functions is ignored.

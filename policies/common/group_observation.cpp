@@ -7,9 +7,9 @@ namespace mirari::policies {
 
 std::vector<PortDecl> scaler_ports() {
   return {
-      PortDecl::subscribes<ports::InstancesActual>(ports::kInstancesActual,
+      PortDecl::subscribes<ports::InstancesActual>("{instances_port}",
                                                    "the group's members, and which of them run"),
-      PortDecl::subscribes<ports::load::LoadByInstance>(ports::load::kByInstance,
+      PortDecl::subscribes<ports::load::LoadByInstance>("{load_port}",
                                                         "each running member's load"),
       PortDecl::subscribes<ports::ClockMs>(ports::kClock, "the time, to end holds and cooldowns"),
       PortDecl::publishes<ports::DesiredCount>(
@@ -19,8 +19,9 @@ std::vector<PortDecl> scaler_ports() {
 }
 
 Signal<Observation> observe_group(Context& ctx, const Membership& membership) {
-  auto load = group_load(membership, ctx.subscribe<ports::InstancesActual>(ports::kInstancesActual),
-                         ctx.subscribe<ports::load::LoadByInstance>(ports::load::kByInstance));
+  auto load =
+      group_load(membership, ctx.subscribe<ports::InstancesActual>(membership.instances_port),
+                 ctx.subscribe<ports::load::LoadByInstance>(membership.load_port));
   auto now = ctx.subscribe<ports::ClockMs>(ports::kClock);
   return lift(load, now,
               [](const GroupLoad& l, const Millis& t) {

@@ -2,7 +2,8 @@
 // either does.
 //
 // Ports subscribed: load.by_instance (mirari/ports/load.hpp), instances.actual
-// (mirari/ports/instances.hpp) and clock.ms (mirari/ports/clock.hpp). Each reads empty (or 0)
+// (mirari/ports/instances.hpp), or the ports the group's instances_port and load_port name
+// instead, and clock.ms (mirari/ports/clock.hpp). Each reads empty (or 0)
 // until something publishes it, so a scaler starts in any order with the plugins that feed it.
 #pragma once
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <mirari/ports/instances.hpp>
+#include <mirari/ports/load.hpp>
 #include <mirari/ports/scaling.hpp>
 
 namespace mirari::policies {
@@ -23,7 +25,13 @@ std::vector<ConfigKey> scaling_group_keys() {
                           "(instead of member_prefix)"),
       ConfigKey::optional("min_instances", std::int64_t{1}, "never fewer instances (at least 1)"),
       ConfigKey::required("max_instances", ConfigType::integer,
-                          "never more instances (at most 10000)")};
+                          "never more instances (at most 10000)"),
+      ConfigKey::optional("instances_port", std::string(ports::kInstancesActual),
+                          "the port of the group's instances (spread over hosts: "
+                          "cluster.merged.instances.actual)"),
+      ConfigKey::optional("load_port", std::string(ports::load::kByInstance),
+                          "the port of their load (spread over hosts: "
+                          "cluster.merged.load.by_instance)")};
 }
 
 ScalingGroup parse_scaling_group(const Config& config) {
@@ -49,6 +57,13 @@ ScalingGroup parse_scaling_group(const Config& config) {
     }
   }
   g.membership.members = std::move(members);
+  for (const char* key : {"instances_port", "load_port"}) {
+    if (config.get<std::string>(key).empty()) {
+      throw ConfigError(std::string(key) + " must name a port", key);
+    }
+  }
+  g.membership.instances_port = config.get<std::string>("instances_port");
+  g.membership.load_port = config.get<std::string>("load_port");
 
   const std::int64_t min = config.get<std::int64_t>("min_instances");
   const std::int64_t max = config.get<std::int64_t>("max_instances");

@@ -13,6 +13,11 @@
 //   min_instances  integer, default 1: never fewer (at least 1: with no instance there is no
 //                  load to scale on)
 //   max_instances  integer, required: never more (at most 10000)
+//   instances_port string, default "instances.actual": the port the group's instances are read
+//                  from; a group spread over hosts reads cluster.merged.instances.actual
+//                  (every host's, from the cluster plugin)
+//   load_port      string, default "load.by_instance": the port their load is read from
+//                  (spread over hosts: cluster.merged.load.by_instance)
 #pragma once
 
 #include <string>
@@ -31,6 +36,8 @@ struct Membership {
   // of load.by_instance that start with prefix.
   std::string prefix;
   std::vector<std::string> members;  // sorted, without repeats
+  std::string instances_port = "instances.actual";
+  std::string load_port = "load.by_instance";
   friend bool operator==(const Membership&, const Membership&) = default;
 };
 

@@ -328,3 +328,26 @@ TEST_CASE("cluster: a led port the plugin cannot carry, or led twice, is refused
                           "role = \"q\"\n"),
                     Catch::Contains("port 'scale.w.placement' is led twice"));
 }
+
+// A table keyed by name is also published merged: this host's entries and every other host's,
+// each under "<host>/<key>", so a policy reads the whole cluster's load as one host's.
+TEST_CASE("cluster: an imported table keyed by name is merged with this host's own", "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a({cluster_config("a", etcd.toml_endpoints(), "export = [\"load.by_instance\"]\n")});
+  Daemon b({cluster_config("b", etcd.toml_endpoints(1), "import = [\"load.by_instance\"]\n")});
+  REQUIRE(a.ctl({"set", "load.by_instance", R"({"web-1": 0.5, "web-2": 0.25})"}).status == 0);
+  REQUIRE(b.ctl({"set", "load.by_instance", R"({"web-1": 1.0})"}).status == 0);
+  CHECK(eventually([&] {
+    return b.port("cluster.merged.load.by_instance") ==
+           json{{"a/web-1", 0.5}, {"a/web-2", 0.25}, {"b/web-1", 1.0}};
+  }));
+  REQUIRE(a.ctl({"set", "load.by_instance", R"({"web-2": 0.75})"}).status == 0);
+  CHECK(eventually([&] {
+    return b.port("cluster.merged.load.by_instance") == json{{"a/web-2", 0.75}, {"b/web-1", 1.0}};
+  }));
+  a.signal(SIGTERM);
+  REQUIRE(a.wait_exit() == 0);
+  CHECK(eventually([&] {
+    return b.port("cluster.merged.load.by_instance") == json{{"b/web-1", 1.0}};
+  }));
+}
