@@ -1,6 +1,7 @@
-// Seed scenario 3 across hosts: one scaling group spread over three real mirarid hosts
-// through a real three-member etcd cluster. Each host runs the cluster plugin (standing for
-// the placement role, the group's placement led by its leader), the placement policy and the
+// Seed scenario 3 across hosts: one scaling group spread over three real mirarid hosts, each
+// in a network namespace of its own, through a real three-member etcd cluster
+// (tests/support/cluster_network.hpp). Each host runs the cluster plugin (standing for the
+// placement role, the group's placement led by its leader), the placement policy and the
 // instance manager, which runs this host's share of the leader's placement with real
 // processes. The group's count is written with mirarictl on every host, where a scaler would
 // publish it. Nothing asserts a duration: eventually() only bounds the waits.
@@ -15,14 +16,14 @@
 #include <string>
 #include <vector>
 
+#include "cluster_network.hpp"
 #include "daemon.hpp"
-#include "etcd_cluster.hpp"
 #include "instance_processes.hpp"
 
 using mirari::test::Daemon;
 using mirari::test::DaemonOptions;
 using mirari::test::eventually;
-using mirari::testing::EtcdCluster;
+using mirari::testing::ClusterNetwork;
 using mirari::testing::KillInstancesAtEnd;
 using mirari::testing::kProgram;
 using mirari::testing::TempDir;
@@ -33,8 +34,8 @@ namespace {
 std::string host_config(const std::string& host, const std::string& endpoints,
                         const std::filesystem::path& state_dir) {
   return std::string(mirari::test::kWatchNothing) + "[plugins.cluster]\nfile = \"" +
-         MIRARI_CLUSTER_SO + "\"\nhost = \"" + host + "\"\ncluster = \"t\"\nendpoints = " +
-         endpoints +
+         MIRARI_CLUSTER_SO + "\"\nhost = \"" + host +
+         "\"\ncluster = \"t\"\nendpoints = " + endpoints +
          "\nttl = 2\ntimeout_ms = 1000\nroles = [\"placement\"]\n"
          "[[plugins.cluster.lead]]\nport = \"scale.web.placement\"\nrole = \"placement\"\n"
          "[plugins.placement]\nfile = \"" +
@@ -52,9 +53,10 @@ struct Host {
   TempDir state;
   std::unique_ptr<Daemon> daemon;
 
-  Host(std::string host, const EtcdCluster& etcd, int first_member) : name(std::move(host)) {
+  Host(std::string host, ClusterNetwork& net, int first_member) : name(std::move(host)) {
     daemon = std::make_unique<Daemon>(
-        DaemonOptions{.config = host_config(name, etcd.toml_endpoints(first_member), state.path())});
+        DaemonOptions{.config = host_config(name, net.toml_endpoints(first_member), state.path()),
+                      .netns = net.add_host(name).name()});
   }
 
   void set_count(int count) const {
@@ -74,7 +76,9 @@ struct Host {
     return pids;
   }
 
-  json placement() const { return daemon->port("cluster.led.scale.web.placement").value_or(json()); }
+  json placement() const {
+    return daemon->port("cluster.led.scale.web.placement").value_or(json());
+  }
   json leader() const { return daemon->port("cluster.leader.placement").value_or(json()); }
 };
 
@@ -92,23 +96,24 @@ bool contains_all(const std::vector<pid_t>& now, const std::vector<pid_t>& befor
 
 }  // namespace
 
-TEST_CASE("multi-host: scenario 3: a group spread over three hosts survives a killed etcd member "
-          "and a killed leader, and none of its instances is started twice",
-          "[cluster]") {
+TEST_CASE(
+    "multi-host: scenario 3: a group spread over three hosts survives a killed etcd member "
+    "and a killed leader, and none of its instances is started twice",
+    "[cluster]") {
   // Instances orphaned by a killed mirarid become this test's children: it sees and reaps them.
   REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
   KillInstancesAtEnd cleanup;
-  EtcdCluster etcd;
-  Host a("a", etcd, 0);
+  ClusterNetwork net;
+  Host a("a", net, 0);
   REQUIRE(eventually([&] { return a.leader()["host"] == "a"; }));
-  Host b("b", etcd, 1);
-  Host c("c", etcd, 2);
+  Host b("b", net, 1);
+  Host c("c", net, 2);
   const std::vector<const Host*> all{&a, &b, &c};
   for (const Host* h : all) h->set_count(3);
   REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 1}}); }));
 
   // Quorum holds with two members of three: the group grows all the same.
-  etcd.kill(0);
+  net.etcd().kill(0);
   for (const Host* h : all) h->set_count(5);
   REQUIRE(eventually([&] { return settled(all, {{"a", 2}, {"b", 2}, {"c", 1}}); }));
   const std::vector<pid_t> of_a = a.running(), of_b = b.running(), of_c = c.running();
@@ -130,4 +135,41 @@ TEST_CASE("multi-host: scenario 3: a group spread over three hosts survives a ki
   CHECK(a.running() == of_a);
   CHECK(a.leader()["host"] == "b");
   CHECK(a.daemon->log_shows("adopted web-1"));
+}
+
+TEST_CASE(
+    "multi-host: scenario 3: a host cut off from etcd is placed around, and stops its "
+    "surplus when it returns",
+    "[cluster]") {
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  KillInstancesAtEnd cleanup;
+  ClusterNetwork net;
+  Host a("a", net, 0);
+  REQUIRE(eventually([&] { return a.leader()["host"] == "a"; }));
+  Host b("b", net, 1);
+  Host c("c", net, 2);
+  const std::vector<const Host*> all{&a, &b, &c}, reachable{&a, &b};
+  for (const Host* h : all) h->set_count(6);
+  REQUIRE(eventually([&] { return settled(all, {{"a", 2}, {"b", 2}, {"c", 2}}); }));
+  const std::vector<pid_t> of_c = c.running();
+
+  // c's lease expires behind the firewall: the leader places c's share on a and b. c hears
+  // nothing and keeps what it ran.
+  net.cut("c");
+  REQUIRE(eventually([&] { return settled(reachable, {{"a", 3}, {"b", 3}}); }));
+  CHECK(c.running() == of_c);
+
+  // The group shrinks while c is away.
+  for (const Host* h : all) h->set_count(3);
+  REQUIRE(eventually([&] { return settled(reachable, {{"a", 2}, {"b", 1}}); }));
+
+  // c returns and reads what it missed: the placement holds nothing for it, so the two it
+  // still ran are surplus, and it stops them rather than keep duplicates of a's and b's. It
+  // stands again, and the leader spreads the group over three.
+  net.heal("c");
+  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 1}}); }));
+  CHECK(eventually([&] {
+    return std::none_of(of_c.begin(), of_c.end(), [](pid_t pid) { return ::kill(pid, 0) == 0; });
+  }));
+  CHECK(c.daemon->log_shows("expired; asking for a new one"));
 }
