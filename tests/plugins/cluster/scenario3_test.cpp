@@ -31,20 +31,35 @@ using nlohmann::json;
 
 namespace {
 
+// A host's configuration. With a scaler, the count comes from a threshold scaler on each host
+// reading the whole cluster's instances and load (cluster.merged.*), else from mirarictl.
 std::string host_config(const std::string& host, const std::string& endpoints,
-                        const std::filesystem::path& state_dir) {
-  return std::string(mirari::test::kWatchNothing) + "[plugins.cluster]\nfile = \"" +
-         MIRARI_CLUSTER_SO + "\"\nhost = \"" + host +
-         "\"\ncluster = \"t\"\nendpoints = " + endpoints +
-         "\nttl = 2\ntimeout_ms = 1000\nroles = [\"placement\"]\n"
-         "[[plugins.cluster.lead]]\nport = \"scale.web.placement\"\nrole = \"placement\"\n"
-         "[plugins.placement]\nfile = \"" +
-         MIRARI_PLACEMENT_SO + "\"\ngroup = \"web\"\nhost = \"" + host +
-         "\"\n[plugins.web]\nfile = \"" + MIRARI_INSTANCE_MANAGER_SO +
-         "\"\ngroup = \"web\"\ncommand = \"" + kProgram.string() + "\"\nstate_dir = \"" +
-         state_dir.string() +
-         "\"\nstart_grace_ms = 100\nstop_timeout_ms = 500\nmax = 10\n"
-         "desired_port = \"scale.web.share\"\n";
+                        const std::filesystem::path& state_dir, bool scaler) {
+  std::string shared = scaler ? "export = [\"instances.actual\", \"load.by_instance\"]\n"
+                                "import = [\"instances.actual\", \"load.by_instance\"]\n"
+                              : "";
+  std::string config =
+      std::string(mirari::test::kWatchNothing) + "[plugins.cluster]\nfile = \"" +
+      MIRARI_CLUSTER_SO + "\"\nhost = \"" + host + "\"\ncluster = \"t\"\nendpoints = " + endpoints +
+      "\nttl = 2\ntimeout_ms = 1000\nroles = [\"placement\"]\n" + shared +
+      "[[plugins.cluster.lead]]\nport = \"scale.web.placement\"\nrole = \"placement\"\n"
+      "[plugins.placement]\nfile = \"" +
+      MIRARI_PLACEMENT_SO + "\"\ngroup = \"web\"\nhost = \"" + host +
+      "\"\n[plugins.web]\nfile = \"" + MIRARI_INSTANCE_MANAGER_SO +
+      "\"\ngroup = \"web\"\ncommand = \"" + kProgram.string() + "\"\nstate_dir = \"" +
+      state_dir.string() +
+      "\"\nstart_grace_ms = 100\nstop_timeout_ms = 500\nmax = 10\n"
+      "desired_port = \"scale.web.share\"\n";
+  if (scaler) {
+    config += std::string("[plugins.clock]\nfile = \"") + MIRARI_CLOCK_SO +
+              "\"\nperiod_ms = 100\n[plugins.threshold-scaler]\nfile = \"" +
+              MIRARI_THRESHOLD_SCALER_SO +
+              "\"\ngroup = \"web\"\nmin_instances = 2\nmax_instances = 4\nlow = 0.2\n"
+              "high = 0.8\nhold_ms = 0\ncooldown_ms = 0\n"
+              "instances_port = \"cluster.merged.instances.actual\"\n"
+              "load_port = \"cluster.merged.load.by_instance\"\n";
+  }
+  return config;
 }
 
 // One host: its mirarid, and the state directory its instances outlive it in.
@@ -53,10 +68,20 @@ struct Host {
   TempDir state;
   std::unique_ptr<Daemon> daemon;
 
-  Host(std::string host, ClusterNetwork& net, int first_member) : name(std::move(host)) {
-    daemon = std::make_unique<Daemon>(
-        DaemonOptions{.config = host_config(name, net.toml_endpoints(first_member), state.path()),
-                      .netns = net.add_host(name).name()});
+  Host(std::string host, ClusterNetwork& net, int first_member, bool scaler = false)
+      : name(std::move(host)) {
+    daemon = std::make_unique<Daemon>(DaemonOptions{
+        .config = host_config(name, net.toml_endpoints(first_member), state.path(), scaler),
+        .netns = net.add_host(name).name()});
+  }
+
+  // Reports load for every instance this host runs (where its load monitor would).
+  void report_load(double load) const {
+    json table = json::object();
+    for (const auto& [name, instance] : daemon->port("instances.actual").value().items()) {
+      table[name] = load;
+    }
+    REQUIRE(daemon->ctl({"set", "load.by_instance", table.dump()}).status == 0);
   }
 
   void set_count(int count) const {
@@ -172,4 +197,28 @@ TEST_CASE(
     return std::none_of(of_c.begin(), of_c.end(), [](pid_t pid) { return ::kill(pid, 0) == 0; });
   }));
   CHECK(c.daemon->log_shows("expired; asking for a new one"));
+}
+
+// The count comes from the leader's threshold scaler, which reads every host's instances and
+// load as one group through the cluster plugin's merged ports.
+TEST_CASE("multi-host: scenario 3: the leader's scaler counts the load of every host's instances",
+          "[cluster]") {
+  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+  KillInstancesAtEnd cleanup;
+  ClusterNetwork net;
+  Host a("a", net, 0, true);
+  REQUIRE(eventually([&] { return a.leader()["host"] == "a"; }));
+  Host b("b", net, 1, true);
+  const std::vector<const Host*> all{&a, &b};
+  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}}); }));  // min_instances
+
+  // Busy everywhere: the group grows to its maximum, spread over both hosts.
+  for (const Host* h : all) h->report_load(0.95);
+  REQUIRE(eventually([&] { return settled(all, {{"a", 2}, {"b", 2}}); }));
+  CHECK(a.daemon->port("scale.web.desired") == json(4));
+
+  // Idle everywhere: back to the minimum.
+  for (const Host* h : all) h->report_load(0.05);
+  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}}); }));
+  CHECK(a.daemon->port("scale.web.desired") == json(2));
 }
