@@ -151,21 +151,33 @@ void BM_GraphFleetReport(benchmark::State& state) {
 }
 BENCHMARK(BM_GraphFleetReport);
 
-// Inputs per second ingested from 4 writer threads, each emitting on its own event source
-// (every occurrence is kept and processed: one per source per tick), while the graph thread
-// runs ticks. Counted when the last occurrence has been folded in.
+// Inputs per second ingested from 4 writer threads, each emitting on its own event source,
+// while the graph thread runs ticks; counted when the last input has been folded in.
+// burst 1: every emit is its own occurrence, kept and processed (one per source per tick).
+// burst N: a writer makes N emits in one graph.batch, which its source's combiner adds up
+// into one occurrence, as a watcher's one kernel message of N entries is.
 void BM_GraphIngest4Threads(benchmark::State& state) {
   constexpr int kWriters = 4;
   const std::int64_t per_writer = state.range(0);
+  const std::int64_t burst = state.range(1);
   for (auto _ : state) {
     Graph graph;
-    auto [sources, total] = make_ingest(graph, kWriters);
+    auto [sources, total] = make_ingest(graph, kWriters, burst > 1);
     std::atomic<bool> go{false};
     std::vector<std::thread> writers;
     for (int w = 0; w < kWriters; ++w) {
       writers.emplace_back([&, w] {
         while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-        for (std::int64_t i = 0; i < per_writer; ++i) sources[static_cast<std::size_t>(w)].emit(i);
+        auto& source = sources[static_cast<std::size_t>(w)];
+        if (burst == 1) {
+          for (std::int64_t i = 0; i < per_writer; ++i) source.emit(1);
+          return;
+        }
+        for (std::int64_t i = 0; i < per_writer; i += burst) {
+          graph.batch([&] {
+            for (std::int64_t k = 0; k < burst; ++k) source.emit(1);
+          });
+        }
       });
     }
     const auto start = std::chrono::steady_clock::now();
@@ -180,7 +192,11 @@ void BM_GraphIngest4Threads(benchmark::State& state) {
     state.counters["inputs_per_s"] = static_cast<double>(kWriters * per_writer) / seconds;
   }
 }
-BENCHMARK(BM_GraphIngest4Threads)->Arg(500'000)->UseManualTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GraphIngest4Threads)
+    ->Args({500'000, 1})
+    ->Args({500'000, 64})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mirari::bench

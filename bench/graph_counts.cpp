@@ -37,9 +37,9 @@ int measure(const Step& step, long ticks) {
 int ingest(long ticks) {
   Graph graph;
   auto [sources, total] = make_ingest(graph, 4);
-  for (long i = 0; i < 1000; ++i) sources[static_cast<std::size_t>(i % 4)].emit(i);
+  for (long i = 0; i < 1000; ++i) sources[static_cast<std::size_t>(i % 4)].emit(1);
   graph.run_until_idle();
-  for (long i = 0; i < ticks; ++i) sources[static_cast<std::size_t>((i / 100) % 4)].emit(i);
+  for (long i = 0; i < ticks; ++i) sources[static_cast<std::size_t>((i / 100) % 4)].emit(1);
   CALLGRIND_START_INSTRUMENTATION;
   while (total.value() < 1000 + ticks) graph.tick();
   CALLGRIND_STOP_INSTRUMENTATION;

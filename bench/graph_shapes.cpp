@@ -2,6 +2,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <functional>
+
 namespace mirari::bench {
 namespace {
 
@@ -238,13 +240,14 @@ std::unique_ptr<PlainShape> make_plain_chains(int count) {
   return std::make_unique<PlainChains>(count);
 }
 
-IngestShape make_ingest(Graph& graph, int writers) {
+IngestShape make_ingest(Graph& graph, int writers, bool summed) {
   std::vector<EventSource<std::int64_t>> sources;
   std::vector<Signal<std::int64_t>> counts;
   for (int w = 0; w < writers; ++w) {
-    sources.push_back(graph.event_source<std::int64_t>());
+    sources.push_back(summed ? graph.event_source<std::int64_t>(std::plus<std::int64_t>())
+                             : graph.event_source<std::int64_t>());
     counts.push_back(fold(sources.back().event(), std::int64_t{0},
-                          [](std::int64_t n, std::int64_t) { return n + 1; }));
+                          [](std::int64_t n, std::int64_t inputs) { return n + inputs; }));
   }
   auto total = lift_all(counts, [](const Values<std::int64_t>& xs) {
     std::int64_t sum = 0;

@@ -44,13 +44,15 @@ std::unique_ptr<GraphShape> make_fanout();
 std::unique_ptr<GraphShape> make_fanin();
 std::unique_ptr<GraphShape> make_chains(int count);
 
-// The ingestion shape: writers event sources, each occurrence counted by a fold, the counts
-// summed; total reaches the number of occurrences once every one has been folded in.
+// The ingestion shape: writers event sources, each occurrence carrying a number of inputs
+// (1 per emit) added up by a fold, the folds summed; total reaches the number of inputs once
+// every one has been folded in. summed: each source adds up the emits a writer's batch makes
+// to it (its combiner), so a burst is one occurrence, as a watcher's one kernel message is.
 struct IngestShape {
   std::vector<EventSource<std::int64_t>> sources;
   Signal<std::int64_t> total;
 };
-IngestShape make_ingest(Graph& graph, int writers);
+IngestShape make_ingest(Graph& graph, int writers, bool summed = false);
 
 // The same shapes as plain arrays and loops.
 class PlainShape {

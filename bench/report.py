@@ -88,9 +88,10 @@ def main():
     print(f"{'bytes_per_node':<20}{bpn:>10.1f}{'':>9}{r or 0:>10.1f}{a or 0:>10.1f}{'':>10}"
           f"{(r / bpn if r else 0):>9.2f}{(a / bpn if a else 0):>9.2f}{'':>8}  target at most 96: "
           + verdict(bpn <= 96, bpn / 96))
-    rate = ingest["BM_GraphIngest4Threads/500000/manual_time"]["inputs_per_s"]
-    print(f"{'inputs/s, 4 threads':<20}{rate / 1e6:>9.2f}M  target at least 10M: "
-          + verdict(rate >= 10e6, 10e6 / rate))
+    for burst, label in ((1, "inputs/s, 4 threads"), (64, "  in bursts of 64")):
+        rate = ingest[f"BM_GraphIngest4Threads/500000/{burst}/manual_time"]["inputs_per_s"]
+        print(f"{label:<20}{rate / 1e6:>9.2f}M  target at least 10M: "
+              + verdict(rate >= 10e6, 10e6 / rate))
     alone = graph["BM_GraphChainAlone"]["real_ns"]
     beside = graph["BM_GraphChainBesideIdle/100000"]["real_ns"]
     print(f"{'chain + 1M idle':<20}{beside / 1000:>10.3f}  us/tick, {beside / alone:.2f}x the chain "
