@@ -29,8 +29,14 @@ std::string static_route_line(const ports::routes::Route& route, const FrrMarks&
   std::string line = (ipv6(route.prefix) ? "ipv6 route " : "ip route ") + route.prefix;
   if (!route.via.empty()) line += " " + route.via;
   if (!route.device.empty()) line += " " + route.device;
-  line += " tag " + std::to_string(marks.tag);
-  if (route.metric > 1) line += " " + std::to_string(route.metric);
+  // Appended piece by piece: GCC 12 at -O3 warns (-Wrestrict, a false positive, GCC bug
+  // 105329) on " " + std::to_string(...).
+  line += " tag ";
+  line += std::to_string(marks.tag);
+  if (route.metric > 1) {
+    line += ' ';
+    line += std::to_string(route.metric);
+  }
   return line;
 }
 
