@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "key_layout.hpp"
 
@@ -11,6 +12,15 @@ namespace mirari::cluster {
 
 namespace {
 constexpr std::chrono::milliseconds kRetry{200};
+
+// "as T (fingerprint F), this host reads it as U (fingerprint G)" when a record's type is not
+// this host's, else nothing.
+std::optional<std::string> layout_mismatch(const PortType& theirs, const PortType& ours) {
+  if (theirs.name == ours.name && theirs.fingerprint == ours.fingerprint) return std::nullopt;
+  return "as " + theirs.name + " (fingerprint " + fingerprint_text(theirs.fingerprint) +
+         "), this host reads it as " + ours.name + " (fingerprint " +
+         fingerprint_text(ours.fingerprint) + ")";
+}
 }  // namespace
 
 Importer::Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
@@ -110,13 +120,9 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
     }
     try {
       const Record record = decode_record(event.kv.value);
-      const PortType& ours = port->second.type;
-      if (record.type.name != ours.name || record.type.fingerprint != ours.fingerprint) {
-        log_.error(
-            "host '{}' exports port '{}' as {} (fingerprint {}), this host reads it as {} "
-            "(fingerprint {}): refused (key {} at revision {})",
-            key->host, key->port, record.type.name, fingerprint_text(record.type.fingerprint),
-            ours.name, fingerprint_text(ours.fingerprint), event.kv.key, revision);
+      if (auto mismatch = layout_mismatch(record.type, port->second.type)) {
+        log_.error("host '{}' exports port '{}' {}: refused (key {} at revision {})", key->host,
+                   key->port, *mismatch, event.kv.key, revision);
         if (held_.erase(held_key) != 0) {
           writes.push_back(port->second.sink->prepare_erase(key->host));
         }
@@ -173,13 +179,9 @@ void Importer::read_led(const std::string& port, std::int64_t revision, const Wa
   }
   try {
     const Record record = decode_record(event.kv.value);
-    const PortType& ours = it->second.type;
-    if (record.type.name != ours.name || record.type.fingerprint != ours.fingerprint) {
-      log_.error(
-          "led port '{}' was written as {} (fingerprint {}), this host reads it as {} "
-          "(fingerprint {}): refused (key {} at revision {})",
-          port, record.type.name, fingerprint_text(record.type.fingerprint), ours.name,
-          fingerprint_text(ours.fingerprint), event.kv.key, revision);
+    if (auto mismatch = layout_mismatch(record.type, it->second.type)) {
+      log_.error("led port '{}' was written {}: refused (key {} at revision {})", port, *mismatch,
+                 event.kv.key, revision);
       return;
     }
     writes.push_back(it->second.sink->prepare_set({}, record.value));

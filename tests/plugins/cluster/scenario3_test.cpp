@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cluster_network.hpp"
@@ -119,21 +120,29 @@ bool contains_all(const std::vector<pid_t>& now, const std::vector<pid_t>& befor
   return std::includes(now.begin(), now.end(), before.begin(), before.end());
 }
 
+// Three hosts, a, b and c, a leading the placement role; the test is the subreaper of the
+// instances a killed mirarid leaves, and kills every one at its end.
+struct ThreeHosts {
+  ThreeHosts() { REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0); }
+
+  KillInstancesAtEnd cleanup;
+  ClusterNetwork net;
+  Host a{"a", net, 0};
+  bool a_leads = eventually([&] { return a.leader()["host"] == "a"; });
+  Host b{"b", net, 1};
+  Host c{"c", net, 2};
+  const std::vector<const Host*> all{&a, &b, &c};
+};
+
 }  // namespace
 
 TEST_CASE(
     "multi-host: scenario 3: a group spread over three hosts survives a killed etcd member "
     "and a killed leader, and none of its instances is started twice",
     "[cluster]") {
-  // Instances orphaned by a killed mirarid become this test's children: it sees and reaps them.
-  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
-  KillInstancesAtEnd cleanup;
-  ClusterNetwork net;
-  Host a("a", net, 0);
-  REQUIRE(eventually([&] { return a.leader()["host"] == "a"; }));
-  Host b("b", net, 1);
-  Host c("c", net, 2);
-  const std::vector<const Host*> all{&a, &b, &c};
+  ThreeHosts hosts;
+  REQUIRE(hosts.a_leads);
+  auto [a, b, c, all, net] = std::tie(hosts.a, hosts.b, hosts.c, hosts.all, hosts.net);
   for (const Host* h : all) h->set_count(3);
   REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 1}}); }));
 
@@ -166,14 +175,10 @@ TEST_CASE(
     "multi-host: scenario 3: a host cut off from etcd is placed around, and stops its "
     "surplus when it returns",
     "[cluster]") {
-  REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
-  KillInstancesAtEnd cleanup;
-  ClusterNetwork net;
-  Host a("a", net, 0);
-  REQUIRE(eventually([&] { return a.leader()["host"] == "a"; }));
-  Host b("b", net, 1);
-  Host c("c", net, 2);
-  const std::vector<const Host*> all{&a, &b, &c}, reachable{&a, &b};
+  ThreeHosts hosts;
+  REQUIRE(hosts.a_leads);
+  auto [a, b, c, all, net] = std::tie(hosts.a, hosts.b, hosts.c, hosts.all, hosts.net);
+  const std::vector<const Host*> reachable{&a, &b};
   for (const Host* h : all) h->set_count(6);
   REQUIRE(eventually([&] { return settled(all, {{"a", 2}, {"b", 2}, {"c", 2}}); }));
   const std::vector<pid_t> of_c = c.running();
