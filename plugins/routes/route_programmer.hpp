@@ -5,6 +5,12 @@
 // that lost what it held (a restarted daemon, a route deleted by hand) is programmed again,
 // and a failure (a namespace gone, a daemon down) is retried until it succeeds.
 //
+// A pass for a change trusts what the previous pass read back from a router that took
+// everything without an error: it programs the difference from that without reading first,
+// and leaves a router whose wanted set did not change untouched. Reading a router costs a
+// process for FRR (vtysh, about 30 ms), so a change reaches FRR in two calls, not three. A
+// verify pass, and any pass after an error, reads every router first.
+//
 // Invariant: at most one pass is queued and at most one runs; a pass always works from the
 // latest wanted sets, and after stop() no pass touches a router or reports.
 #pragma once
@@ -44,21 +50,22 @@ class RouteProgrammer : public std::enable_shared_from_this<RouteProgrammer> {
   void stop();
 
  private:
-  void schedule();
+  void schedule(bool verify = false);
   void wait();  // with timer_mutex_ held
   void pass();
   ports::routes::AppliedRouter program(const std::string& name, RouterBackend& backend,
                                        const ports::routes::RouterRoutes& wanted,
-                                       const ports::routes::AppliedRouter& before);
+                                       const ports::routes::AppliedRouter& before, bool verify);
 
   Executor& executor_;
   Backends backends_;  // used by one pass at a time (pass_mutex_)
   std::chrono::milliseconds verify_;
   Report report_;
 
-  std::mutex mutex_;  // guards wanted_, queued_, stopped_
+  std::mutex mutex_;  // guards wanted_, queued_, verify_due_, stopped_
   ports::routes::RoutesDesired wanted_;
   bool queued_ = false;
+  bool verify_due_ = false;  // the queued pass reads every router first
   bool stopped_ = false;
 
   std::mutex pass_mutex_;  // held by the running pass; guards results_
