@@ -10,6 +10,9 @@
 // so a value leaves only from a committed tick, and arrives as an input of a later one.
 #pragma once
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +38,7 @@ struct ClusterOptions {
   std::vector<std::string> hosts;
   std::vector<std::string> roles;
   std::map<std::string, std::string> led;  // port → the role whose leader writes it
+  EtcdAccess access;                       // the files' contents, read when configured
 };
 
 inline std::vector<ConfigKey> cluster_config_keys() {
@@ -66,7 +70,116 @@ inline std::vector<ConfigKey> cluster_config_keys() {
                                "the role whose leader writes it (this host writes it only if it "
                                "stands for the role, in roles)")},
           "ports written once for the cluster, by the leader of a role, fenced by its term"),
+      ConfigKey::optional("ca_file", std::string(),
+                          "PEM CA bundle verifying the members; given: https to every member"),
+      ConfigKey::optional("cert_file", std::string(),
+                          "PEM client certificate for etcd's --client-cert-auth (with key_file)"),
+      ConfigKey::optional("key_file", std::string(), "PEM private key of cert_file"),
+      ConfigKey::optional("user", std::string(),
+                          "etcd user to authenticate as (with password_file)"),
+      ConfigKey::optional("password_file", std::string(),
+                          "file holding the user's password (one line)"),
   };
+}
+
+// The whole file that key names; ConfigError naming the key and the file when it cannot be
+// read.
+inline std::string read_config_file(const Config& config, const char* key) {
+  const std::string& file = config.get<std::string>(key);
+  auto refuse = [&](int error) {
+    return ConfigError(
+        config.path_of(key) + ": cannot read '" + file + "': " + std::strerror(error),
+        config.path_of(key));
+  };
+  std::FILE* f = std::fopen(file.c_str(), "rbe");
+  if (f == nullptr) throw refuse(errno);
+  std::string text;
+  char chunk[4096];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, f)) > 0;) text.append(chunk, n);
+  const int error = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (error != 0) throw refuse(error);
+  return text;
+}
+
+// ca_file, cert_file + key_file, user + password_file (README.md, "Security"): the files
+// read and checked, so a bad file is refused here and never reaches a running client.
+inline EtcdAccess parse_etcd_access(const Config& config) {
+  auto given = [&](const char* key) { return !config.get<std::string>(key).empty(); };
+  for (auto [one, other] :
+       {std::pair{"cert_file", "key_file"}, std::pair{"key_file", "cert_file"},
+        std::pair{"user", "password_file"}, std::pair{"password_file", "user"}}) {
+    if (given(one) && !given(other)) {
+      throw ConfigError(config.path_of(other) + " is missing: " + config.path_of(one) + " needs it",
+                        config.path_of(other));
+    }
+  }
+  if (given("cert_file") && !given("ca_file")) {
+    throw ConfigError(config.path_of("ca_file") +
+                          " is missing: a client certificate (cert_file) is sent over TLS only",
+                      config.path_of("ca_file"));
+  }
+  EtcdAccess access;
+  if (given("ca_file")) access.ca = read_config_file(config, "ca_file");
+  if (given("cert_file")) {
+    access.certificate = read_config_file(config, "cert_file");
+    access.key = read_config_file(config, "key_file");
+  }
+  try {
+    check_tls_files(access);
+  } catch (const EtcdTlsFileError& e) {
+    using Part = EtcdTlsFileError::Part;
+    const char* key = e.part == Part::ca            ? "ca_file"
+                      : e.part == Part::certificate ? "cert_file"
+                                                    : "key_file";
+    const char* holds = e.part == Part::ca ? "PEM certificates"
+                        : e.part == Part::certificate
+                            ? "a PEM certificate"
+                            : "a PEM private key of cert_file's certificate";
+    throw ConfigError(config.path_of(key) + ": '" + config.get<std::string>(key) +
+                          "' does not hold " + holds + " (" + e.what() + ")",
+                      config.path_of(key));
+  }
+  if (given("user")) {
+    access.user = config.get<std::string>("user");
+    access.password = read_config_file(config, "password_file");
+    // One line: the newline that ends it is not part of the password.
+    if (access.password.ends_with('\n')) access.password.pop_back();
+    if (access.password.ends_with('\r')) access.password.pop_back();
+    if (access.password.empty()) {
+      throw ConfigError(config.path_of("password_file") + ": '" +
+                            config.get<std::string>("password_file") + "' holds no password",
+                        config.path_of("password_file"));
+    }
+  }
+  return access;
+}
+
+// An endpoint's scheme must agree with ca_file: "https://" needs it, "http://" refuses it, as
+// every member is spoken to the same way; a bare "host:port" follows ca_file (as etcdctl's
+// endpoints follow --cacert). Returns the endpoints without their schemes.
+inline std::vector<std::string> endpoints_without_scheme(const Config& config, bool tls) {
+  std::vector<std::string> out;
+  for (std::string endpoint : config.get<std::vector<std::string>>("endpoints")) {
+    const auto scheme = endpoint.find("://");
+    if (scheme != std::string::npos) {
+      const std::string name = endpoint.substr(0, scheme);
+      if (name != "http" && name != "https") {
+        throw ConfigError(config.path_of("endpoints") + ": '" + endpoint + "' has scheme '" + name +
+                              "' (http or https, or none)",
+                          config.path_of("endpoints"));
+      }
+      if ((name == "https") != tls) {
+        throw ConfigError(config.path_of("endpoints") + ": '" + endpoint + "' is " +
+                              (tls ? "plain http, but ca_file asks for TLS to every member"
+                                   : "https, but no ca_file names the CAs that verify the members"),
+                          config.path_of("endpoints"));
+      }
+      endpoint.erase(0, scheme + 3);
+    }
+    out.push_back(std::move(endpoint));
+  }
+  return out;
 }
 
 inline ClusterOptions parse_cluster_options(const Config& config) {
@@ -82,7 +195,8 @@ inline ClusterOptions parse_cluster_options(const Config& config) {
   };
   o.host = name("host");
   o.cluster = name("cluster");
-  o.endpoints = config.get<std::vector<std::string>>("endpoints");
+  o.access = parse_etcd_access(config);
+  o.endpoints = endpoints_without_scheme(config, !o.access.ca.empty());
   if (o.endpoints.empty()) throw ConfigError("endpoints names no etcd member", "endpoints");
   o.ttl = config.integer("ttl", 2, 3600, "seconds");
   o.timeout = std::chrono::milliseconds(config.integer("timeout_ms", 100, 60000, "milliseconds"));
@@ -165,9 +279,9 @@ class ClusterPlugin final : public Plugin {
       ctx.publish(members, sources.members.signal().named(members));
       roles.emplace(role, sources);
     }
-    auto exporter =
-        std::make_unique<Exporter>(o.endpoints, o.timeout, ports_prefix(o.cluster, o.host), o.ttl,
-                                   o.host, elections, led_prefix(o.cluster), ctx.log());
+    auto exporter = std::make_unique<Exporter>(o.endpoints, o.timeout, o.access,
+                                               ports_prefix(o.cluster, o.host), o.ttl, o.host,
+                                               elections, led_prefix(o.cluster), ctx.log());
     for (const std::string& port : o.exported) {
       const PortCodec& codec = *find_codec(port);
       codec.export_port(ctx, port,
@@ -192,7 +306,7 @@ class ClusterPlugin final : public Plugin {
                         });
     }
     auto importer = std::make_unique<Importer>(
-        o.endpoints, o.timeout, o.cluster, o.host, std::move(imported), std::move(led),
+        o.endpoints, o.timeout, o.access, o.cluster, o.host, std::move(imported), std::move(led),
         std::move(roles),
         [e = exporter.get()](const std::string& role, const ports::cluster::Leader& leader) {
           e->leader_changed(role, leader);

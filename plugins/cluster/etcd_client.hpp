@@ -6,16 +6,29 @@
 // its list, so the caller's retry goes there. stop(), from any thread, ends the call or the
 // stream under way and makes every later one throw EtcdStopped.
 //
-// The HTTP code (Boost.Beast) stays in etcd_client.cpp: this header is light to include.
+// With EtcdAccess::ca set, every member is spoken to over TLS and its certificate must be
+// signed by one of those CAs and name the member's host (its IP address or DNS name). A
+// failed handshake is an unavailable member too ("TLS handshake: certificate verify failed:
+// unable to get local issuer certificate"). With EtcdAccess::user set, the client
+// authenticates before its first call and sends the token with every call and watch; when
+// etcd says the token is no longer valid (simple tokens expire unused), it authenticates
+// again and sends the call once more. A refused authentication is an unavailable member
+// ("authentication failed: invalid user ID or password"), so the caller keeps retrying.
+//
+// The HTTP and TLS code (Boost.Beast, OpenSSL) stays in etcd_client.cpp: this header is light
+// to include.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <spdlog/fwd.h>
 
 #include "etcd_messages.hpp"
 
@@ -31,11 +44,37 @@ class EtcdStopped : public std::runtime_error {
   EtcdStopped() : std::runtime_error("the etcd client was stopped") {}
 };
 
+// How to reach members that ask for TLS and authentication: the contents of the files the
+// configuration names (PEM text), read when it is checked. Empty: not used.
+struct EtcdAccess {
+  std::string ca;           // the CAs that verify the members; set: TLS to every member
+  std::string certificate;  // this client's certificate (chain), for --client-cert-auth
+  std::string key;          // its private key
+  std::string user;         // set: authenticate as this user, with password
+  std::string password;
+};
+
+// A part of an EtcdAccess that OpenSSL refuses, and its reason.
+class EtcdTlsFileError : public std::invalid_argument {
+ public:
+  enum class Part : std::uint8_t { ca, certificate, key };
+  EtcdTlsFileError(Part part, const std::string& reason)
+      : std::invalid_argument(reason), part(part) {}
+  Part part;
+};
+
+// Checks that access.ca holds certificates only (at least one), access.certificate a
+// certificate and access.key its private key (those that are set). Throws EtcdTlsFileError.
+// Any thread.
+void check_tls_files(const EtcdAccess& access);
+
 class EtcdClient {
  public:
   // endpoints: "host:port" or "[ipv6]:port" of each member, tried in this order (at least
-  // one).
-  EtcdClient(std::vector<std::string> endpoints, std::chrono::milliseconds timeout);
+  // one). access: as checked by check_tls_files (throws EtcdTlsFileError otherwise). log,
+  // when given, is told (info) of each authentication.
+  EtcdClient(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+             EtcdAccess access = {}, spdlog::logger* log = nullptr);
   ~EtcdClient();
   EtcdClient(const EtcdClient&) = delete;
   EtcdClient& operator=(const EtcdClient&) = delete;

@@ -83,6 +83,10 @@ std::string fenced_put_request(std::string_view key, std::string_view value, std
       .dump();
 }
 
+std::string authenticate_request(std::string_view user, std::string_view password) {
+  return json{{"name", user}, {"password", password}}.dump();
+}
+
 namespace {
 
 json read_answer(std::string_view body) {
@@ -207,6 +211,22 @@ TxnAnswer parse_txn(std::string_view body) {
 
 std::int64_t parse_revision(std::string_view body) {
   return header_revision(read_answer(body));
+}
+
+std::string parse_authenticate(std::string_view body) {
+  const json j = read_answer(body);
+  const json* token = member(j, "token");
+  if (token == nullptr || !token->is_string() || token->get_ref<const std::string&>().empty()) {
+    throw EtcdError("etcd's authentication answer holds no token");
+  }
+  return token->get<std::string>();
+}
+
+std::string refusal_of(std::string_view body) {
+  const json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return {};
+  const json* e = member(j, "error");
+  return e != nullptr && e->is_string() ? e->get<std::string>() : std::string();
 }
 
 }  // namespace mirari::cluster

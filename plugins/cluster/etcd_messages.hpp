@@ -79,6 +79,7 @@ std::string lease_id_request(std::int64_t lease);
 // etcd refuses it atomically once the guard is gone or was made again.
 std::string fenced_put_request(std::string_view key, std::string_view value, std::string_view guard,
                                std::int64_t create_revision);
+std::string authenticate_request(std::string_view user, std::string_view password);
 
 // Answers. Each throws EtcdError as the file's comment says.
 RangeAnswer parse_range(std::string_view body);
@@ -88,5 +89,10 @@ LeaseAnswer parse_lease_keepalive(std::string_view body);
 TxnAnswer parse_txn(std::string_view body);
 // The revision an answer's header carries (put, delete, revoke).
 std::int64_t parse_revision(std::string_view body);
+// The token of an authenticate answer (never empty).
+std::string parse_authenticate(std::string_view body);
+// etcd's own words in an error answer ({"error": "etcdserver: ..."}); empty for any other
+// text. Never throws.
+std::string refusal_of(std::string_view body);
 
 }  // namespace mirari::cluster

@@ -25,10 +25,10 @@ std::string hex(std::int64_t lease) {
 }  // namespace
 
 Exporter::Exporter(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
-                   std::string key_prefix, std::int64_t ttl_seconds, std::string host,
-                   std::map<std::string, std::string> elections, std::string led_prefix,
-                   spdlog::logger& log)
-    : client_(std::move(endpoints), timeout),
+                   EtcdAccess access, std::string key_prefix, std::int64_t ttl_seconds,
+                   std::string host, std::map<std::string, std::string> elections,
+                   std::string led_prefix, spdlog::logger& log)
+    : client_(std::move(endpoints), timeout, std::move(access), &log),
       key_prefix_(std::move(key_prefix)),
       ttl_(ttl_seconds),
       host_(std::move(host)),

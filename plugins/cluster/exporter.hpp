@@ -41,7 +41,7 @@ class Exporter {
   // key_prefix: the keys are key_prefix + the port's name. host: the candidacies' value.
   // elections: role → its election key prefix. led_prefix: a led port's key is led_prefix +
   // the port's name.
-  Exporter(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+  Exporter(std::vector<std::string> endpoints, std::chrono::milliseconds timeout, EtcdAccess access,
            std::string key_prefix, std::int64_t ttl_seconds, std::string host,
            std::map<std::string, std::string> elections, std::string led_prefix,
            spdlog::logger& log);

@@ -24,10 +24,11 @@ std::optional<std::string> layout_mismatch(const PortType& theirs, const PortTyp
 }  // namespace
 
 Importer::Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
-                   std::string cluster, std::string self, std::map<std::string, Port> ports,
-                   std::map<std::string, Port> led, std::map<std::string, RoleSources> roles,
-                   OnLeader on_leader, Graph& graph, spdlog::logger& log)
-    : client_(std::move(endpoints), timeout),
+                   EtcdAccess access, std::string cluster, std::string self,
+                   std::map<std::string, Port> ports, std::map<std::string, Port> led,
+                   std::map<std::string, RoleSources> roles, OnLeader on_leader, Graph& graph,
+                   spdlog::logger& log)
+    : client_(std::move(endpoints), timeout, std::move(access), &log),
       cluster_(std::move(cluster)),
       hosts_prefix_(hosts_prefix(cluster_)),
       self_(std::move(self)),

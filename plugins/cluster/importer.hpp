@@ -53,7 +53,7 @@ class Importer {
     Source<ports::cluster::Members> members;
   };
   using OnLeader = std::function<void(const std::string& role, const ports::cluster::Leader&)>;
-  Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout,
+  Importer(std::vector<std::string> endpoints, std::chrono::milliseconds timeout, EtcdAccess access,
            std::string cluster, std::string self, std::map<std::string, Port> ports,
            std::map<std::string, Port> led, std::map<std::string, RoleSources> roles,
            OnLeader on_leader, Graph& graph, spdlog::logger& log);

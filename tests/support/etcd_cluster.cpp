@@ -41,6 +41,35 @@ std::string name_of(int member) {
   return "m" + std::to_string(member);
 }
 
+// A P-256 key and a certificate for subject ("CN=name"), signed by the CA ca (files ca.pem, ca.key
+// in dir) or self-signed when ca is empty; extensions as -addext arguments.
+void make_certificate(const std::filesystem::path& dir, const std::string& name,
+                      const std::string& subject, const std::string& ca,
+                      const std::vector<std::string>& extensions) {
+  std::vector<std::string> argv{"openssl",
+                                "req",
+                                "-x509",
+                                "-newkey",
+                                "ec",
+                                "-pkeyopt",
+                                "ec_paramgen_curve:P-256",
+                                "-nodes",
+                                "-days",
+                                "2",
+                                "-subj",
+                                "/" + subject,
+                                "-keyout",
+                                (dir / (name + ".key")).string(),
+                                "-out",
+                                (dir / (name + ".pem")).string()};
+  if (!ca.empty()) {
+    argv.insert(argv.end(),
+                {"-CA", (dir / (ca + ".pem")).string(), "-CAkey", (dir / (ca + ".key")).string()});
+  }
+  for (const std::string& extension : extensions) argv.insert(argv.end(), {"-addext", extension});
+  check_command(argv);
+}
+
 }  // namespace
 
 EtcdCluster::EtcdCluster() : EtcdCluster(Options{}) {}
@@ -49,6 +78,7 @@ EtcdCluster::EtcdCluster(Options options) : options_(std::move(options)), member
   if (options_.netns.empty() != options_.client_address.empty()) {
     throw std::invalid_argument("EtcdCluster: client_address goes with netns, and only with it");
   }
+  if (options_.tls) make_certificates();
   for (int i = 0; i < kMembers; ++i) {
     if (options_.netns.empty()) {
       client_.push_back("127.0.0.1:" + std::to_string(free_port()));
@@ -65,14 +95,46 @@ EtcdCluster::EtcdCluster(Options options) : options_(std::move(options)), member
   for (int i = 0; i < kMembers; ++i) start(i);
   const bool healthy = eventually(
       [&] {
-        return run_command(
-                   in_netns({"etcdctl",
-                             "--endpoints=" + client_[0] + "," + client_[1] + "," + client_[2],
-                             "--dial-timeout=1s", "endpoint", "health"}))
-                   .exit_code == 0;
+        auto argv = etcdctl(client_[0] + "," + client_[1] + "," + client_[2]);
+        argv.insert(argv.end(), {"--dial-timeout=1s", "endpoint", "health"});
+        return run_command(in_netns(std::move(argv))).exit_code == 0;
       },
       std::chrono::seconds(10));
   if (!healthy) throw std::runtime_error("the etcd cluster did not come up:\n" + logs());
+  if (options_.auth) {
+    password_ = "mirari-test-password";
+    ctl({"user", "add", "root:" + password_});
+    ctl({"user", "grant-role", "root", "root"});
+    ctl({"auth", "enable"});
+    auth_enabled_ = true;
+  }
+}
+
+void EtcdCluster::make_certificates() {
+  const auto& dir = dir_.path();
+  make_certificate(dir, "ca", "CN=mirari-test-ca", "",
+                   {"basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign"});
+  // etcd's JSON gateway passes requests on to its own gRPC server presenting this same
+  // certificate: it serves as a client certificate too.
+  make_certificate(dir, "member", "CN=etcd-member", "ca",
+                   {"subjectAltName=IP:127.0.0.1,DNS:localhost" +
+                        (options_.client_address.empty() ? "" : ",IP:" + options_.client_address),
+                    "basicConstraints=CA:FALSE", "extendedKeyUsage=serverAuth,clientAuth"});
+  // No common name: etcd 3.4's gateway refuses a client certificate that has one (it could not
+  // take it as the user, as its gRPC service does).
+  make_certificate(dir, "client", "O=mirari-client", "ca",
+                   {"basicConstraints=CA:FALSE", "extendedKeyUsage=clientAuth"});
+}
+
+std::vector<std::string> EtcdCluster::etcdctl(const std::string& endpoints) const {
+  std::vector<std::string> argv{"etcdctl", "--endpoints=" + endpoints};
+  if (options_.tls) {
+    argv.insert(argv.end(),
+                {"--cacert=" + ca_file().string(), "--cert=" + client_cert_file().string(),
+                 "--key=" + client_key_file().string()});
+  }
+  if (auth_enabled_) argv.push_back("--user=root:" + password_);
+  return argv;
 }
 
 EtcdCluster::~EtcdCluster() = default;
@@ -86,11 +148,12 @@ void EtcdCluster::start(int member) {
   const int err = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (err < 0) throw std::system_error(errno, std::generic_category(), log.string());
   // Short raft timers: the cluster elects a leader, and leases as short as 1 s are granted.
+  const std::string scheme = options_.tls ? "https://" : "http://";
   std::vector<std::string> argv{"etcd",
                                 "--name=" + name_of(member),
                                 "--data-dir=" + (dir_.path() / name_of(member)).string(),
-                                "--listen-client-urls=http://" + client_[member],
-                                "--advertise-client-urls=http://" + client_[member],
+                                "--listen-client-urls=" + scheme + client_[member],
+                                "--advertise-client-urls=" + scheme + client_[member],
                                 "--listen-peer-urls=http://" + peer_[member],
                                 "--initial-advertise-peer-urls=http://" + peer_[member],
                                 "--initial-cluster=" + cluster,
@@ -100,6 +163,14 @@ void EtcdCluster::start(int member) {
                                 "--election-timeout=500",
                                 "--logger=zap",
                                 "--log-outputs=stderr"};
+  if (options_.tls) {
+    argv.insert(argv.end(), {"--cert-file=" + (dir_.path() / "member.pem").string(),
+                             "--key-file=" + (dir_.path() / "member.key").string(),
+                             "--trusted-ca-file=" + ca_file().string(), "--client-cert-auth"});
+  }
+  if (options_.token_ttl > 0) {
+    argv.push_back("--auth-token-ttl=" + std::to_string(options_.token_ttl));
+  }
   members_[member] = std::make_unique<ChildProcess>(in_netns(argv), ChildStreams{-1, err, err});
   ::close(err);
 }
@@ -122,7 +193,8 @@ std::string EtcdCluster::ctl(const std::vector<std::string>& args) const {
   for (int i = 0; i < kMembers; ++i) {
     if (members_[i] && members_[i]->running()) live += (live.empty() ? "" : ",") + client_[i];
   }
-  std::vector<std::string> argv{"etcdctl", "--endpoints=" + live, "--dial-timeout=2s"};
+  std::vector<std::string> argv = etcdctl(live);
+  argv.push_back("--dial-timeout=2s");
   argv.insert(argv.end(), args.begin(), args.end());
   return check_command(in_netns(std::move(argv)));
 }

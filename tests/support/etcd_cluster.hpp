@@ -14,8 +14,18 @@
 //   EtcdCluster in_ns({.netns = ns.name(), .client_address = "2001:db8:ecd::1"});
 //   in_ns.endpoints();                       // {"[2001:db8:ecd::1]:2379", ...}
 //
-// Needs etcd and etcdctl (Debian's etcd-server and etcd-client). Throws std::runtime_error,
-// with the members' logs, when the cluster does not come up within ten seconds.
+//   EtcdCluster secure({.tls = true, .auth = true});  // https, client certificates, user root
+//   secure.ca_file(); secure.client_cert_file(); secure.client_key_file(); secure.password();
+//
+// With tls, the fixture makes a CA, a member certificate (for 127.0.0.1, localhost and the
+// client address) and a client certificate with the openssl command in its directory;
+// members serve their clients over https only and want a client certificate signed by that
+// CA (peers stay plain on loopback). With auth, it adds the user root with a password and
+// enables authentication. ctl() passes the certificates and the credentials.
+//
+// Needs etcd and etcdctl (Debian's etcd-server and etcd-client), and openssl for tls. Throws
+// std::runtime_error, with the members' logs, when the cluster does not come up within ten
+// seconds.
 #pragma once
 
 #include <filesystem>
@@ -39,6 +49,10 @@ class EtcdCluster {
     // With netns: the IPv6 address (without brackets) the members serve clients on, one the
     // namespace holds. Required with netns, refused without (std::invalid_argument).
     std::string client_address;
+    bool tls = false;
+    bool auth = false;
+    // Seconds an unused simple token lives (etcd's --auth-token-ttl); 0: etcd's default.
+    int token_ttl = 0;
   };
 
   EtcdCluster();
@@ -59,13 +73,25 @@ class EtcdCluster {
   std::string ctl(const std::vector<std::string>& args) const;
   std::string logs() const;
 
+  // With tls: the CA that signed every certificate, the client's certificate and key.
+  std::filesystem::path ca_file() const { return dir_.path() / "ca.pem"; }
+  std::filesystem::path client_cert_file() const { return dir_.path() / "client.pem"; }
+  std::filesystem::path client_key_file() const { return dir_.path() / "client.key"; }
+  // With auth: root's password.
+  const std::string& password() const noexcept { return password_; }
+
  private:
   void start(int member);
   // argv run in the members' namespace.
   std::vector<std::string> in_netns(std::vector<std::string> argv) const;
+  void make_certificates();
+  // etcdctl and the flags that reach the members (certificates, credentials once enabled).
+  std::vector<std::string> etcdctl(const std::string& endpoints) const;
 
   Options options_;
   TempDir dir_;
+  std::string password_;
+  bool auth_enabled_ = false;
   std::vector<std::string> client_;
   std::vector<std::string> peer_;
   std::vector<std::unique_ptr<ChildProcess>> members_;
