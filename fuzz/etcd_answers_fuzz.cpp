@@ -1,5 +1,6 @@
 // The cluster plugin's readers of what etcd (or anything answering at its address) sends: the
-// v3 JSON gateway's answers, a watch stream's messages, the port records stored as values,
+// v3 JSON gateway's answers (an authentication's token, an error's words among them), a
+// watch stream's messages, the port records stored as values,
 // and base64. Each either reads the text or throws its own error; base64 round-trips.
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   quietly([&] { (void)parse_lease_keepalive(input); });
   quietly([&] { (void)parse_revision(input); });
   quietly([&] { (void)parse_txn(input); });
+  quietly([&] {
+    if (parse_authenticate(input).empty()) std::abort();
+  });
+  (void)refusal_of(input);
   quietly([&] { (void)decode_record(input); });
   quietly([&] {
     const std::string bytes = base64_decode(input);

@@ -139,6 +139,11 @@ void Exporter::write_led() {
   }
 }
 
+void Exporter::pause(std::chrono::milliseconds how_long) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, how_long, [this] { return stopping_; });
+}
+
 void Exporter::run() {
   std::int64_t lease = 0;
   Clock::time_point renew_at{};
@@ -203,12 +208,12 @@ void Exporter::run() {
       wait(renew_at);
     } catch (const EtcdUnavailable& e) {
       log_.warn("{}; trying {} next", e.what(), client_.endpoint());
-      wait(Clock::now() + kRetry);
+      pause(kRetry);
     } catch (const EtcdError& e) {
       log_.error("{}", e.what());
       // An unknown lease (it expired between two renewals) is taken as expired.
       if (std::string(e.what()).find("lease not found") != std::string::npos) lease = 0;
-      wait(Clock::now() + kRetry);
+      pause(kRetry);
     }
   }
   if (lease != 0) {

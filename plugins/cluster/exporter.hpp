@@ -62,6 +62,9 @@ class Exporter {
   void run();
   // Waits until a record is pending, until, or stop; false on stop.
   bool wait(std::chrono::steady_clock::time_point until);
+  // Waits how_long, or until stop, pending records or not: after a failure, so a member that
+  // refuses (a wrong password, an unverified certificate) is not asked again at once.
+  void pause(std::chrono::milliseconds how_long);
   // Writes the led ports that are dirty and whose role this host leads.
   void write_led();
   // Whether this host leads role at its current candidacy's term; whether a led port is due.

@@ -119,8 +119,8 @@ TEST_CASE("cluster: a port crosses etcd members that want TLS, a client certific
 }
 
 TEST_CASE(
-    "cluster: a CA file that does not verify the members is named in the log; nothing "
-    "is imported until the plugin is configured with a fixed one",
+    "cluster: a CA file that does not verify the members is named in the log, and nothing is "
+    "imported until the plugin reads a fixed one",
     "[cluster]") {
   EtcdCluster etcd({.tls = true});
   TempDir files;

@@ -93,3 +93,20 @@ TEST_CASE("cluster: a port record carries the type and fingerprint beside the va
   CHECK_THROWS_WITH(decode_record(R"({"type":"float64","fingerprint":"xyz","value":1})"),
                     "'fingerprint' is not 16 hexadecimal digits");
 }
+
+TEST_CASE("cluster: an authentication answer gives its token, a refusal etcd's words") {
+  CHECK(authenticate_request("root", "pw\"1") == R"({"name":"root","password":"pw\"1"})");
+  CHECK(parse_authenticate(R"({"header":{"revision":"1"},"token":"OKGRdehQYfOHyoIC.8"})") ==
+        "OKGRdehQYfOHyoIC.8");
+  const std::string refused =
+      R"({"error":"etcdserver: authentication failed, invalid user ID or password","code":3})";
+  CHECK_THROWS_WITH(parse_authenticate(refused),
+                    "etcd refused the request: etcdserver: authentication failed, invalid user "
+                    "ID or password");
+  CHECK_THROWS_WITH(parse_authenticate(R"({"token":""})"),
+                    "etcd's authentication answer holds no token");
+  CHECK(refusal_of(refused) == "etcdserver: authentication failed, invalid user ID or password");
+  CHECK(
+      refusal_of("CommonName of client sending a request against gateway will be ignored").empty());
+  CHECK(refusal_of(R"({"error":3})").empty());
+}
