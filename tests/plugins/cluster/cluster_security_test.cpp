@@ -258,3 +258,27 @@ TEST_CASE("cluster: a port exported after the host's token expired still arrives
   CHECK(a.log_shows("etcd member " + etcd.endpoints()[0] +
                     " no longer takes the token of 'root': authenticating again"));
 }
+
+TEST_CASE("cluster: a member named by its DNS name is verified against the certificate's names",
+          "[cluster]") {
+  EtcdCluster etcd({.tls = true});
+  namespace cluster = mirari::cluster;
+  cluster::EtcdAccess access{mirari::test::read_file(etcd.ca_file()),
+                             mirari::test::read_file(etcd.client_cert_file()),
+                             mirari::test::read_file(etcd.client_key_file()),
+                             {},
+                             {}};
+  const std::string port = etcd.endpoints()[0].substr(etcd.endpoints()[0].rfind(':') + 1);
+  // The member's certificate names 127.0.0.1 and localhost.
+  cluster::EtcdClient by_name({"localhost:" + port}, std::chrono::seconds(2), access);
+  CHECK(cluster::parse_range(by_name.call("/v3/kv/range", cluster::range_request("/mirari/")))
+            .revision > 0);
+  // Without the client certificate, the member refuses the connection (TLS 1.3: with an
+  // alert after the handshake, read with the answer).
+  access.certificate.clear();
+  access.key.clear();
+  cluster::EtcdClient anonymous({"localhost:" + port}, std::chrono::seconds(2), access);
+  CHECK_THROWS_WITH(anonymous.call("/v3/kv/range", cluster::range_request("/mirari/")),
+                    Catch::StartsWith("etcd member localhost:" + port + ": ") &&
+                        Catch::Contains("bad certificate"));
+}
