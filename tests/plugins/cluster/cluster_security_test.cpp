@@ -8,6 +8,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -113,7 +114,7 @@ TEST_CASE("cluster: a port crosses etcd members that want TLS, a client certific
   set_routes(a, routes("198.51.100.0/24"));
   CHECK(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
   CHECK(exported_by_a(etcd) == routes("198.51.100.0/24"));
-  CHECK(a.log_shows("authenticated as 'root' by etcd member " + etcd.endpoints()[0]));
+  CHECK(a.log_shows("authenticated as 'root' by etcd member "));
   set_routes(a, routes("203.0.113.0/24"));
   CHECK(eventually([&] { return imports(b, routes("203.0.113.0/24")); }));
 }
@@ -230,33 +231,47 @@ TEST_CASE(
 }
 
 TEST_CASE("cluster: a port exported after the host's token expired still arrives", "[cluster]") {
-  // Tokens die after one second unused; A renews its lease every ten seconds only, so its
-  // token dies between two of its calls.
+  // Tokens die after one second unused; A renews its lease every 100 seconds only, so its
+  // token dies between two of its writes.
   EtcdCluster etcd({.auth = true, .token_ttl = 1});
   TempDir files;
   write_file(files.path() / "password", etcd.password() + "\n");
   Daemon a({cluster_config("a", etcd.toml_endpoints(),
-                           kExport + auth_keys(files.path() / "password"), 30)});
+                           kExport + auth_keys(files.path() / "password"), 300)});
   Daemon b(
       {cluster_config("b", etcd.toml_endpoints(), kImport + auth_keys(files.path() / "password"))});
+  auto reauthentications = [&] {
+    const std::string log = a.log();
+    const std::string line = " no longer takes the token of 'root': authenticating again";
+    int n = 0;
+    for (auto at = log.find(line); at != std::string::npos; at = log.find(line, at + 1)) ++n;
+    return n;
+  };
   set_routes(a, routes("198.51.100.0/24"));
   REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+  const int before = reauthentications();
 
-  // A token taken after A's last call: once etcd has deleted it, A's has expired too.
+  // A token taken after A's last call: once every member has deleted it (each keeps the
+  // tokens' lives, sweeping them at its own pace), A's has expired too.
   namespace cluster = mirari::cluster;
   cluster::EtcdClient client(etcd.endpoints(), std::chrono::seconds(2));
   const std::string token = cluster::parse_authenticate(
       client.call("/v3/auth/authenticate", cluster::authenticate_request("root", etcd.password())));
   REQUIRE(eventually([&] {
-    const std::string logs = etcd.logs();
-    return logs.find("deleted a simple token") != std::string::npos &&
-           logs.find(token) != std::string::npos;
+    std::istringstream lines(etcd.logs());
+    int deleted = 0;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("deleted a simple token") != std::string::npos &&
+          line.find(token) != std::string::npos) {
+        ++deleted;
+      }
+    }
+    return deleted == EtcdCluster::kMembers;
   }));
 
   set_routes(a, routes("203.0.113.0/24"));
   CHECK(eventually([&] { return imports(b, routes("203.0.113.0/24")); }));
-  CHECK(a.log_shows("etcd member " + etcd.endpoints()[0] +
-                    " no longer takes the token of 'root': authenticating again"));
+  CHECK(reauthentications() == before + 1);
 }
 
 TEST_CASE("cluster: a member named by its DNS name is verified against the certificate's names",
