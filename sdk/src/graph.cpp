@@ -367,8 +367,12 @@ void Graph::Impl::destroy(std::vector<NodeBase*> doomed) {
       if (needed && (dependency->flags & detail::kLeaving) == 0) released.push_back(dependency);
     });
     if ((node->flags & detail::kSource) != 0) {
-      for (std::size_t i = inbox_next; i < inbox.size(); ++i) {
-        if (inbox[i].target == node) inbox[i].target = nullptr;
+      // Its writes go now, applied or not: their values' code may belong to a plugin library
+      // that is closed once its nodes are gone.
+      for (detail::InputEntry& entry : inbox) {
+        if (entry.target != node) continue;
+        entry.target = nullptr;
+        entry.value.reset();
       }
     }
     names.erase(node);
@@ -473,6 +477,12 @@ TickResult Graph::tick() {
   }
   result.inputs = taken;
   g.stats.inputs += taken;
+  // The applied writes go while the code that made their values is surely loaded: a plugin
+  // library closed after this tick must leave none of its values behind.
+  if (g.inbox_next == g.inbox.size()) {
+    g.inbox.clear();
+    g.inbox_next = 0;
+  }
   return result;
 }
 

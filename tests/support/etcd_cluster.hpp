@@ -45,10 +45,10 @@ class EtcdCluster {
   struct Options {
     // The named network namespace (`ip netns`) the members and etcdctl run in; empty: the
     // test's own, on loopback.
-    std::string netns;
+    std::string netns{};
     // With netns: the IPv6 address (without brackets) the members serve clients on, one the
     // namespace holds. Required with netns, refused without (std::invalid_argument).
-    std::string client_address;
+    std::string client_address{};
     bool tls = false;
     bool auth = false;
     // Seconds an unused simple token lives (etcd's --auth-token-ttl); 0: etcd's default.

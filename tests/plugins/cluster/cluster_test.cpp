@@ -351,3 +351,20 @@ TEST_CASE("cluster: an imported table keyed by name is merged with this host's o
     return b.port("cluster.merged.load.by_instance") == json{{"b/web-1", 1.0}};
   }));
 }
+
+// The values a plugin wrote into the graph belong to its library's code: once a reload has
+// closed the old library, none of them may be left for the graph to destroy at exit.
+TEST_CASE(
+    "cluster: mirarid exits cleanly after the cluster plugin that imported values is "
+    "reloaded",
+    "[cluster]") {
+  EtcdCluster etcd;
+  Daemon a(exporter(etcd));
+  Daemon b(importer(etcd, 1));
+  set_routes(a, routes("198.51.100.0/24"));
+  REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+  REQUIRE(b.ctl({"reload", "cluster"}).status == 0);
+  REQUIRE(eventually([&] { return imports(b, routes("198.51.100.0/24")); }));
+  b.signal(SIGTERM);
+  CHECK(b.wait_exit() == 0);
+}

@@ -54,6 +54,12 @@ class InputBox {
   }
   ~InputBox() { reset(); }
 
+  // Destroys the value now; the box is empty after.
+  void reset() noexcept {
+    if (ops_ != nullptr) ops_->destroy(storage_);
+    ops_ = nullptr;
+  }
+
   template <class T>
   const T& get() const noexcept {
     if constexpr (fits_inline<T>) {
@@ -93,10 +99,6 @@ class InputBox {
       [](unsigned char* p) noexcept { delete *reinterpret_cast<T**>(p); }};
 
   InputBox() = default;
-  void reset() noexcept {
-    if (ops_ != nullptr) ops_->destroy(storage_);
-    ops_ = nullptr;
-  }
 
   alignas(std::max_align_t) unsigned char storage_[kInline];
   const Ops* ops_ = nullptr;
