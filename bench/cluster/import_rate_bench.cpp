@@ -364,7 +364,6 @@ BENCHMARK(BM_ImportRate)
     ->Args({8000, 50, 4})
     ->Args({16000, 50, 4})
     ->Args({32000, 50, 4})
-    ->Args({64000, 50, 4})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
