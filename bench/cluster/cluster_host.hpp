@@ -239,15 +239,17 @@ class WatchStream {
       if (got <= 0) return;
       const auto at = Clock::now();
       const auto wall = std::chrono::system_clock::now();
+      std::size_t from = pending.size();  // what was read before holds no newline
       pending.append(chunk, static_cast<std::size_t>(got));
       std::size_t start = 0;
-      for (std::size_t end; (end = pending.find('\n', start)) != std::string::npos;
-           start = end + 1) {
+      for (std::size_t end; (end = pending.find('\n', from)) != std::string::npos;
+           start = from = end + 1) {
         auto response = nlohmann::json::parse(pending.begin() + static_cast<std::ptrdiff_t>(start),
-                                              pending.begin() + static_cast<std::ptrdiff_t>(end));
+                                              pending.begin() + static_cast<std::ptrdiff_t>(end),
+                                              nullptr, false);
         std::lock_guard lock(mutex_);
-        if (!response.value("ok", false)) {
-          error_ = response.dump();
+        if (response.is_discarded() || !response.value("ok", false)) {
+          error_ = pending.substr(start, end - start);
           return;
         }
         lines_.push_back({at, wall, std::move(response["result"])});
