@@ -1,6 +1,6 @@
 // mirari_cluster_load: many exporting hosts of a cluster, simulated in one process, written
 // to etcd exactly as the cluster plugin's exporter writes them (key_layout.hpp, port_codecs.hpp):
-// one lease per host (renewed every ttl/3), and under
+// one lease per host (renewed every ttl/3, over four connections), and under
 // /mirari/<cluster>/hosts/<host>/ports/ each host's routes.desired (one router, two routes)
 // and load.total records, put with the host's lease through the plugin's own EtcdClient.
 //
@@ -43,6 +43,7 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 constexpr std::int64_t kTtl = 10;
+constexpr std::size_t kRenewers = 4;
 constexpr const char* kRoutes = "routes.desired";
 constexpr const char* kLoad = "load.total";
 
@@ -159,26 +160,30 @@ int main(int argc, char** argv) {
   });
   const double setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
 
-  // The leases renewed every ttl/3, on a connection of their own, until standard input closes.
+  // The leases renewed every ttl/3, on connections of their own (a quarter of the hosts each,
+  // so that a slow etcd delays the renewals less), until standard input closes.
   std::atomic<bool> stopping{false};
-  std::thread renewer([&] {
-    EtcdClient client(endpoints, timeout);
-    while (!stopping) {
-      const auto next = Clock::now() + std::chrono::milliseconds(kTtl * 1000 / 3);
-      for (std::size_t h = 0; h < hosts && !stopping; ++h) {
-        try {
-          const auto answer = parse_lease_keepalive(
-              call(client, "/v3/lease/keepalive", lease_id_request(leases[h]), errors));
-          ++keepalives;
-          if (answer.ttl <= 0) ++expired;
-        } catch (const std::exception&) {
-          ++errors;
+  std::vector<std::thread> renewers;
+  for (std::size_t r = 0; r < kRenewers; ++r) {
+    renewers.emplace_back([&, r] {
+      EtcdClient client(rotated(endpoints, r), timeout);
+      while (!stopping) {
+        const auto next = Clock::now() + std::chrono::milliseconds(kTtl * 1000 / 3);
+        for (std::size_t h = r; h < hosts && !stopping; h += kRenewers) {
+          try {
+            const auto answer = parse_lease_keepalive(
+                call(client, "/v3/lease/keepalive", lease_id_request(leases[h]), errors));
+            ++keepalives;
+            if (answer.ttl <= 0) ++expired;
+          } catch (const std::exception&) {
+            ++errors;
+          }
         }
+        while (!stopping && Clock::now() < next)
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
-      while (!stopping && Clock::now() < next)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-  });
+    });
+  }
 
   std::cout << json{{"ready", true}, {"hosts", hosts}, {"setup_s", setup_s}}.dump() << std::endl;
   std::string line;
@@ -249,6 +254,6 @@ int main(int argc, char** argv) {
 
   std::getline(std::cin, line);
   stopping = true;
-  renewer.join();
+  for (auto& renewer : renewers) renewer.join();
   return 0;
 }
