@@ -320,9 +320,13 @@ void EtcdClient::stream(std::string_view path, const std::string& body,
     });
     if (ec == http::error::need_buffer) ec = {};
     if (ec) c.unavailable(c.watch, "watching", ec);
+    // Only the bytes just read can end a message: those before were searched already, so a
+    // message of many chunks (a watch catching up) is searched once, not once per chunk.
+    std::size_t from = pending.size();
     pending.append(chunk, sizeof chunk - parser.get().body().size);
     std::size_t start = 0;
-    for (std::size_t end; (end = pending.find('\n', start)) != std::string::npos; start = end + 1) {
+    for (std::size_t end; (end = pending.find('\n', from)) != std::string::npos;
+         start = from = end + 1) {
       if (end == start) continue;
       if (!on_message(std::string_view(pending).substr(start, end - start))) {
         c.watch.close();
