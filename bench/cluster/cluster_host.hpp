@@ -34,6 +34,8 @@
 #include <utility>
 #include <vector>
 
+#include "process_usage.hpp"
+
 #include "child_process.hpp"
 #include "control_client.hpp"
 #include "etcd_cluster.hpp"
@@ -68,17 +70,7 @@ inline double cpu_seconds(pid_t pid) {
 
 // Resident memory of process pid, in KiB (VmRSS).
 inline long resident_kib(pid_t pid) {
-  std::istringstream status(read_text("/proc/" + std::to_string(pid) + "/status"));
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      long kib = 0;
-      status >> kib;
-      return kib;
-    }
-    std::getline(status, key);
-  }
-  throw std::runtime_error("no VmRSS for process " + std::to_string(pid));
+  return vm_rss_kib("/proc/" + std::to_string(pid) + "/status");
 }
 
 // The pids of this process's children whose command is name (the etcd members, say).

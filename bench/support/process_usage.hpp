@@ -12,21 +12,26 @@
 
 namespace mirari::bench {
 
+// Resident memory of the process whose status file is status (VmRSS), in KiB.
+inline long vm_rss_kib(const std::string& status) {
+  std::ifstream in(status);
+  std::string key;
+  while (in >> key) {
+    if (key == "VmRSS:") {
+      long kib = 0;
+      in >> kib;
+      return kib;
+    }
+    std::getline(in, key);
+  }
+  throw std::runtime_error("no VmRSS in " + status);
+}
+
 // Resident memory in KiB (VmRSS of /proc/self/status), once malloc has given back to the
 // system what it holds free (malloc_trim), so that only memory in use counts.
 inline long resident_kib() {
   ::malloc_trim(0);
-  std::ifstream status("/proc/self/status");
-  std::string key;
-  while (status >> key) {
-    if (key == "VmRSS:") {
-      long kib = 0;
-      status >> kib;
-      return kib;
-    }
-    std::getline(status, key);
-  }
-  throw std::runtime_error("no VmRSS in /proc/self/status");
+  return vm_rss_kib("/proc/self/status");
 }
 
 // Bytes malloc has handed out and not had back, all threads' arenas and mmapped blocks

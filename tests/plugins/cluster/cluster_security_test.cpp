@@ -16,10 +16,14 @@
 #include "daemon.hpp"
 #include "etcd_client.hpp"
 #include "etcd_cluster.hpp"
+#include "imported_routes.hpp"
 #include "temp_dir.hpp"
 
 using mirari::test::Daemon;
 using mirari::test::eventually;
+using mirari::test::imports;
+using mirari::test::routes;
+using mirari::test::set_routes;
 using mirari::test::write_file;
 using mirari::testing::EtcdCluster;
 using mirari::testing::TempDir;
@@ -59,25 +63,6 @@ void make_certificate(const fs::path& dir, const std::string& name) {
                                   "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
                                   "/CN=" + name, "-keyout", (dir / (name + ".key")).string(),
                                   "-out", (dir / (name + ".pem")).string()});
-}
-
-json routes(const std::string& prefix) {
-  return json{
-      {"B",
-       {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}, {"metric", 0}}}},
-        {"announce", json::array()}}}};
-}
-
-void set_routes(const Daemon& host, const json& value) {
-  auto r = host.ctl({"set", "routes.desired", value.dump()});
-  REQUIRE(r.status == 0);
-}
-
-// Whether B's imported ports hold value for A (and nothing for any other host).
-bool imports(const Daemon& b, const json& value) {
-  auto one = b.port("cluster.a.routes.desired");
-  auto all = b.port("cluster.all.routes.desired");
-  return one && all && *one == value && *all == json{{"a", value}};
 }
 
 bool imports_nothing(const Daemon& b) {

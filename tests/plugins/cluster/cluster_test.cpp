@@ -14,11 +14,15 @@
 #include "daemon.hpp"
 #include "etcd_client.hpp"
 #include "etcd_cluster.hpp"
+#include "imported_routes.hpp"
 #include "port_codecs.hpp"
 
 using mirari::test::Daemon;
 using mirari::test::DaemonOptions;
 using mirari::test::eventually;
+using mirari::test::imports;
+using mirari::test::routes;
+using mirari::test::set_routes;
 using mirari::testing::EtcdCluster;
 using nlohmann::json;
 
@@ -40,25 +44,6 @@ DaemonOptions exporter(const EtcdCluster& etcd, int first_member = 0) {
 DaemonOptions importer(const EtcdCluster& etcd, int first_member = 0) {
   return {cluster_config("b", etcd.toml_endpoints(first_member),
                          "import = [\"routes.desired\"]\nhosts = [\"a\"]\n")};
-}
-
-json routes(const std::string& prefix) {
-  return json{
-      {"B",
-       {{"routes", {{{"prefix", prefix}, {"via", "192.0.2.1"}, {"device", ""}, {"metric", 0}}}},
-        {"announce", json::array()}}}};
-}
-
-void set_routes(const Daemon& host, const json& value) {
-  auto r = host.ctl({"set", "routes.desired", value.dump()});
-  REQUIRE(r.status == 0);
-}
-
-// Whether B's imported ports hold value for A (and nothing for any other host).
-bool imports(const Daemon& b, const json& value) {
-  auto one = b.port("cluster.a.routes.desired");
-  auto all = b.port("cluster.all.routes.desired");
-  return one && all && *one == value && *all == json{{"a", value}};
 }
 
 // A's record in etcd (etcdctl's first line: its warnings may follow).
