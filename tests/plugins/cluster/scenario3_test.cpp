@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -79,7 +80,9 @@ struct Host {
   // Reports load for every instance this host runs (where its load monitor would).
   void report_load(double load) const {
     json table = json::object();
-    for (const auto& [name, instance] : daemon->port("instances.actual").value().items()) {
+    std::optional<json> actual;
+    REQUIRE(eventually([&] { return (actual = daemon->port("instances.actual")).has_value(); }));
+    for (const auto& [name, instance] : actual->items()) {
       table[name] = load;
     }
     REQUIRE(daemon->ctl({"set", "load.by_instance", table.dump()}).status == 0);
