@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -19,22 +21,32 @@ namespace mirari::testing {
 
 namespace {
 
-// A loopback port nothing listens on now: the kernel's pick for a socket bound to port 0.
+// The first port the kernel hands out as a connection's own (ip_local_port_range).
+int first_ephemeral_port() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0;
+  return range >> low && low > 2048 ? low : 32768;
+}
+
+// A loopback port nothing listens on now, below the range the kernel hands out to outgoing
+// connections: a port from that range (the kernel's pick for a socket bound to port 0) can be
+// taken by any connection another test opens before etcd binds it.
 int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), size) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    const int error = errno;
+  static std::mt19937 pick{std::random_device{}()};
+  std::uniform_int_distribution<int> ports(1024, first_ephemeral_port() - 1);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = ports(pick);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
     ::close(fd);
-    throw std::system_error(error, std::generic_category(), "binding a loopback port");
+    if (free) return port;
   }
-  ::close(fd);
-  return ntohs(address.sin_port);
+  throw std::runtime_error("no free loopback port below " + std::to_string(first_ephemeral_port()));
 }
 
 std::string name_of(int member) {
