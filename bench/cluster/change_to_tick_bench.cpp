@@ -189,11 +189,7 @@ void run(benchmark::State& state) {
 // A failure is the benchmark's error, so that the hosts and etcd members are stopped and their
 // directories removed whatever failed.
 void BM_ChangeToTick(benchmark::State& state) {
-  try {
-    run(state);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+  mirari::bench::run_or_skip(state, run);
 }
 
 }  // namespace

@@ -136,11 +136,7 @@ void run(benchmark::State& state) {
 }
 
 void BM_LeaderFailover(benchmark::State& state) {
-  try {
-    run(state);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+  mirari::bench::run_or_skip(state, run);
 }
 
 }  // namespace

@@ -336,19 +336,11 @@ void catch_up(benchmark::State& state) {
 }
 
 void BM_ImportCatchUp(benchmark::State& state) {
-  try {
-    catch_up(state);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+  mirari::bench::run_or_skip(state, catch_up);
 }
 
 void BM_ImportRate(benchmark::State& state) {
-  try {
-    run(state);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+  mirari::bench::run_or_skip(state, run);
 }
 
 }  // namespace

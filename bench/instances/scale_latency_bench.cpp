@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "instance_manager_plugin.hpp"
+#include "latency.hpp"
 #include "load_monitor_plugin.hpp"
 #include "mirari/combinators.hpp"
 #include "mirari/ports/clock.hpp"
@@ -50,25 +51,17 @@
 
 namespace {
 
+using mirari::bench::Clock;
+using mirari::bench::micros;
+using mirari::bench::quantile;
 using mirari::ports::InstancesActual;
 using mirari::ports::InstanceState;
 using mirari::testing::PluginHarness;
-using Clock = std::chrono::steady_clock;
 
 using mirari::bench::count_in;
 using mirari::bench::kSleepCommand;
 using mirari::bench::kSleepSeconds;
 constexpr std::chrono::seconds kDeadline{10};
-
-double micros(Clock::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
-
-double quantile(std::vector<double> samples, double q) {
-  std::sort(samples.begin(), samples.end());
-  const auto at = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
-  return samples[at];
-}
 
 std::string only_instance(PluginHarness& h) {
   const auto& actual = h.value<InstancesActual>("instances.actual");

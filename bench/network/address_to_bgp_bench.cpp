@@ -259,11 +259,7 @@ void run(benchmark::State& state) {
 // routers' destructors run (namespaces, daemons, /etc/frr/NAME and /var/run/frr/NAME removed)
 // whatever failed.
 void BM_AddressToBgp(benchmark::State& state) {
-  try {
-    run(state);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
+  mirari::bench::run_or_skip(state, run);
 }
 
 }  // namespace

@@ -182,6 +182,22 @@ inline std::vector<std::string> endpoints_without_scheme(const Config& config, b
   return out;
 }
 
+// ConfigError at path unless port is one the plugin carries; the error lists those it does.
+inline void require_carried(const std::string& port, const std::string& path) {
+  if (find_codec(port) != nullptr) return;
+  std::string known;
+  for (const std::string& p : carried_ports()) known += (known.empty() ? "" : ", ") + p;
+  throw ConfigError(
+      path + ": port '" + port + "' cannot be carried between hosts (carried ports: " + known + ")",
+      path);
+}
+
+// ConfigError at path unless value can stand in a key (key_layout.hpp's valid_name).
+inline void require_name(const std::string& value, const std::string& path) {
+  if (valid_name(value)) return;
+  throw ConfigError(path + ": '" + value + "' is not a name (letters, digits, '-', '_')", path);
+}
+
 inline ClusterOptions parse_cluster_options(const Config& config) {
   ClusterOptions o;
   auto name = [&](const char* key) {
@@ -202,28 +218,14 @@ inline ClusterOptions parse_cluster_options(const Config& config) {
   o.timeout = std::chrono::milliseconds(config.integer("timeout_ms", 100, 60000, "milliseconds"));
   auto carried = [&](const char* key) {
     const auto& ports = config.get<std::vector<std::string>>(key);
-    for (const std::string& port : ports) {
-      if (find_codec(port) == nullptr) {
-        std::string known;
-        for (const std::string& p : carried_ports()) known += (known.empty() ? "" : ", ") + p;
-        throw ConfigError(config.path_of(key) + ": port '" + port +
-                              "' cannot be carried between hosts (carried ports: " + known + ")",
-                          config.path_of(key));
-      }
-    }
+    for (const std::string& port : ports) require_carried(port, config.path_of(key));
     return ports;
   };
   o.exported = carried("export");
   o.imported = carried("import");
   auto names = [&](const char* key) {
     const auto& values = config.get<std::vector<std::string>>(key);
-    for (const std::string& value : values) {
-      if (!valid_name(value)) {
-        throw ConfigError(
-            config.path_of(key) + ": '" + value + "' is not a name (letters, digits, '-', '_')",
-            config.path_of(key));
-      }
-    }
+    for (const std::string& value : values) require_name(value, config.path_of(key));
     return values;
   };
   o.hosts = names("hosts");
@@ -231,18 +233,8 @@ inline ClusterOptions parse_cluster_options(const Config& config) {
   for (const Config& lead : config.tables("lead")) {
     const std::string& port = lead.get<std::string>("port");
     const std::string& role = lead.get<std::string>("role");
-    if (find_codec(port) == nullptr) {
-      std::string known;
-      for (const std::string& p : carried_ports()) known += (known.empty() ? "" : ", ") + p;
-      throw ConfigError(lead.path_of("port") + ": port '" + port +
-                            "' cannot be carried between hosts (carried ports: " + known + ")",
-                        lead.path_of("port"));
-    }
-    if (!valid_name(role)) {
-      throw ConfigError(
-          lead.path_of("role") + ": '" + role + "' is not a name (letters, digits, '-', '_')",
-          lead.path_of("role"));
-    }
+    require_carried(port, lead.path_of("port"));
+    require_name(role, lead.path_of("role"));
     if (!o.led.emplace(port, role).second) {
       throw ConfigError(lead.path_of("port") + ": port '" + port + "' is led twice",
                         lead.path_of("port"));

@@ -83,7 +83,8 @@ void Exporter::stop() {
 
 bool Exporter::wait(Clock::time_point until) {
   std::unique_lock lock(mutex_);
-  wake_.wait_until(lock, until, [this] { return stopping_ || !dirty_.empty() || led_due(); });
+  wake_.wait_until(lock, until,
+                   [this] { return stopping_ || !dirty_.empty() || next_led() != led_.end(); });
   return !stopping_;
 }
 
@@ -94,11 +95,10 @@ bool Exporter::leads(const std::string& role) const {
          leader->second.host == host_ && leader->second.term == mine->second.term;
 }
 
-bool Exporter::led_due() const {
-  for (const auto& [port, led] : led_) {
-    if (led.dirty && leads(led.role)) return true;
-  }
-  return false;
+std::map<std::string, Exporter::Led>::iterator Exporter::next_led() {
+  return std::find_if(led_.begin(), led_.end(), [this](const auto& entry) {
+    return entry.second.dirty && leads(entry.second.role);
+  });
 }
 
 void Exporter::write_led() {
@@ -107,9 +107,7 @@ void Exporter::write_led() {
     Candidacy office;
     {
       std::lock_guard lock(mutex_);
-      auto due = std::find_if(led_.begin(), led_.end(), [this](const auto& entry) {
-        return entry.second.dirty && leads(entry.second.role);
-      });
+      const auto due = next_led();
       if (due == led_.end() || stopping_) return;
       port = due->first;
       office = candidacies_.at(due->second.role);
@@ -157,12 +155,9 @@ void Exporter::run() {
       if (lease == 0) {
         lease = parse_lease_grant(client_.call("/v3/lease/grant", lease_grant_request(ttl_))).id;
         renew_at = Clock::now() + renew_every;
-        {
-          std::lock_guard lock(mutex_);
-          candidacies_.clear();
-        }
         log_.info("etcd lease {:x} granted for {} s by {}", lease, ttl_, client_.endpoint());
         std::lock_guard lock(mutex_);
+        candidacies_.clear();
         for (const auto& [port, record] : records_) dirty_.insert(port);
       }
       if (Clock::now() >= renew_at) {

@@ -67,10 +67,6 @@ class Exporter {
   void pause(std::chrono::milliseconds how_long);
   // Writes the led ports that are dirty and whose role this host leads.
   void write_led();
-  // Whether this host leads role at its current candidacy's term; whether a led port is due.
-  // Under mutex_.
-  bool leads(const std::string& role) const;
-  bool led_due() const;
 
   struct Candidacy {
     std::string key;
@@ -81,6 +77,10 @@ class Exporter {
     std::string record;
     bool dirty = false;
   };
+  // Whether this host leads role at its current candidacy's term; the first led port due to
+  // be written (dirty, and its role led by this host), or led_.end(). Under mutex_.
+  bool leads(const std::string& role) const;
+  std::map<std::string, Led>::iterator next_led();
 
   EtcdClient client_;
   std::string key_prefix_;

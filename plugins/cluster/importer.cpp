@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "key_layout.hpp"
 
@@ -68,6 +69,7 @@ void Importer::read_all() {
   const RangeAnswer all =
       parse_range(client_.call("/v3/kv/range", range_request(cluster_prefix(cluster_))));
   for (auto& [name, role] : roles_) role.candidates.clear();
+  roles_stale_ = true;
   // The range as events at its revision: a PUT for each key, a DELETE for each port held that
   // is no longer there.
   std::vector<WatchEvent> events;
@@ -98,6 +100,7 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
   for (const WatchEvent& event : events) {
     if (auto role = parse_election_key(event.kv.key, cluster_)) {
       if (auto it = roles_.find(*role); it != roles_.end()) {
+        roles_stale_ = true;
         if (event.deleted) {
           it->second.candidates.erase(event.kv.key);
         } else {
@@ -137,6 +140,20 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
     }
   }
   std::vector<std::pair<std::string, ports::cluster::Leader>> new_leaders;
+  // Leaders and members change only with a candidacy (or a whole new read).
+  if (std::exchange(roles_stale_, false)) publish_roles(writes, new_leaders);
+  if (!writes.empty()) {
+    graph_.batch([&] {
+      for (const auto& write : writes) write();
+    });
+  }
+  revision_ = revision;
+  for (const auto& [role, leader] : new_leaders) on_leader_(role, leader);
+}
+
+void Importer::publish_roles(
+    std::vector<std::function<void()>>& writes,
+    std::vector<std::pair<std::string, ports::cluster::Leader>>& new_leaders) {
   for (auto& [name, role] : roles_) {
     std::vector<std::pair<std::int64_t, std::string>> standing;
     for (const auto& [key, candidate] : role.candidates) standing.push_back(candidate);
@@ -161,13 +178,6 @@ void Importer::apply(std::int64_t revision, const std::vector<WatchEvent>& event
     writes.push_back([source = role.sources.leader, leader] { source.set(leader); });
     new_leaders.emplace_back(name, leader);
   }
-  if (!writes.empty()) {
-    graph_.batch([&] {
-      for (const auto& write : writes) write();
-    });
-  }
-  revision_ = revision;
-  for (const auto& [role, leader] : new_leaders) on_leader_(role, leader);
 }
 
 void Importer::read_led(const std::string& port, std::int64_t revision, const WatchEvent& event,

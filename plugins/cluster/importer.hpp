@@ -71,6 +71,10 @@ class Importer {
   // The writes that set led port's value from event; none when it is not a value of it.
   void read_led(const std::string& port, std::int64_t revision, const WatchEvent& event,
                 std::vector<std::function<void()>>& writes);
+  // The writes that publish each role's leader and members from its candidates, where they
+  // changed; new_leaders gets each new leader.
+  void publish_roles(std::vector<std::function<void()>>& writes,
+                     std::vector<std::pair<std::string, ports::cluster::Leader>>& new_leaders);
 
   struct Role {
     RoleSources sources;
@@ -87,6 +91,7 @@ class Importer {
   std::map<std::string, Port> ports_;
   std::map<std::string, Port> led_;
   std::map<std::string, Role> roles_;
+  bool roles_stale_ = false;  // a candidacy changed since leaders and members were published
   OnLeader on_leader_;
   Graph& graph_;
   spdlog::logger& log_;

@@ -55,15 +55,20 @@ inline bool is_group_name(std::string_view group) noexcept {
 // the plugin's configuration key "group".
 inline constexpr const char* kDesiredCountPattern = "scale.{group}.desired";
 
-// "scale.<group>.desired". Any thread. Throws std::invalid_argument quoting group when it is
+// "scale.<group>.<what>". Any thread. Throws std::invalid_argument quoting group when it is
 // not a group name.
-inline std::string desired_count_port(std::string_view group) {
+inline std::string group_port(std::string_view group, std::string_view what) {
   if (!is_group_name(group)) {
     throw std::invalid_argument("'" + std::string(group) +
                                 "' is not a scaling group name (1 to 63 letters, digits, '-' "
                                 "or '_')");
   }
-  return "scale." + std::string(group) + ".desired";
+  return "scale." + std::string(group) + "." + std::string(what);
+}
+
+// "scale.<group>.desired". Any thread. Throws as group_port() does.
+inline std::string desired_count_port(std::string_view group) {
+  return group_port(group, "desired");
 }
 
 using Placement = Table<std::string, DesiredCount>;
@@ -71,13 +76,13 @@ using Placement = Table<std::string, DesiredCount>;
 inline constexpr const char* kPlacementPattern = "scale.{group}.placement";
 inline constexpr const char* kSharePattern = "scale.{group}.share";
 
-// "scale.<group>.placement" and "scale.<group>.share". Any thread. Throw as
-// desired_count_port() does.
+// "scale.<group>.placement" and "scale.<group>.share". Any thread. Throw as group_port()
+// does.
 inline std::string placement_port(std::string_view group) {
-  return desired_count_port(group).replace(6 + group.size(), std::string::npos, ".placement");
+  return group_port(group, "placement");
 }
 inline std::string share_port(std::string_view group) {
-  return desired_count_port(group).replace(6 + group.size(), std::string::npos, ".share");
+  return group_port(group, "share");
 }
 
 // The group a port named "scale.<group>.placement" is for, or empty for any other name.
