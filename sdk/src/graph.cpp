@@ -219,7 +219,7 @@ inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
 inline void Graph::Impl::wake(std::uintptr_t entry) {
   NodeBase* dependent = detail::DependentList::node_of(entry);
   if ((entry & detail::DependentList::kEffect) != 0) {
-    fired.push_back(static_cast<detail::EffectNode*>(dependent));
+    fire(static_cast<detail::EffectNode*>(dependent));
   } else if ((dependent->flags & detail::kQueued) == 0) {
     dependent->flags |= detail::kQueued;
     heights.push(dependent);
@@ -289,9 +289,9 @@ void Graph::Impl::run_effects(TickResult& result) {
   const auto by_creation = [](const detail::EffectNode* a, const detail::EffectNode* b) {
     return a->id < b->id;
   };
-  // Nodes of one height are computed last-queued first, so effects usually fire in exactly
-  // reverse creation order: a reverse is enough then.
-  if (fired.size() > 1 && !std::is_sorted(fired.begin(), fired.end(), by_creation)) {
+  // Nodes of one height are computed last-queued first, so effects that are not in creation
+  // order are usually in exactly the reverse: a reverse is enough then.
+  if (fired_unordered) {
     if (std::is_sorted(fired.rbegin(), fired.rend(), by_creation)) {
       std::reverse(fired.begin(), fired.end());
     } else {
@@ -322,6 +322,7 @@ void Graph::Impl::run_effects(TickResult& result) {
   result.effects += ran;
   stats.effects += ran;
   detail::TickJournal::empty(fired);
+  forget_fired_order();
 }
 
 void Graph::Impl::rollback() {
@@ -336,6 +337,7 @@ void Graph::Impl::rollback() {
   for (NodeBase* node : journal.unkept) node->flags |= detail::kKept;
   for (auto it = journal.undo.rbegin(); it != journal.undo.rend(); ++it) (*it)();
   fired.clear();
+  forget_fired_order();
   std::vector<NodeBase*> created = std::move(journal.created);
   journal.clear();
   destroy(std::move(created));
@@ -644,7 +646,7 @@ void Graph::adopt(NodeBase* node) {
   }
   node->height = height;
   if ((node->flags & detail::kEffect) != 0) {
-    g.fired.push_back(static_cast<detail::EffectNode*>(node));
+    g.fire(static_cast<detail::EffectNode*>(node));
   } else if (node->occurring_now()) {
     g.journal.changed.push_back({node, 0});
     node->changed_tick = g.tick_no + 1;

@@ -45,6 +45,16 @@ struct Graph::Impl {
   void mark_changed(detail::NodeBase* node);
   detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now);
   void wake(std::uintptr_t entry);
+  // Lists an observer to run after commit, noting whether the list is still in creation order.
+  void fire(detail::EffectNode* effect) {
+    fired_unordered = fired_unordered || effect->id < fired_last;
+    fired_last = effect->id;
+    fired.push_back(effect);
+  }
+  void forget_fired_order() {
+    fired_unordered = false;
+    fired_last = 0;
+  }
   static constexpr int kPrefetchLines = 16;
   static constexpr std::uint64_t kTimedEvery = 64;
   static void prefetch_successors(const detail::NodeBase* source);
@@ -116,6 +126,10 @@ struct Graph::Impl {
   std::vector<detail::NodeBase*> woken;  // needed again since the last settle_woken()
   detail::TickJournal journal;
   std::vector<detail::EffectNode*> fired;
+  // Whether fired is out of creation order, known as it is filled: the observers of a wide
+  // tick are not read again just to find them already in order, which they usually are.
+  bool fired_unordered = false;
+  std::uint32_t fired_last = 0;           // the id of the observer listed last
   std::vector<detail::InputEntry> inbox;  // taken from the queue, not yet applied
   std::size_t inbox_next = 0;
   std::vector<Scope> scopes;

@@ -33,6 +33,34 @@ TEST_CASE("effects of one tick run in the order their observers were created") {
   CHECK(log == std::vector<std::string>{"thrice=13", "input=10", "once=11"});
 }
 
+TEST_CASE("effects keep creation order whether they fire in it, in reverse or mixed") {
+  Graph graph;
+  std::vector<Source<int>> sources;
+  for (int i = 0; i < 5; ++i) sources.push_back(graph.source<int>(0));
+  std::vector<int> log;
+  // Observer k watches source order[k]: which order they fire in depends on the writes.
+  const std::vector<int> order{3, 0, 4, 1, 2};
+  for (int k = 0; k < 5; ++k) {
+    observe(sources[static_cast<std::size_t>(order[static_cast<std::size_t>(k)])].signal(),
+            [&log, k](int) { log.push_back(k); });
+  }
+  const auto write = [&](std::vector<int> which, int value) {
+    log.clear();
+    graph.batch([&] {
+      for (int i : which) sources[static_cast<std::size_t>(i)].set(value);
+    });
+    graph.tick();
+    return log;
+  };
+
+  CHECK(write({0, 1, 2, 3, 4}, 1) == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(write({4, 3, 2, 1, 0}, 2) == std::vector<int>{0, 1, 2, 3, 4});
+  CHECK(write({0, 1}, 3) == std::vector<int>{1, 3});
+  CHECK(write({1, 0}, 4) == std::vector<int>{1, 3});
+  CHECK(write({2}, 5) == std::vector<int>{4});
+  CHECK(write({2, 3}, 6) == std::vector<int>{0, 4});
+}
+
 TEST_CASE("an effect sees every signal at its committed value") {
   Graph graph;
   auto x = graph.source<int>(1);
