@@ -102,6 +102,8 @@ void Graph::Impl::release(const std::vector<NodeBase*>& nodes) {
     --n->demand;
     if (is_idle(n) || n->needed()) continue;
     n->flags |= detail::kIdle;
+    // Its inputs' changes no longer reach it: when it is needed again, all may have changed.
+    if ((n->flags & detail::kTellsInput) != 0) n->input_changed(detail::kEveryInput);
     idled.push_back(n);
     n->visit_dependencies([&](NodeBase* dependency, bool) { pending.push_back(dependency); });
   }

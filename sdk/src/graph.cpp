@@ -220,10 +220,22 @@ inline void Graph::Impl::wake(std::uintptr_t entry) {
   NodeBase* dependent = detail::DependentList::node_of(entry);
   if ((entry & detail::DependentList::kEffect) != 0) {
     fire(static_cast<detail::EffectNode*>(dependent));
-  } else if ((dependent->flags & detail::kQueued) == 0) {
-    dependent->flags |= detail::kQueued;
-    heights.push(dependent);
+  } else {
+    if ((entry & detail::DependentList::kInputBits) != 0) [[unlikely]] {
+      tell_input(dependent, entry);
+    }
+    if ((dependent->flags & detail::kQueued) == 0) {
+      dependent->flags |= detail::kQueued;
+      heights.push(dependent);
+    }
   }
+}
+
+// Out of wake(), which inlines into the hot loop: few nodes are told which input changed.
+void Graph::Impl::tell_input(NodeBase* dependent, std::uintptr_t entry) noexcept {
+  const std::uint32_t input = detail::DependentList::input_of(entry);
+  dependent->input_changed(input == detail::DependentList::kFarInput ? detail::kEveryInput
+                                                                     : input - 1);
 }
 
 void Graph::Impl::propagate() {
@@ -623,8 +635,8 @@ void Graph::adopt(NodeBase* node) {
   });
   // One waking input and no structure of its own to change: it may compute as soon as that
   // input changed, ahead of the height queue.
-  constexpr std::uint32_t kNotSimple =
-      detail::kEffect | detail::kPort | detail::kSource | detail::kBindLhs | detail::kScoped;
+  constexpr std::uint32_t kNotSimple = detail::kEffect | detail::kPort | detail::kSource |
+                                       detail::kBindLhs | detail::kScoped | detail::kTellsInput;
   if (dependencies.size() == 1 && !quiet && (node->flags & kNotSimple) == 0) {
     node->flags |= detail::kSimple;
   }
@@ -632,8 +644,11 @@ void Graph::adopt(NodeBase* node) {
                               : (node->flags & detail::kSimple) != 0
                                   ? detail::DependentList::kSimple
                                   : 0;
+  const bool tells = (node->flags & detail::kTellsInput) != 0;
+  std::uint32_t input = 0;
   node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
-    dependency->dependents.add(node, wakes, true, kind);
+    ++input;
+    dependency->dependents.add(node, wakes, true, kind, tells ? input : 0);
     g.lose_kept(dependency);
   });
   // A new node is needed (nothing depends on it yet), and so is what it reads. Its

@@ -45,6 +45,8 @@ struct Graph::Impl {
   void mark_changed(detail::NodeBase* node);
   detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now);
   void wake(std::uintptr_t entry);
+  [[gnu::noinline]] static void tell_input(detail::NodeBase* dependent,
+                                           std::uintptr_t entry) noexcept;
   // Lists an observer to run after commit, noting whether the list is still in creation order.
   void fire(detail::EffectNode* effect) {
     fired_unordered = fired_unordered || effect->id < fired_last;

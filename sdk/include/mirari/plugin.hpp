@@ -53,7 +53,7 @@ namespace mirari {
 
 // Raised whenever the layout of anything in this header or the graph's headers changes
 // (type_layout.hpp's TypeLayout included), and when the way a fingerprint is computed does.
-inline constexpr std::uint32_t kAbiVersion = 6;
+inline constexpr std::uint32_t kAbiVersion = 7;
 
 enum class Kind { watcher, policy, reconfigurer };
 std::string_view to_string(Kind kind) noexcept;

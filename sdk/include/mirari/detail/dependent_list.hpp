@@ -4,7 +4,8 @@
 // - One entry per dependency edge (a node that reads the same parent twice is listed twice),
 //   each tagged with whether a change of this node wakes the dependent (kQuiet if not), and
 //   with what the dependent is when that never changes (kEffect, kSimple), so a tick wakes
-//   it without reading the dependent itself.
+//   it without reading the dependent itself. A dependent that keeps its inputs' values
+//   (kTellsInput) also has, in the entry, which of its inputs this node is.
 // - The entries of needed dependents come first: a tick walks only those, so dependents
 //   nothing needs cost nothing however many there are. The graph keeps the split in step
 //   with its dependents' kIdle flags (add with the right part, then place() or
@@ -31,6 +32,12 @@ class DependentList {
   static constexpr std::uintptr_t kEffect = std::uintptr_t{1} << 63;
   static constexpr std::uintptr_t kSimple = std::uintptr_t{1} << 62;
   static constexpr std::uintptr_t kTags = kQuiet | kIdle | kBlock | kEffect | kSimple;
+  // Bits 48 to 61, which no user-space address has either (Linux maps above 47 bits only on
+  // request): for a dependent flagged kTellsInput, which of its inputs this node is, plus one;
+  // kFarInput for one past what the field holds.
+  static constexpr int kInputShift = 48;
+  static constexpr std::uint32_t kFarInput = 0x3FFF;
+  static constexpr std::uintptr_t kInputBits = std::uintptr_t{kFarInput} << kInputShift;
 
   DependentList() = default;
   DependentList(const DependentList&) = delete;
@@ -41,14 +48,20 @@ class DependentList {
 
   static NodeBase* node_of(std::uintptr_t entry) noexcept {
     // The high tags shifted out, the low ones masked: no 64-bit constant in the hot loop.
-    return reinterpret_cast<NodeBase*>(((entry << 2) >> 2) & ~std::uintptr_t{7});
+    return reinterpret_cast<NodeBase*>(((entry << 16) >> 16) & ~std::uintptr_t{7});
+  }
+  // The input field of an entry: 0 when the dependent is not told, else the input plus one.
+  static std::uint32_t input_of(std::uintptr_t entry) noexcept {
+    return static_cast<std::uint32_t>((entry & kInputBits) >> kInputShift);
   }
 
   // Adds an edge to node, among the needed dependents when needed is true; kind is 0,
-  // kEffect or kSimple.
-  void add(NodeBase* node, bool wakes, bool needed, std::uintptr_t kind = 0) {
+  // kEffect or kSimple; input is 0 or, for a kTellsInput node, which input this is plus one.
+  void add(NodeBase* node, bool wakes, bool needed, std::uintptr_t kind = 0,
+           std::uint32_t input = 0) {
+    const std::uintptr_t tag = std::uintptr_t{input < kFarInput ? input : kFarInput} << kInputShift;
     const std::uintptr_t entry =
-        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | kind;
+        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | kind | tag;
     if (word_ == 0) {
       word_ = entry | (needed ? 0 : kIdle);
       return;

@@ -39,22 +39,26 @@ struct InputEndpoint;
 class PortLink;
 
 enum NodeFlag : std::uint32_t {
-  kQueued = 1u << 0,     // sits in the height queue for this tick
-  kSimple = 1u << 1,     // one dependency, waking: computed as soon as it changed, unqueued
-  kEvent = 1u << 2,      // an event node: it has occurrences, not a value
-  kEffect = 1u << 3,     // an observer: runs an effect after commit, has no dependents
-  kStateful = 1u << 4,   // its value depends on past ticks (fold, once...): always needed
-  kEndTick = 1u << 5,    // end_tick() has work to do
-  kPort = 1u << 6,       // a port: owned by the graph, rebound when its publisher changes
-  kBindLhs = 1u << 7,    // the half of a bind that runs the user's function
-  kSource = 1u << 8,     // an input: takes values from the input queue
-  kLeaving = 1u << 9,    // removed in this tick: destroyed at commit, its effects skipped
-  kStandIn = 1u << 10,   // a source the graph published for a port written by hand
-  kInternal = 1u << 11,  // an effect the graph runs for itself (defer's hand-over): not counted
-  kKept = 1u << 12,      // nothing has depended on it yet: a result its builder reads
-  kIdle = 1u << 13,      // nothing needs it: not recomputed until read or needed again
-  kScoped = 1u << 14,    // made by a bind's function, which may drop it within a tick
+  kQueued = 1u << 0,       // sits in the height queue for this tick
+  kSimple = 1u << 1,       // one dependency, waking: computed as soon as it changed, unqueued
+  kEvent = 1u << 2,        // an event node: it has occurrences, not a value
+  kEffect = 1u << 3,       // an observer: runs an effect after commit, has no dependents
+  kStateful = 1u << 4,     // its value depends on past ticks (fold, once...): always needed
+  kEndTick = 1u << 5,      // end_tick() has work to do
+  kPort = 1u << 6,         // a port: owned by the graph, rebound when its publisher changes
+  kBindLhs = 1u << 7,      // the half of a bind that runs the user's function
+  kSource = 1u << 8,       // an input: takes values from the input queue
+  kLeaving = 1u << 9,      // removed in this tick: destroyed at commit, its effects skipped
+  kStandIn = 1u << 10,     // a source the graph published for a port written by hand
+  kInternal = 1u << 11,    // an effect the graph runs for itself (defer's hand-over): not counted
+  kKept = 1u << 12,        // nothing has depended on it yet: a result its builder reads
+  kIdle = 1u << 13,        // nothing needs it: not recomputed until read or needed again
+  kScoped = 1u << 14,      // made by a bind's function, which may drop it within a tick
+  kTellsInput = 1u << 15,  // told which of its inputs changed (input_changed), never kSimple
 };
+
+// input_changed's argument when any input may have changed unseen (the node was idle).
+inline constexpr std::uint32_t kEveryInput = ~std::uint32_t{0};
 
 // Always needed, whatever depends on them: effects and ports (what the outside world sees),
 // sources (inputs), nodes with state of their own (skipping a tick would change it), and a
@@ -99,6 +103,10 @@ class NodeBase {
   virtual bool apply_input(const InputBox& /*value*/) { return false; }
   // Sources only: where writes to this source are queued.
   virtual InputEndpoint* input_endpoint() noexcept { return nullptr; }
+  // kTellsInput nodes only: its input'th dependency, in visit_dependencies order, changed in
+  // the step being computed, or with kEveryInput any may have. Called before it recomputes;
+  // a step rolled back takes none of these back.
+  virtual void input_changed(std::uint32_t /*input*/) noexcept {}
   // Observers only: runs the effect with the committed value.
   virtual void run_effect() {}
   // Events only: whether it occurs in the current tick.
