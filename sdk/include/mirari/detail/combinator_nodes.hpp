@@ -142,18 +142,21 @@ class LiftAllNode final : public SignalNode<R> {
   std::vector<SignalNode<T>*> parents_;
 };
 
-// lift_all over a type it can copy freely: it keeps its inputs' values side by side and,
-// in a step, copies only those the graph says changed (kTellsInput). So a tick in which one
-// input of many changed reads that input's node, not one cache line for each input, and f
-// walks an array.
+// lift_all over a type it can copy freely: it keeps its inputs' values side by side, so f
+// walks an array. With more than kReadAllUpTo inputs it copies, in a step, only those the
+// graph says changed (kTellsInput): a tick in which one input of many changed reads that
+// input's node, not one cache line for each input. With fewer, reading them all costs less
+// than keeping the account.
 //
-// Invariant, between steps: values_[i] is input i's value, except for the inputs listed in
-// noted_ (or all, when every_), which are read before f runs. An input copied in a step that
-// was then rolled back went back too, so the inputs read since the last committed tick
-// (read_, read_every_) are read again in the next step.
+// Invariant, between steps, with kTellsInput: values_[i] is input i's value, except for the
+// inputs listed in noted_ (or all, when every_), which are read before f runs. An input
+// copied in a step that was then rolled back went back too, so the inputs read since the
+// last committed tick (read_, read_every_) are read again in the next step.
 template <class R, class F, class T>
 class KeptLiftAllNode final : public SignalNode<R> {
  public:
+  static constexpr std::size_t kReadAllUpTo = 16;
+
   KeptLiftAllNode(Graph& graph, F f, std::vector<SignalNode<T>*> parents)
       : KeptLiftAllNode(graph, std::move(f), std::move(parents), read_all(parents)) {}
   bool recompute() override {
@@ -179,7 +182,8 @@ class KeptLiftAllNode final : public SignalNode<R> {
  private:
   KeptLiftAllNode(Graph& graph, F f, std::vector<SignalNode<T>*>&& parents,
                   std::unique_ptr<T[]> values)
-      : SignalNode<R>(graph, R(f(Values<T>(values.get(), parents.size()))), kTellsInput),
+      : SignalNode<R>(graph, R(f(Values<T>(values.get(), parents.size()))),
+                      parents.size() > kReadAllUpTo ? std::uint32_t{kTellsInput} : 0u),
         f_(std::move(f)),
         parents_(std::move(parents)),
         values_(std::move(values)) {}
@@ -190,6 +194,10 @@ class KeptLiftAllNode final : public SignalNode<R> {
     return values;
   }
 
+  void read_every_input() {
+    for (std::size_t i = 0; i < parents_.size(); ++i) values_[i] = parents_[i]->value();
+  }
+
   void refresh_values() {
     const std::uint64_t committed = this->graph().current_tick();
     if (committed != read_at_) {  // a tick committed what was read since read_at_
@@ -198,20 +206,24 @@ class KeptLiftAllNode final : public SignalNode<R> {
       read_at_ = committed;
     }
     if (every_ || read_every_ || read_.size() + noted_.size() > parents_.size()) {
-      for (std::size_t i = 0; i < parents_.size(); ++i) values_[i] = parents_[i]->value();
+      read_every_input();
       read_every_ = true;
       every_ = false;
       read_.clear();
       noted_.clear();
       return;
     }
-    read_.insert(read_.end(), noted_.begin(), noted_.end());
+    for (std::uint32_t i : noted_) read_.push_back(i);
     noted_.clear();
     for (std::uint32_t i : read_) values_[i] = parents_[i]->value();
   }
   // Brought up to date while nothing needs it: its inputs' changes do not reach it until
   // something does, so the next computation reads them all again.
   void refresh() {
+    if ((this->flags & kTellsInput) == 0) {
+      read_every_input();
+      return;
+    }
     refresh_values();
     if ((this->flags & kIdle) != 0) every_ = true;
   }
