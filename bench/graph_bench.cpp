@@ -73,13 +73,9 @@ BENCHMARK(BM_PlainFanin);
 BENCHMARK(BM_GraphChains)->Arg(100)->Arg(100'000);
 BENCHMARK(BM_PlainChains)->Arg(100)->Arg(100'000);
 
-void BM_SpreadFanin(benchmark::State& s) {
-  run_ticks(s, *make_spread_fanin());
-}
 void BM_SpreadChains(benchmark::State& s) {
   run_ticks(s, *make_spread_chains(static_cast<int>(s.range(0))));
 }
-BENCHMARK(BM_SpreadFanin);
 BENCHMARK(BM_SpreadChains)->Arg(100)->Arg(100'000);
 
 // Bytes handed out by malloc, mmapped blocks (large vectors) included.

@@ -159,27 +159,6 @@ class PlainChains final : public PlainShape {
   std::vector<std::int64_t> values_;
 };
 
-class SpreadFanin final : public PlainShape {
- public:
-  SpreadFanin() : memory_(static_cast<std::size_t>(kWidth) * kNodeStride) {
-    for (int i = 0; i < kWidth; ++i) {
-      values_.push_back(
-          reinterpret_cast<std::int64_t*>(&memory_[static_cast<std::size_t>(i) * kNodeStride]));
-    }
-  }
-  void tick(std::int64_t t) override {
-    *values_[static_cast<std::size_t>(t % kWidth)] = t;
-    benchmark::DoNotOptimize(values_.data());
-    std::int64_t total = 0;
-    for (const std::int64_t* x : values_) total += *x;
-    checksum += total;
-  }
-
- private:
-  std::vector<std::byte> memory_;
-  std::vector<std::int64_t*> values_;
-};
-
 class SpreadChains final : public PlainShape {
  public:
   explicit SpreadChains(int count)
@@ -208,9 +187,6 @@ class SpreadChains final : public PlainShape {
 
 }  // namespace
 
-std::unique_ptr<PlainShape> make_spread_fanin() {
-  return std::make_unique<SpreadFanin>();
-}
 std::unique_ptr<PlainShape> make_spread_chains(int count) {
   return std::make_unique<SpreadChains>(count);
 }

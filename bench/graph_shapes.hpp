@@ -67,13 +67,11 @@ std::unique_ptr<PlainShape> make_plain_fanout();
 std::unique_ptr<PlainShape> make_plain_fanin();
 std::unique_ptr<PlainShape> make_plain_chains(int count);
 
-// The memory floor under a graph shape: plain loops touching the same number of cache lines
+// The memory floor under a graph shape: a plain loop touching the same number of cache lines
 // as the graph's nodes, laid out as the graph lays its nodes out (kNodeStride bytes apart):
-// - fanin: the 1,000 values read through an array of pointers, each on its own line;
-// - chains: each chain's 10 values kNodeStride apart, in one region as large as the graph's
-//   nodes, a tick writing one chain found through a table of pointers, as a Source is.
+// each chain's 10 values kNodeStride apart, in one region as large as the graph's nodes, a
+// tick writing one chain found through a table of pointers, as a Source is.
 inline constexpr int kNodeStride = 80;
-std::unique_ptr<PlainShape> make_spread_fanin();
 std::unique_ptr<PlainShape> make_spread_chains(int count);
 
 }  // namespace mirari::bench
