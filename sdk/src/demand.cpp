@@ -102,8 +102,6 @@ void Graph::Impl::release(const std::vector<NodeBase*>& nodes) {
     --n->demand;
     if (is_idle(n) || n->needed()) continue;
     n->flags |= detail::kIdle;
-    // Its inputs' changes no longer reach it: when it is needed again, all may have changed.
-    if ((n->flags & detail::kTellsInput) != 0) n->input_changed(detail::kEveryInput);
     idled.push_back(n);
     n->visit_dependencies([&](NodeBase* dependency, bool) { pending.push_back(dependency); });
   }
@@ -132,6 +130,8 @@ void Graph::Impl::catch_up(const std::vector<NodeBase*>& nodes) {
   const NodeBase* was_running = running;
   try {
     for (NodeBase* n : nodes) {
+      // Idle until now, it was told of no input's change: any may have changed.
+      if ((n->flags & detail::kTellsInput) != 0) n->input_changed(detail::kEveryInput);
       if (n->is_event()) {
         // An event has no past to catch up with: only an occurrence of what it reads in
         // the tick being computed makes it occur.

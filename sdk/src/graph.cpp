@@ -333,8 +333,7 @@ void Graph::Impl::run_effects(TickResult& result) {
   }
   result.effects += ran;
   stats.effects += ran;
-  detail::TickJournal::empty(fired);
-  forget_fired_order();
+  drop_fired();
 }
 
 void Graph::Impl::rollback() {
@@ -348,8 +347,7 @@ void Graph::Impl::rollback() {
   // nothing depending on it before the step must be kept again by then.
   for (NodeBase* node : journal.unkept) node->flags |= detail::kKept;
   for (auto it = journal.undo.rbegin(); it != journal.undo.rend(); ++it) (*it)();
-  fired.clear();
-  forget_fired_order();
+  drop_fired();
   std::vector<NodeBase*> created = std::move(journal.created);
   journal.clear();
   destroy(std::move(created));

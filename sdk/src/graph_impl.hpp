@@ -53,7 +53,8 @@ struct Graph::Impl {
     fired_last = effect->id;
     fired.push_back(effect);
   }
-  void forget_fired_order() {
+  void drop_fired() {
+    detail::TickJournal::empty(fired);
     fired_unordered = false;
     fired_last = 0;
   }

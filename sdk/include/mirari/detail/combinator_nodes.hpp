@@ -149,16 +149,18 @@ class LiftAllNode final : public SignalNode<R> {
 // than keeping the account.
 //
 // Invariant, between steps, with kTellsInput: values_[i] is input i's value, except for the
-// inputs listed in noted_ (or all, when every_), which are read before f runs. An input
-// copied in a step that was then rolled back went back too, so the inputs read since the
-// last committed tick (read_, read_every_) are read again in the next step.
+// inputs listed in noted_ (or all, when every_: the graph says so when it computes the node
+// after a time nothing needed it), which are read before f runs. An input copied in a step
+// that was then rolled back went back too, so the inputs read since the last committed tick
+// (read_, read_every_) are read again in the next step.
 template <class R, class F, class T>
 class KeptLiftAllNode final : public SignalNode<R> {
  public:
   static constexpr std::size_t kReadAllUpTo = 16;
 
   KeptLiftAllNode(Graph& graph, F f, std::vector<SignalNode<T>*> parents)
-      : KeptLiftAllNode(graph, std::move(f), std::move(parents), read_all(parents)) {}
+      : KeptLiftAllNode(graph, std::move(f), std::move(parents),
+                        std::make_unique_for_overwrite<T[]>(parents.size())) {}
   bool recompute() override {
     refresh();
     return this->assign(R(f_(Values<T>(values_.get(), parents_.size()))));
@@ -182,23 +184,23 @@ class KeptLiftAllNode final : public SignalNode<R> {
  private:
   KeptLiftAllNode(Graph& graph, F f, std::vector<SignalNode<T>*>&& parents,
                   std::unique_ptr<T[]> values)
-      : SignalNode<R>(graph, R(f(Values<T>(values.get(), parents.size()))),
+      : SignalNode<R>(graph, R(f(Values<T>(read_all(parents, values.get()), parents.size()))),
                       parents.size() > kReadAllUpTo ? std::uint32_t{kTellsInput} : 0u),
         f_(std::move(f)),
         parents_(std::move(parents)),
         values_(std::move(values)) {}
 
-  static std::unique_ptr<T[]> read_all(const std::vector<SignalNode<T>*>& parents) {
-    auto values = std::make_unique_for_overwrite<T[]>(parents.size());
+  // Copies every input's value into values; returns values.
+  static T* read_all(const std::vector<SignalNode<T>*>& parents, T* values) {
     for (std::size_t i = 0; i < parents.size(); ++i) values[i] = parents[i]->value();
     return values;
   }
 
-  void read_every_input() {
-    for (std::size_t i = 0; i < parents_.size(); ++i) values_[i] = parents_[i]->value();
-  }
-
-  void refresh_values() {
+  void refresh() {
+    if ((this->flags & kTellsInput) == 0) {
+      read_all(parents_, values_.get());
+      return;
+    }
     const std::uint64_t committed = this->graph().current_tick();
     if (committed != read_at_) {  // a tick committed what was read since read_at_
       read_.clear();
@@ -206,7 +208,7 @@ class KeptLiftAllNode final : public SignalNode<R> {
       read_at_ = committed;
     }
     if (every_ || read_every_ || read_.size() + noted_.size() > parents_.size()) {
-      read_every_input();
+      read_all(parents_, values_.get());
       read_every_ = true;
       every_ = false;
       read_.clear();
@@ -216,16 +218,6 @@ class KeptLiftAllNode final : public SignalNode<R> {
     for (std::uint32_t i : noted_) read_.push_back(i);
     noted_.clear();
     for (std::uint32_t i : read_) values_[i] = parents_[i]->value();
-  }
-  // Brought up to date while nothing needs it: its inputs' changes do not reach it until
-  // something does, so the next computation reads them all again.
-  void refresh() {
-    if ((this->flags & kTellsInput) == 0) {
-      read_every_input();
-      return;
-    }
-    refresh_values();
-    if ((this->flags & kIdle) != 0) every_ = true;
   }
 
   [[no_unique_address]] F f_;
