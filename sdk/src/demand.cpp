@@ -80,6 +80,7 @@ void Graph::Impl::need(NodeBase* node) {
     n->visit_dependencies([&](NodeBase* dependency, bool) { pending.push_back(dependency); });
   }
   if (woken.size() > first) {
+    flush_spans();
     place_edges(
         std::vector<NodeBase*>(woken.begin() + static_cast<std::ptrdiff_t>(first), woken.end()));
   }

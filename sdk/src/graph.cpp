@@ -187,7 +187,7 @@ void Graph::Impl::mark_changed(NodeBase* node) {
 // Records that node changed in tick now and wakes its needed dependents: observers join the
 // effects to run, nodes whose only input it is are ready at once, the others wait in the
 // height queue. A chain's next node is returned instead of queued, so the hot loop goes
-// straight on to it.
+// straight on to it; a wide node's list is walked by the hot loop itself (spans).
 inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
   journal.changed.push_back({node, node->changed_tick});
   node->changed_tick = now;
@@ -201,17 +201,26 @@ inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
     wake(word);
     return nullptr;
   }
-  // Backwards, so the ready list (last in, first out) computes them in list order, which is
-  // creation order: their effects then need no sorting.
-  node->dependents.for_each_needed_entry_backwards([this](std::uintptr_t entry) {
-    if ((entry & Edges::kQuiet) != 0) return;
-    if ((entry & Edges::kSimple) != 0) {
-      ready.push_back(Edges::node_of(entry));  // its one input is final: no need to wait
-    } else {
-      wake(entry);
+  if ((word & Edges::kBlock) != 0) {
+    const std::span<const std::uintptr_t> entries = node->dependents.needed_block();
+    if (!entries.empty()) spans.push_back({entries.data(), entries.data() + entries.size()});
+  }
+  return nullptr;  // else no dependent, or one that is idle or not woken by it
+}
+
+void Graph::Impl::flush_spans() {
+  using Edges = detail::DependentList;
+  // Backwards, so the ready list (last in, first out) computes them in list order.
+  for (const Span& span : spans) {
+    for (const std::uintptr_t* at = span.end; at-- != span.next;) {
+      if ((*at & Edges::kSimple) != 0) {
+        ready.push_back(Edges::node_of(*at));
+      } else if ((*at & Edges::kQuiet) == 0) {
+        wake(*at);
+      }
     }
-  });
-  return nullptr;
+  }
+  spans.clear();
 }
 
 // Wakes the dependent an entry names: an observer joins the effects to run (its entry says
@@ -249,6 +258,16 @@ void Graph::Impl::propagate() {
         if (!ready.empty()) {
           node = ready.back();
           ready.pop_back();
+        } else if (!spans.empty()) {
+          Span& span = spans.back();
+          const std::uintptr_t entry = *span.next;
+          if (++span.next == span.end) spans.pop_back();
+          using Edges = detail::DependentList;
+          if ((entry & Edges::kSimple) == 0) {
+            if ((entry & Edges::kQuiet) == 0) wake(entry);
+            continue;
+          }
+          node = Edges::node_of(entry);
         } else {
           node = heights.pop(height);
           if (node == nullptr) break;
@@ -310,13 +329,12 @@ void Graph::Impl::run_effects(TickResult& result) {
       std::sort(fired.begin(), fired.end(), by_creation);
     }
   }
+  // An observer created in a tick in which its node also changed is listed twice, side by
+  // side once in creation order.
+  if (fired_created) fired.erase(std::unique(fired.begin(), fired.end()), fired.end());
   Restore<bool> guard(in_effects, true);
   std::size_t ran = 0;
-  const detail::EffectNode* previous = nullptr;
   for (detail::EffectNode* effect : fired) {
-    // An observer created in a tick in which its node also changed is listed twice.
-    if (effect == previous) continue;
-    previous = effect;
     const std::uint32_t flags = effect->flags;
     if ((flags & (detail::kLeaving | detail::kInternal)) != 0) {
       if ((flags & detail::kLeaving) != 0) continue;
@@ -339,6 +357,7 @@ void Graph::Impl::run_effects(TickResult& result) {
 void Graph::Impl::rollback() {
   heights.clear();
   ready.clear();
+  spans.clear();
   for (auto it = journal.changed.rbegin(); it != journal.changed.rend(); ++it) {
     it->node->rollback();
     it->node->changed_tick = it->previous_tick;
@@ -644,6 +663,7 @@ void Graph::adopt(NodeBase* node) {
                                   : 0;
   const bool tells = (node->flags & detail::kTellsInput) != 0;
   std::uint32_t input = 0;
+  g.flush_spans();
   node->visit_dependencies([&](NodeBase* dependency, bool wakes) {
     ++input;
     dependency->dependents.add(node, wakes, true, kind, tells ? input : 0);
@@ -660,6 +680,7 @@ void Graph::adopt(NodeBase* node) {
   node->height = height;
   if ((node->flags & detail::kEffect) != 0) {
     g.fire(static_cast<detail::EffectNode*>(node));
+    g.fired_created = true;
   } else if (node->occurring_now()) {
     g.journal.changed.push_back({node, 0});
     node->changed_tick = g.tick_no + 1;
@@ -710,6 +731,7 @@ void Graph::relink(NodeBase* dependent, NodeBase* previous, NodeBase* next,
                      g.name_of(dependent) + "', which would depend on it");
   }
   const bool needed = (dependent->flags & detail::kIdle) == 0;
+  g.flush_spans();
   if (previous != nullptr) {
     previous->dependents.remove(dependent);
     // previous stays needed until the step commits: a rollback gives the edge back.

@@ -3,7 +3,7 @@
 // introspection.cpp).
 //
 // Invariants:
-// - Outside a step, the height queue and the ready list are empty, no node is flagged
+// - Outside a step, the height queue, the ready list and the spans are empty, no node is flagged
 //   kQueued or kLeaving, and the journal is empty.
 // - Every dependency edge is recorded twice: by the dependent (visit_dependencies) and in the
 //   dependency's DependentList, and both sides name live nodes.
@@ -55,6 +55,7 @@ struct Graph::Impl {
   }
   void drop_fired() {
     detail::TickJournal::empty(fired);
+    fired_created = false;
     fired_unordered = false;
     fired_last = 0;
   }
@@ -123,6 +124,17 @@ struct Graph::Impl {
   Graph::PortUseListener port_use_listener;
 
   detail::HeightQueue heights;
+  // The needed dependents of wide nodes that changed, not yet woken: propagate walks each
+  // list in place, computing a kSimple dependent on the spot, instead of listing every
+  // dependent in ready first (a fan-out of 1,000 maps: 110 -> 98 instructions a leaf).
+  // Whatever changes a dependent list within a step calls flush_spans() first, which lists
+  // what is left of them in ready the old way, so no walk reads a list that moves under it.
+  struct Span {
+    const std::uintptr_t* next;
+    const std::uintptr_t* end;
+  };
+  std::vector<Span> spans;
+  void flush_spans();
   // Nodes whose only dependency changed in this tick: computed before the height queue's
   // next node, since nothing else can change their input any more (kSimple).
   std::vector<detail::NodeBase*> ready;
@@ -132,7 +144,10 @@ struct Graph::Impl {
   // Whether fired is out of creation order, known as it is filled: the observers of a wide
   // tick are not read again just to find them already in order, which they usually are.
   bool fired_unordered = false;
-  std::uint32_t fired_last = 0;           // the id of the observer listed last
+  std::uint32_t fired_last = 0;  // the id of the observer listed last
+  // Whether an observer was created in this step: listed at once, it is listed again if its
+  // node changes later in the step, and only then may fired list an observer twice.
+  bool fired_created = false;
   std::vector<detail::InputEntry> inbox;  // taken from the queue, not yet applied
   std::size_t inbox_next = 0;
   std::vector<Scope> scopes;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <span>
 
 namespace mirari::detail {
 
@@ -156,25 +157,11 @@ class DependentList {
     }
   }
 
-  // f(std::uintptr_t entry) for the edges of needed dependents: the graph's hot loop.
-  template <class F>
-  void for_each_needed_entry(F&& f) const {
-    if (!is_block()) {
-      if (word_ != 0 && (word_ & kIdle) == 0) f(word_);
-      return;
-    }
+  // The entries of needed dependents of a list that is a block: the graph walks a wide
+  // node's dependents there, in place. Valid until the list changes.
+  std::span<const std::uintptr_t> needed_block() const noexcept {
     const Block* b = block();
-    for (std::uint32_t i = 0; i < b->live; ++i) f(b->items()[i]);
-  }
-
-  template <class F>
-  void for_each_needed_entry_backwards(F&& f) const {
-    if (!is_block()) {
-      if (word_ != 0 && (word_ & kIdle) == 0) f(word_);
-      return;
-    }
-    const Block* b = block();
-    for (std::uint32_t i = b->live; i-- > 0;) f(b->items()[i]);
+    return {b->items(), b->live};
   }
 
   // The raw word, for the graph's hot loop: a lone entry when no tag but kQuiet/kIdle is set.
