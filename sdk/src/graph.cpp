@@ -210,7 +210,9 @@ inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
 
 void Graph::Impl::flush_spans() {
   using Edges = detail::DependentList;
-  // Backwards, so the ready list (last in, first out) computes them in list order.
+  // Backwards, so the ready list (last in, first out) computes them in list order. Each
+  // entry as propagate() takes it from a span; written out there too, as a shared helper
+  // costs the hot loop a test a leaf.
   for (const Span& span : spans) {
     for (const std::uintptr_t* at = span.end; at-- != span.next;) {
       if ((*at & Edges::kSimple) != 0) {

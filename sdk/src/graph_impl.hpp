@@ -3,8 +3,8 @@
 // introspection.cpp).
 //
 // Invariants:
-// - Outside a step, the height queue, the ready list and the spans are empty, no node is flagged
-//   kQueued or kLeaving, and the journal is empty.
+// - Outside a step, the height queue, the ready list and the spans are empty, no node is
+//   flagged kQueued or kLeaving, and the journal is empty.
 // - Every dependency edge is recorded twice: by the dependent (visit_dependencies) and in the
 //   dependency's DependentList, and both sides name live nodes.
 // - Every node lives in the arena, and node_count says how many do.
