@@ -192,18 +192,27 @@ TEST_CASE(
   REQUIRE(eventually([&] { return settled(reachable, {{"a", 3}, {"b", 3}}); }));
   CHECK(c.running() == of_c);
 
-  // The group shrinks while c is away.
-  for (const Host* h : all) h->set_count(3);
-  REQUIRE(eventually([&] { return settled(reachable, {{"a", 2}, {"b", 1}}); }));
+  // The group shrinks while c is away, to fewer instances than hosts.
+  for (const Host* h : all) h->set_count(2);
+  REQUIRE(eventually([&] { return settled(reachable, {{"a", 1}, {"b", 1}}); }));
+  const std::vector<pid_t> of_a = a.running(), of_b = b.running();
 
-  // c returns and reads what it missed: the placement holds nothing for it, so the two it
-  // still ran are surplus, and it stops them rather than keep duplicates of a's and b's. It
-  // stands again, and the leader spreads the group over three.
+  // c returns and reads what it missed. Its share is 0 both in the placement made without it
+  // and in the one the leader makes once c stands again (a host reads only the latest of
+  // several placements that arrive together), so the two it still ran are surplus either way
+  // and it stops them rather than keep duplicates of a's and b's.
   net.heal("c");
-  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 1}}); }));
+  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 0}}); }));
   CHECK(eventually([&] {
     return std::none_of(of_c.begin(), of_c.end(), [](pid_t pid) { return ::kill(pid, 0) == 0; });
   }));
+
+  // It stands again: when the group grows, the leader counts c, which runs its new share while
+  // a and b keep theirs.
+  for (const Host* h : all) h->set_count(3);
+  REQUIRE(eventually([&] { return settled(all, {{"a", 1}, {"b", 1}, {"c", 1}}); }));
+  CHECK(a.running() == of_a);
+  CHECK(b.running() == of_b);
   CHECK(c.daemon->log_shows("expired; asking for a new one"));
 }
 
