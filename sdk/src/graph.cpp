@@ -213,6 +213,8 @@ void Graph::Impl::flush_spans() {
   // Backwards, so the ready list (last in, first out) computes them in list order. Each
   // entry as propagate() takes it from a span; written out there too, as a shared helper
   // costs the hot loop a test a leaf.
+  if (walk.next != walk.end) spans.push_back(walk);
+  walk = {nullptr, nullptr};
   for (const Span& span : spans) {
     for (const std::uintptr_t* at = span.end; at-- != span.next;) {
       if ((*at & Edges::kSimple) != 0) {
@@ -257,19 +259,21 @@ void Graph::Impl::propagate() {
   try {
     for (;;) {
       if (node == nullptr) {
-        if (!ready.empty()) {
-          node = ready.back();
-          ready.pop_back();
-        } else if (!spans.empty()) {
-          Span& span = spans.back();
-          const std::uintptr_t entry = *span.next;
-          if (++span.next == span.end) spans.pop_back();
+        if (walk.next != walk.end) {
+          const std::uintptr_t entry = *walk.next++;
           using Edges = detail::DependentList;
           if ((entry & Edges::kSimple) == 0) {
             if ((entry & Edges::kQuiet) == 0) wake(entry);
             continue;
           }
           node = Edges::node_of(entry);
+        } else if (!ready.empty()) {
+          node = ready.back();
+          ready.pop_back();
+        } else if (!spans.empty()) {
+          walk = spans.back();
+          spans.pop_back();
+          continue;
         } else {
           node = heights.pop(height);
           if (node == nullptr) break;
@@ -359,6 +363,7 @@ void Graph::Impl::run_effects(TickResult& result) {
 void Graph::Impl::rollback() {
   heights.clear();
   ready.clear();
+  walk = {nullptr, nullptr};
   spans.clear();
   for (auto it = journal.changed.rbegin(); it != journal.changed.rend(); ++it) {
     it->node->rollback();

@@ -3,8 +3,8 @@
 // introspection.cpp).
 //
 // Invariants:
-// - Outside a step, the height queue, the ready list and the spans are empty, no node is
-//   flagged kQueued or kLeaving, and the journal is empty.
+// - Outside a step, the height queue, the ready list and the spans (walk too) are empty, no
+//   node is flagged kQueued or kLeaving, and the journal is empty.
 // - Every dependency edge is recorded twice: by the dependent (visit_dependencies) and in the
 //   dependency's DependentList, and both sides name live nodes.
 // - Every node lives in the arena, and node_count says how many do.
@@ -134,6 +134,10 @@ struct Graph::Impl {
     const std::uintptr_t* next;
     const std::uintptr_t* end;
   };
+  // The span being walked, kept apart from those waiting and taken before the ready list
+  // (the order among kSimple nodes does not matter): a leaf of a fan-out then reads two
+  // pointers and tests nothing else (92 -> 85 instructions a leaf).
+  Span walk{nullptr, nullptr};
   std::vector<Span> spans;
   void flush_spans();
   // Nodes whose only dependency changed in this tick: computed before the height queue's

@@ -17,7 +17,9 @@ class HeightQueue {
  public:
   void push(NodeBase* node) {
     const std::uint32_t h = node->height;
-    if (h >= buckets_.size()) buckets_.resize(std::size_t{h} + 1);
+    if (h >= buckets_.size()) [[unlikely]] {
+      grow(h);
+    }
     buckets_[h].push_back(node);
     if (h < lowest_) lowest_ = h;
     if (h > highest_) highest_ = h;
@@ -50,6 +52,8 @@ class HeightQueue {
   void clear();
 
  private:
+  // Out of line, so that push() stays small enough for the tick's loop to inline.
+  [[gnu::noinline]] void grow(std::uint32_t height) { buckets_.resize(std::size_t{height} + 1); }
   void reset_bounds() noexcept {
     lowest_ = UINT32_MAX;
     highest_ = 0;
