@@ -17,7 +17,6 @@ using test::Member;
 using test::running;
 
 constexpr Millis kNow = 10'000'000;
-constexpr Millis kSecond = 1'000;
 constexpr Millis kMinute = 60'000;
 
 TargetTrackingOptions options(int min, int max, double target) {
