@@ -210,11 +210,11 @@ inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
 
 void Graph::Impl::flush_spans() {
   using Edges = detail::DependentList;
+  if (walk.next != walk.end) spans.push_back(walk);
+  walk = {};
   // Backwards, so the ready list (last in, first out) computes them in list order. Each
   // entry as propagate() takes it from a span; written out there too, as a shared helper
   // costs the hot loop a test a leaf.
-  if (walk.next != walk.end) spans.push_back(walk);
-  walk = {nullptr, nullptr};
   for (const Span& span : spans) {
     for (const std::uintptr_t* at = span.end; at-- != span.next;) {
       if ((*at & Edges::kSimple) != 0) {
@@ -363,7 +363,7 @@ void Graph::Impl::run_effects(TickResult& result) {
 void Graph::Impl::rollback() {
   heights.clear();
   ready.clear();
-  walk = {nullptr, nullptr};
+  walk = {};
   spans.clear();
   for (auto it = journal.changed.rbegin(); it != journal.changed.rend(); ++it) {
     it->node->rollback();

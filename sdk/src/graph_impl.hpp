@@ -131,13 +131,13 @@ struct Graph::Impl {
   // Whatever changes a dependent list within a step calls flush_spans() first, which lists
   // what is left of them in ready the old way, so no walk reads a list that moves under it.
   struct Span {
-    const std::uintptr_t* next;
-    const std::uintptr_t* end;
+    const std::uintptr_t* next = nullptr;
+    const std::uintptr_t* end = nullptr;
   };
   // The span being walked, kept apart from those waiting and taken before the ready list
   // (the order among kSimple nodes does not matter): a leaf of a fan-out then reads two
   // pointers and tests nothing else (92 -> 85 instructions a leaf).
-  Span walk{nullptr, nullptr};
+  Span walk;
   std::vector<Span> spans;
   void flush_spans();
   // Nodes whose only dependency changed in this tick: computed before the height queue's
