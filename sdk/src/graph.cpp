@@ -168,17 +168,9 @@ std::size_t Graph::Impl::apply_inputs(std::size_t limit) {
   return taken;
 }
 
-// Nodes are laid out in creation order (NodeArena), and what is built right after a source is
-// usually what depends on it: start fetching those lines now rather than one miss at a time
-// as the tick walks the edges. In a graph larger than the cache this halves a tick's misses.
-void Graph::Impl::prefetch_successors(const NodeBase* source) {
-  const char* at = reinterpret_cast<const char*>(source);
-  for (int line = 1; line <= kPrefetchLines; ++line) __builtin_prefetch(at + line * 64);
-}
-
 void Graph::Impl::mark_changed(NodeBase* node) {
-  // An input changed: what depends on it is read next, and is usually built right after it.
-  prefetch_successors(node);
+  // Again on the graph thread: the write may have fetched the lines into another core's cache.
+  detail::prefetch_path(node);
   const std::uint64_t now = tick_no + 1;
   if (node->changed_tick == now) return;  // its dependents are awake already
   if (NodeBase* next = changed(node, now)) ready.push_back(next);

@@ -60,9 +60,7 @@ struct Graph::Impl {
     fired_unordered = false;
     fired_last = 0;
   }
-  static constexpr int kPrefetchLines = 16;
   static constexpr std::uint64_t kTimedEvery = 64;
-  static void prefetch_successors(const detail::NodeBase* source);
   void commit(TickResult& result);
   void rollback();
   void run_effects(TickResult& result);

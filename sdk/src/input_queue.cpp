@@ -14,21 +14,8 @@ struct InputQueue::Batch {
 
 thread_local InputQueue::Batch* InputQueue::current_batch_ = nullptr;
 
-namespace {
-// The tick that takes a write reads its source node first, then the nodes built right after
-// it (NodeArena lays them out in creation order), which in a graph larger than the cache are
-// misses one after the other: start fetching them now, while the write is queued and the tick
-// starts. A prefetch never faults, so a node destroyed meanwhile costs nothing. When the
-// writer is not the graph thread the lines go to another core's cache, for eight instructions.
-void prefetch_target(const NodeBase* node) noexcept {
-  const char* at = reinterpret_cast<const char*>(node);
-  for (int line = 0; line < 8; ++line) __builtin_prefetch(at + line * 64);
-}
-}  // namespace
-
 bool InputQueue::push(InputEndpoint& endpoint, InputBox value) {
   std::shared_ptr<const std::function<void()>> wakeup;
-  NodeBase* target = nullptr;
   for (Batch* batch = current_batch_; batch != nullptr; batch = batch->outer) {
     if (batch->queue != this) continue;
     {
@@ -51,10 +38,8 @@ bool InputQueue::push(InputEndpoint& endpoint, InputBox value) {
     std::lock_guard lock(mutex_);
     if (endpoint.node == nullptr) return false;
     if (pending_.empty()) wakeup = wakeup_;
-    target = endpoint.node;
-    pending_.push_back(InputEntry{target, std::move(value)});
+    pending_.push_back(InputEntry{endpoint.node, std::move(value)});
   }
-  prefetch_target(target);
   // Outside the lock: the callback may post to another thread or take its own locks.
   if (wakeup && *wakeup) (*wakeup)();
   return true;

@@ -70,10 +70,7 @@ class Source {
 
   // Queues v as the source's new value. Any thread. False when the source was removed.
   bool set(T v) const {
-    // The tick reads the node first. Fetching it before the endpoint is read overlaps the two
-    // misses in a graph larger than the cache (the queue then fetches the lines after it). A
-    // prefetch never faults, so a removed node costs nothing.
-    __builtin_prefetch(node_);
+    detail::prefetch_path(node_);  // before the endpoint is read, so the misses overlap
     return endpoint_->queue->push(*endpoint_, detail::InputBox::of<T>(std::move(v)));
   }
 
@@ -96,7 +93,7 @@ class EventSource {
 
   // Queues an occurrence. Any thread. False when the source was removed.
   bool emit(T v) const {
-    __builtin_prefetch(node_);  // as in Source::set
+    detail::prefetch_path(node_);  // as in Source::set
     return endpoint_->queue->push(*endpoint_, detail::InputBox::of<T>(std::move(v)));
   }
 
