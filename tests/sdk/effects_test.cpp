@@ -161,5 +161,39 @@ TEST_CASE("a failing effect is reported while its tick stays committed") {
   CHECK(graph.stats().effect_errors == 1);
 }
 
+TEST_CASE("a tick counts the effects it ran: not an observer removed in it, nor defer's own") {
+  Graph graph;
+  auto watching = graph.source<bool>(true);
+  auto value = graph.source<int>(0);
+  auto e = graph.event_source<int>();
+  std::vector<int> removed_saw;
+  std::vector<int> kept_saw;
+  // The observer made by the bind's function goes when watching turns false, in the same tick
+  // as value changes: it would fire, but is dropped before effects run.
+  auto chosen = bind(watching.signal(), [&](bool on) {
+    if (on) observe(value.signal(), [&](int v) { removed_saw.push_back(v); });
+    return value.signal();
+  });
+  observe(chosen, [&](int v) { kept_saw.push_back(v); });
+  auto later = defer(e.event());
+  observe(later, [](int) {});
+  graph.tick();
+  REQUIRE(removed_saw == std::vector<int>{0});
+  REQUIRE(kept_saw == std::vector<int>{0});
+
+  graph.batch([&] {
+    watching.set(false);
+    value.set(1);
+    e.emit(5);  // defer hands it to the next tick through an effect of its own
+  });
+  const TickResult result = graph.tick();
+
+  CHECK(removed_saw == std::vector<int>{0});
+  CHECK(kept_saw == std::vector<int>{0, 1});
+  CHECK(result.effects == 1);
+  const std::uint64_t before = graph.stats().effects;
+  CHECK(graph.tick().effects == 1);  // the deferred occurrence's observer
+  CHECK(graph.stats().effects == before + 1);
+}
 }  // namespace
 }  // namespace mirari
