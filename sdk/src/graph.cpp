@@ -1,6 +1,7 @@
 // Ticks and structural steps: drain, propagate in height order, commit or roll back, effects.
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
+#include <cassert>
 #include <chrono>
 #include <utility>
 
@@ -11,6 +12,11 @@ namespace mirari {
 using detail::NodeBase;
 
 namespace {
+
+// The nodes that may compute again in a tick after changing in it: an event brought up to
+// date (demand.cpp) or created occurring, a port rebound to a new publisher. Any other node
+// computes at most once a tick, so its change needs no check that it is the first.
+constexpr std::uint32_t kComputesAgain = detail::kEvent | detail::kPort;
 
 // Restores a value when a scope ends, however it ends.
 template <class T>
@@ -49,6 +55,7 @@ void Graph::Impl::free_node(NodeBase* node) noexcept {
   // footprint 0: a node over 64 KiB, which the arena keeps in a region of its own.
   const std::size_t size =
       node->footprint != 0 ? node->footprint : detail::NodeArena::kMaxSmall + 1;
+  if ((node->flags & detail::kInternal) != 0) --internal_effects;
   node->~NodeBase();
   arena.deallocate(node, size);
   --node_count;
@@ -181,15 +188,23 @@ void Graph::Impl::mark_changed(NodeBase* node) {
 // height queue. A chain's next node is returned instead of queued, so the hot loop goes
 // straight on to it; a wide node's list is walked by the hot loop itself (spans).
 inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
+  assert(node->changed_tick != now);
   journal.changed.push_back({node, node->changed_tick});
   node->changed_tick = now;
   if ((node->flags & detail::kEndTick) != 0) journal.to_end.push_back(node);
   using Edges = detail::DependentList;
   const std::uintptr_t word = node->dependents.word();
+  if (static_cast<std::intptr_t>(word) < 0) {
+    // One observer, inline (kEffect is the sign bit, and an observer is never idle): tested
+    // first, as the leaves of a wide node usually are observed (a fan-out's leaf: 76 -> 73
+    // instructions in all).
+    if ((word & Edges::kQuiet) == 0) fire(static_cast<detail::EffectNode*>(Edges::node_of(word)));
+    return nullptr;
+  }
   if ((word & (Edges::kBlock | Edges::kIdle | Edges::kQuiet)) == 0 && word != 0) {
     // A chain: its next node is read in a moment anyway, so its own flag decides.
     NodeBase* dependent = Edges::node_of(word);
-    if ((word & Edges::kEffect) == 0 && (dependent->flags & detail::kSimple) != 0) return dependent;
+    if ((dependent->flags & detail::kSimple) != 0) return dependent;
     wake(word);
     return nullptr;
   }
@@ -254,7 +269,7 @@ void Graph::Impl::propagate() {
         if (walk.next != walk.end) {
           const std::uintptr_t entry = *walk.next++;
           using Edges = detail::DependentList;
-          if ((entry & Edges::kSimple) == 0) {
+          if ((entry & Edges::kSimple) == 0) [[unlikely]] {
             if ((entry & Edges::kQuiet) == 0) wake(entry);
             continue;
           }
@@ -276,14 +291,23 @@ void Graph::Impl::propagate() {
           node->flags &= ~detail::kQueued;
         }
       }
-      if ((node->flags & detail::kLeaving) != 0) {  // dropped in this tick
-        node = nullptr;
-        continue;
+      const std::uint32_t flags = node->flags;
+      if ((flags & (detail::kLeaving | kComputesAgain)) != 0) [[unlikely]] {
+        if ((flags & detail::kLeaving) != 0) {  // dropped in this tick
+          node = nullptr;
+          continue;
+        }
+        if (node->changed_tick == now) {  // its dependents are awake already
+          ++node->recomputes;
+          ++recomputed;
+          node->recompute();
+          node = nullptr;
+          continue;
+        }
       }
       ++node->recomputes;
       ++recomputed;
-      // An event brought up to date earlier in this tick has changed already.
-      node = node->recompute() && node->changed_tick != now ? changed(node, now) : nullptr;
+      node = node->recompute() ? changed(node, now) : nullptr;
     }
   } catch (...) {
     stats.recomputes += recomputed;
@@ -313,6 +337,16 @@ void Graph::Impl::commit(TickResult& result) {
   }
 }
 
+void Graph::Impl::run_effect(detail::EffectNode* effect, TickResult& result) {
+  try {
+    effect->run_effect();
+  } catch (...) {
+    ++stats.effect_errors;
+    result.errors.push_back(
+        node_error(effect, "effect failed after commit: " + describe(std::current_exception())));
+  }
+}
+
 void Graph::Impl::run_effects(TickResult& result) {
   if (fired.empty()) return;
   const auto by_creation = [](const detail::EffectNode* a, const detail::EffectNode* b) {
@@ -331,20 +365,17 @@ void Graph::Impl::run_effects(TickResult& result) {
   // side once in creation order.
   if (fired_created) fired.erase(std::unique(fired.begin(), fired.end()), fired.end());
   Restore<bool> guard(in_effects, true);
-  std::size_t ran = 0;
-  for (detail::EffectNode* effect : fired) {
-    const std::uint32_t flags = effect->flags;
-    if ((flags & (detail::kLeaving | detail::kInternal)) != 0) {
-      if ((flags & detail::kLeaving) != 0) continue;
-    } else {
-      ++ran;
-    }
-    try {
-      effect->run_effect();
-    } catch (...) {
-      ++stats.effect_errors;
-      result.errors.push_back(
-          node_error(effect, "effect failed after commit: " + describe(std::current_exception())));
+  // An observer removed in this step is skipped, and the graph's own are not counted; when
+  // neither can be listed, the loop reads no flags (a fan-out's leaf: 12 -> 7 instructions
+  // here).
+  std::size_t ran = fired.size();
+  if (journal.retired.empty() && internal_effects == 0) {
+    for (detail::EffectNode* effect : fired) run_effect(effect, result);
+  } else {
+    for (detail::EffectNode* effect : fired) {
+      const std::uint32_t flags = effect->flags;
+      if ((flags & (detail::kLeaving | detail::kInternal)) != 0) --ran;
+      if ((flags & detail::kLeaving) == 0) run_effect(effect, result);
     }
   }
   result.effects += ran;
@@ -635,6 +666,7 @@ void Graph::adopt(NodeBase* node) {
   node->owner = g.owner;
   node->id = ++g.next_id;
   ++g.node_count;
+  if ((node->flags & detail::kInternal) != 0) ++g.internal_effects;
   g.journal.created.push_back(node);
   // A node a bind's function creates sits above the bind's lhs, so in a tick where the
   // selector changes the lhs drops the old scope before any of it computes. A port belongs
