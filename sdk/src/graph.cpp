@@ -180,25 +180,29 @@ void Graph::Impl::mark_changed(NodeBase* node) {
   detail::prefetch_path(node);
   const std::uint64_t now = tick_no + 1;
   if (node->changed_tick == now) return;  // its dependents are awake already
-  if (NodeBase* next = changed(node, now)) ready.push_back(next);
+  if (NodeBase* next = changed(node, now, (node->flags & detail::kEndTick) != 0)) {
+    ready.push_back(next);
+  }
 }
 
 // Records that node changed in tick now and wakes its needed dependents: observers join the
 // effects to run, nodes whose only input it is are ready at once, the others wait in the
 // height queue. A chain's next node is returned instead of queued, so the hot loop goes
-// straight on to it; a wide node's list is walked by the hot loop itself (spans).
-inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now) {
+// straight on to it; a wide node's list is walked by the hot loop itself (spans). ends: the
+// node is flagged kEndTick.
+inline NodeBase* Graph::Impl::changed(NodeBase* node, std::uint64_t now, bool ends) {
   assert(node->changed_tick != now);
+  assert(ends == ((node->flags & detail::kEndTick) != 0));
   journal.changed.push_back({node, node->changed_tick});
   node->changed_tick = now;
-  if ((node->flags & detail::kEndTick) != 0) journal.to_end.push_back(node);
+  if (ends) journal.to_end.push_back(node);
   using Edges = detail::DependentList;
   const std::uintptr_t word = node->dependents.word();
   if (static_cast<std::intptr_t>(word) < 0) {
-    // One observer, inline (kEffect is the sign bit, and an observer is never idle): tested
-    // first, as the leaves of a wide node usually are observed (a fan-out's leaf: 76 -> 73
-    // instructions in all).
-    if ((word & Edges::kQuiet) == 0) fire(static_cast<detail::EffectNode*>(Edges::node_of(word)));
+    // One observer, inline, woken by it (kEffect is the sign bit, on waking edges only, and
+    // an observer is never idle): tested first, as the leaves of a wide node usually are
+    // observed (a fan-out's leaf: 76 -> 71 instructions in all).
+    fire(static_cast<detail::EffectNode*>(Edges::node_of(word)));
     return nullptr;
   }
   if ((word & (Edges::kBlock | Edges::kIdle | Edges::kQuiet)) == 0 && word != 0) {
@@ -291,23 +295,25 @@ void Graph::Impl::propagate() {
           node->flags &= ~detail::kQueued;
         }
       }
+      // A node that may be leaving, may have changed already, or has an end_tick() takes the
+      // longer way; the others, a signal of a plain value, need none of those tests.
       const std::uint32_t flags = node->flags;
-      if ((flags & (detail::kLeaving | kComputesAgain)) != 0) [[unlikely]] {
+      if ((flags & (detail::kLeaving | kComputesAgain | detail::kEndTick)) != 0) [[unlikely]] {
         if ((flags & detail::kLeaving) != 0) {  // dropped in this tick
           node = nullptr;
           continue;
         }
-        if (node->changed_tick == now) {  // its dependents are awake already
-          ++node->recomputes;
-          ++recomputed;
-          node->recompute();
-          node = nullptr;
-          continue;
-        }
+        ++node->recomputes;
+        ++recomputed;
+        const bool again = (flags & kComputesAgain) != 0 && node->changed_tick == now;
+        const bool changes = node->recompute();
+        // If it changed earlier in this tick, its dependents are awake already.
+        node = changes && !again ? changed(node, now, (flags & detail::kEndTick) != 0) : nullptr;
+        continue;
       }
       ++node->recomputes;
       ++recomputed;
-      node = node->recompute() ? changed(node, now) : nullptr;
+      node = node->recompute() ? changed(node, now, false) : nullptr;
     }
   } catch (...) {
     stats.recomputes += recomputed;

@@ -43,8 +43,10 @@ struct Graph::Impl {
   std::size_t apply_inputs(std::size_t limit);
   void propagate();
   void mark_changed(detail::NodeBase* node);
-  detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now);
-  void wake(std::uintptr_t entry);
+  // Inlined into the hot loop's two ways (propagate), whichever GCC judges unlikely.
+  [[gnu::always_inline]] inline detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now,
+                                                          bool ends);
+  [[gnu::always_inline]] inline void wake(std::uintptr_t entry);
   [[gnu::noinline]] static void tell_input(detail::NodeBase* dependent,
                                            std::uintptr_t entry) noexcept;
   // Lists an observer to run after commit, noting whether the list is still in creation order.

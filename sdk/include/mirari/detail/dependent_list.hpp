@@ -3,8 +3,8 @@
 // Invariants:
 // - One entry per dependency edge (a node that reads the same parent twice is listed twice),
 //   each tagged with whether a change of this node wakes the dependent (kQuiet if not), and
-//   with what the dependent is when that never changes (kEffect, kSimple), so a tick wakes
-//   it without reading the dependent itself. A dependent that keeps its inputs' values
+//   a waking one with what the dependent is when that never changes (kEffect, kSimple), so a
+//   tick wakes it without reading the dependent itself. A dependent that keeps its inputs' values
 //   (kTellsInput) also has, in the entry, which of its inputs this node is.
 // - The entries of needed dependents come first: a tick walks only those, so dependents
 //   nothing needs cost nothing however many there are. The graph keeps the split in step
@@ -58,11 +58,13 @@ class DependentList {
 
   // Adds an edge to node, among the needed dependents when needed is true; kind is 0,
   // kEffect or kSimple; input is 0 or, for a kTellsInput node, which input this is plus one.
+  // A quiet edge takes no kind, as it never wakes the dependent: an entry tagged kEffect is
+  // one to fire, with nothing else to test.
   void add(NodeBase* node, bool wakes, bool needed, std::uintptr_t kind = 0,
            std::uint32_t input = 0) {
     const std::uintptr_t tag = std::uintptr_t{input < kFarInput ? input : kFarInput} << kInputShift;
     const std::uintptr_t entry =
-        reinterpret_cast<std::uintptr_t>(node) | (wakes ? 0 : kQuiet) | kind | tag;
+        reinterpret_cast<std::uintptr_t>(node) | (wakes ? kind : kQuiet) | tag;
     if (word_ == 0) {
       word_ = entry | (needed ? 0 : kIdle);
       return;
