@@ -296,24 +296,28 @@ void Graph::Impl::propagate() {
         }
       }
       // A node that may be leaving, may have changed already, or has an end_tick() takes the
-      // longer way; the others, a signal of a plain value, need none of those tests.
+      // longer way; the others, a signal of a plain value, need none of those tests. Both ways
+      // end in one call of changed(): with a copy of it on each, the chain beside 1M idle nodes
+      // ran 10% slower, on the same instructions.
       const std::uint32_t flags = node->flags;
+      bool ends = false;
       if ((flags & (detail::kLeaving | kComputesAgain | detail::kEndTick)) != 0) [[unlikely]] {
         if ((flags & detail::kLeaving) != 0) {  // dropped in this tick
           node = nullptr;
           continue;
         }
-        ++node->recomputes;
-        ++recomputed;
-        const bool again = (flags & kComputesAgain) != 0 && node->changed_tick == now;
-        const bool changes = node->recompute();
-        // If it changed earlier in this tick, its dependents are awake already.
-        node = changes && !again ? changed(node, now, (flags & detail::kEndTick) != 0) : nullptr;
-        continue;
+        if ((flags & kComputesAgain) != 0 && node->changed_tick == now) {
+          ++node->recomputes;
+          ++recomputed;
+          node->recompute();
+          node = nullptr;  // it changed earlier in this tick: its dependents are awake
+          continue;
+        }
+        ends = (flags & detail::kEndTick) != 0;
       }
       ++node->recomputes;
       ++recomputed;
-      node = node->recompute() ? changed(node, now, false) : nullptr;
+      node = node->recompute() ? changed(node, now, ends) : nullptr;
     }
   } catch (...) {
     stats.recomputes += recomputed;

@@ -43,7 +43,8 @@ struct Graph::Impl {
   std::size_t apply_inputs(std::size_t limit);
   void propagate();
   void mark_changed(detail::NodeBase* node);
-  // Inlined into the hot loop's two ways (propagate), whichever GCC judges unlikely.
+  // Always inlined: GCC leaves one copy out of line otherwise (the fleet shape: 1,598 -> 1,637
+  // instructions a tick).
   [[gnu::always_inline]] inline detail::NodeBase* changed(detail::NodeBase* node, std::uint64_t now,
                                                           bool ends);
   [[gnu::always_inline]] inline void wake(std::uintptr_t entry);
