@@ -4,8 +4,8 @@
 // - One entry per dependency edge (a node that reads the same parent twice is listed twice),
 //   each tagged with whether a change of this node wakes the dependent (kQuiet if not), and
 //   a waking one with what the dependent is when that never changes (kEffect, kSimple), so a
-//   tick wakes it without reading the dependent itself. A dependent that keeps its inputs' values
-//   (kTellsInput) also has, in the entry, which of its inputs this node is.
+//   tick wakes it without reading the dependent itself. A dependent that keeps its inputs'
+//   values (kTellsInput) also has, in the entry, which of its inputs this node is.
 // - The entries of needed dependents come first: a tick walks only those, so dependents
 //   nothing needs cost nothing however many there are. The graph keeps the split in step
 //   with its dependents' kIdle flags (add with the right part, then place() or
